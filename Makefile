@@ -1,0 +1,40 @@
+# One virtual environment, installed from the hashed lock file; every target sets it up.
+PYTHON ?= python3
+VENV   ?= .venv
+export NO_MKDOCS_2_WARNING := 1
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test serve lint bundle bench clean lock
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+## Build the published site into site/ and the offline bundle into dist/.
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## Every test: unit, extension, real builds.
+test: $(STAMP)
+	$(BIN)/ruff check plugins tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+## Live preview on http://127.0.0.1:8000 (rebuilds when content/ or references.bib change).
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## Check that every claim is cited and every reference is sound.
+lint: $(STAMP)
+	$(BIN)/citation-lint
+
+## Re-pin every dependency (needs the network); commit requirements.lock afterwards.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf site dist .pytest_cache

@@ -1,0 +1,227 @@
+"""Load a BibTeX file with pybtex, keeping the line of every entry.
+
+Problems in the file become :class:`Finding` objects; only a file that cannot be read
+at all raises :class:`BibliographyError`. Results are cached by content hash, so a
+``mkdocs serve`` rebuild or a second run on an unchanged file does no parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.input.bibtex import LowLevelParser, Parser
+from pybtex.exceptions import PybtexError
+from pybtex.richtext import Text
+from pybtex.scanner import PybtexSyntaxError
+
+from .identifiers import normalize_doi
+from .model import Finding, Reference
+from .names import vancouver_name
+
+# Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
+RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
+_CACHE_SIZE = 8
+
+
+class BibliographyError(Exception):
+    """The bibliography cannot be used at all (missing, unreadable, not UTF-8)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Bibliography:
+    """Entries by key, plus look-ups by DOI and PMID for ``[@doi:…]`` / ``[@pmid:…]``."""
+
+    path: str
+    references: dict[str, Reference] = field(default_factory=dict)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        self._folded = {key.casefold(): ref for key, ref in self.references.items()}
+        self.by_doi: dict[str, Reference] = {}
+        self.by_pmid: dict[str, Reference] = {}
+        for ref in self.references.values():
+            doi = normalize_doi(ref.fields.get("doi", "")).casefold()
+            if doi:
+                self.by_doi.setdefault(doi, ref)
+            pmid = ref.fields.get("pmid", "").strip()
+            if pmid:
+                self.by_pmid.setdefault(pmid, ref)
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def __iter__(self) -> Iterator[Reference]:
+        return iter(self.references.values())
+
+    def resolve(self, key: str) -> Reference | None:
+        """Find an entry by key, ``doi:<doi>`` or ``pmid:<digits>``."""
+        found = self.references.get(key) or self._folded.get(key.casefold())
+        if found is not None:
+            return found
+        scheme, _, value = key.partition(":")
+        if scheme.lower() == "doi" and value:
+            return self.by_doi.get(normalize_doi(value).casefold())
+        if scheme.lower() == "pmid" and value:
+            return self.by_pmid.get(value.strip())
+        return None
+
+
+_cache: dict[tuple[str, str], tuple[Bibliography, tuple[Finding, ...]]] = {}
+
+
+def load_bibliography(path: str | Path, display_path: str | None = None) -> tuple[Bibliography, list[Finding]]:
+    """Read and parse ``path``; raises :class:`BibliographyError` only if it is unusable."""
+    shown = display_path or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BibliographyError(shown, 0, "bibliography file not found") from None
+    except OSError as exc:
+        raise BibliographyError(shown, 0, f"cannot read bibliography: {exc.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    cached = _cache.get((shown, digest))
+    if cached is not None:
+        return cached[0], list(cached[1])
+    text = decode_bibtex(data, shown)
+    bib, findings = parse_bibliography(text, shown)
+    bib.digest = digest
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[(shown, digest)] = (bib, tuple(findings))
+    return bib, findings
+
+
+def decode_bibtex(data: bytes, path: str) -> str:
+    """Bibliographies must be UTF-8 (a byte-order mark is allowed)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BibliographyError(
+            path, line, f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        ) from None
+
+
+def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
+    """Parse BibTeX source text; never raises for bad content."""
+    parser = _LocatingParser(path)
+    parser.run(text)
+    references: dict[str, Reference] = {}
+    for key, (entry, line) in parser.entries.items():
+        references[key] = _to_reference(key, entry, line, parser.data)
+    if not text.strip():
+        parser.findings.append(_finding(path, 1, "empty-bibliography", "warning", "the bibliography file is empty"))
+    return Bibliography(path, references), parser.findings
+
+
+class _LocatingParser(Parser):
+    """pybtex's parser, driven entry by entry so each entry keeps its line number."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(encoding="utf-8")
+        self.path = path
+        self.entries: dict[str, tuple[Entry, int]] = {}
+        self.findings: list[Finding] = []
+        self._folded_keys: dict[str, int] = {}
+        self._line = 1
+
+    def run(self, text: str) -> None:
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.unnamed_entry_counter = 1
+        scanner = LowLevelParser(text, handle_error=self.handle_error, filename=self.path, macros=self.macros)
+        for command, body in scanner:
+            self._line = bisect_right(starts, scanner.command_start)
+            kind = command.lower()
+            if kind == "preamble" or kind == "string":
+                continue
+            key, fields = body
+            if not key:
+                self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error", "entry has no key"))
+                continue
+            self._add(command, key, fields)
+
+    def _add(self, entry_type: str, key: str, fields: list[tuple[str, list[str]]]) -> None:
+        first = self._folded_keys.get(key.casefold())
+        if first is not None:
+            self.findings.append(
+                _finding(self.path, self._line, "duplicate-key", "error",
+                         f"duplicate key '{key}' (first defined on line {first}); this entry is ignored")
+            )
+            return
+        entry = Entry(entry_type.lower())
+        seen: set[str] = set()
+        for name, parts in fields:
+            lower = name.lower()
+            if lower in seen:
+                self.findings.append(
+                    _finding(self.path, self._line, "duplicate-field", "error",
+                             f"entry '{key}' has the field '{name}' twice; the first is used")
+                )
+                continue
+            seen.add(lower)
+            value = " ".join("".join(parts).split())
+            if lower in self.person_fields:
+                try:
+                    for person in _split_names(value):
+                        entry.add_person(Person(person), lower)
+                except PybtexError as exc:
+                    self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error",
+                                                  f"entry '{key}': cannot read {lower}: {exc}"))
+            else:
+                entry.fields[lower] = value
+        self._folded_keys[key.casefold()] = self._line
+        self.data.add_entry(key, entry)
+        self.entries[key] = (entry, self._line)
+
+    def handle_error(self, error: Exception) -> None:
+        if isinstance(error, PybtexSyntaxError):
+            line = error.lineno or self._line
+            message = str(PybtexError.__str__(error))
+            rule = "bibtex-syntax"
+            self.findings.append(_finding(self.path, line, rule, "error", f"BibTeX {error.error_type}: {message}"))
+        else:
+            self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error", str(error)))
+
+
+def _split_names(value: str) -> list[str]:
+    return [name for name in split_name_list(value) if name.strip()]
+
+
+def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> Reference:
+    fields: dict[str, str] = {}
+    parent = None
+    crossref = entry.fields.get("crossref", "").strip()
+    if crossref:
+        parent = data.entries.get(crossref)
+    merged = dict(parent.fields) if parent is not None else {}
+    merged.update(entry.fields)
+    for name, value in merged.items():
+        fields[name.lower()] = value.strip() if name.lower() in RAW_FIELDS else latex_to_text(value)
+    persons = entry.persons.get("author") or (parent.persons.get("author") if parent is not None else None) or []
+    authors = tuple(vancouver_name(person) for person in persons)
+    return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors, entry=entry)
+
+
+def latex_to_text(value: str) -> str:
+    """Decode LaTeX accents and braces to plain Unicode; fall back to the raw value."""
+    try:
+        return " ".join(Text.from_latex(value).render_as("text").split())
+    except Exception:  # pybtex's LaTeX reader raises many types on odd input
+        return " ".join(value.replace("{", "").replace("}", "").split())
+
+
+def _finding(path: str, line: int, rule: str, severity: str, message: str) -> Finding:
+    return Finding(path=path, line=line, column=1, rule=rule, severity=severity,  # type: ignore[arg-type]
+                   category="bibliography", message=message)

@@ -1,0 +1,34 @@
+"""The ``citations`` plugin's options in ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class CitationsConfig(base.Config):
+    """Options of the ``citations`` plugin (unknown options fail at config time)."""
+
+    bibliography = c.File(exists=True)
+    """BibTeX file with every source the site cites, relative to mkdocs.yml (required)."""
+
+    bibliography_page = c.Type(str, default="bibliography.md")
+    """Page listing every entry with the pages citing it; generated when the file does not exist."""
+
+    references_title = c.Type(str, default="References")
+    """Heading of the numbered list at the end of each page."""
+
+    lint = c.Type(bool, default=True)
+    """Run citation-lint's checks during the build (errors fail ``mkdocs build --strict``)."""
+
+    select = c.ListOfItems(c.Type(str), default=[])
+    """Only these rule ids (empty: all rules)."""
+
+    ignore = c.ListOfItems(c.Type(str), default=[])
+    """Rule ids to skip."""
+
+    readability_target = c.Type(float, default=8.0)
+    """Warn when an article's Flesch-Kincaid grade is above this."""
+
+    max_source_age = c.Type(int, default=10)
+    """Warn when every source of a claim is older than this many years."""

@@ -1,0 +1,55 @@
+"""Validation and links for DOI, PMID and PMCID values.
+
+Links are only ever built from values that pass these checks, so a hostile field
+cannot smuggle a ``javascript:`` URL or markup into an ``href``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,9}$")
+PMCID_RE = re.compile(r"^PMC\d{1,9}$")
+DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """Strip a resolver prefix and whitespace; DOIs compare case-insensitively."""
+    return DOI_PREFIX_RE.sub("", value.strip()).strip()
+
+
+def is_doi(value: str) -> bool:
+    return bool(DOI_RE.match(normalize_doi(value)))
+
+
+def is_pmid(value: str) -> bool:
+    return bool(PMID_RE.match(value.strip()))
+
+
+def is_pmcid(value: str) -> bool:
+    return bool(PMCID_RE.match(value.strip()))
+
+
+def is_web_url(value: str) -> bool:
+    """Only absolute http(s) URLs with a host become links."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(
+        ch.isspace() or ch in "<>\"'`" for ch in value.strip()
+    )
+
+
+def doi_url(doi: str) -> str:
+    return "https://doi.org/" + quote(normalize_doi(doi), safe="/:;()._-")
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.strip()}/"
+
+
+def pmc_url(pmcid: str) -> str:
+    return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid.strip()}/"

@@ -1,0 +1,82 @@
+"""Plain data shared by every part of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Category = Literal["bibliography", "citation", "claim", "metadata", "readability"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, located in a source file (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    category: Category
+    message: str
+    claim_kind: str | None = None
+    text: str | None = None
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def as_text(self) -> str:
+        return f"{self.location()}: {self.message} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One ``@key`` inside a citation, with its optional locator (``p. 12``)."""
+
+    key: str
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A bracketed citation found in Markdown: ``[@a; @b, p. 3]``.
+
+    ``start``/``end`` are offsets into the text it was found in; ``line``/``column``
+    are 1-based positions in the Markdown source (set by the source scanner).
+    ``problem`` is set when the brackets look like a citation but are malformed.
+    """
+
+    raw: str
+    items: tuple[CiteItem, ...]
+    start: int
+    end: int
+    line: int = 0
+    column: int = 0
+    problem: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """One bibliography entry, with fields already LaTeX-decoded to plain Unicode."""
+
+    key: str
+    entry_type: str
+    line: int
+    fields: dict[str, str] = field(default_factory=dict)
+    authors: tuple[str, ...] = ()
+    entry: object = field(default=None, repr=False)  # the pybtex Entry, for the style
+
+    @property
+    def evidence(self) -> str:
+        return self.fields.get("evidence", "").strip().lower()
+
+    @property
+    def year(self) -> int | None:
+        digits = "".join(ch for ch in self.fields.get("year", "")[:4] if ch.isdigit())
+        return int(digits) if len(digits) == 4 else None
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        first = self.authors[0] if self.authors else self.fields.get("title", "")
+        return (first.casefold(), self.fields.get("year", ""), self.key.casefold())

@@ -1,0 +1,128 @@
+"""MkDocs glue for the ``citations`` plugin: call the core, log its findings.
+
+Errors are logged as warnings (so ``mkdocs build --strict`` fails on them); warnings are
+logged at info level so advice never breaks a strict build.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .bibliography import Bibliography, BibliographyError, load_bibliography
+from .config import CitationsConfig
+from .lint import LintOptions, check_document, filter_findings
+from .markdown import CitationsExtension
+from .model import Finding, Reference
+from .render import CitingPage, ReferenceFormatter, bibliography_html
+
+log = get_plugin_logger(__name__)
+CSS_URI = "assets/medcite/medcite.css"
+BIBLIOGRAPHY_MARKER = '<div class="medcite-bibliography-placeholder"></div>'
+
+
+@dataclass
+class PageCitationRecord:
+    title: str
+    url: str
+    refs: list[Reference]
+
+
+class CitationsPlugin(BasePlugin[CitationsConfig]):
+    """Numbered Vancouver citations from a BibTeX file, checked on every build."""
+
+    def __init__(self) -> None:
+        self.bibliography: Bibliography | None = None
+        self.formatter = ReferenceFormatter()
+        self.extension: CitationsExtension | None = None
+        self.pages: dict[str, PageCitationRecord] = {}
+        self.options = LintOptions()
+        self.project_dir = "."
+
+    # -- configuration -------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        shown = self._relative(self.config.bibliography)
+        try:
+            bib, findings = load_bibliography(self.config.bibliography, shown)
+        except BibliographyError as exc:
+            raise PluginError(f"citations: {exc}") from None
+        if bib is not self.bibliography:  # a new or changed file: format entries afresh
+            self.formatter = ReferenceFormatter()
+        self.bibliography = bib
+        self.options = LintOptions(
+            select=frozenset(self.config.select), ignore=frozenset(self.config.ignore),
+            readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
+        )
+        if self.config.lint:
+            self._log(filter_findings(findings, self.options))
+        self.pages = {}
+        self.extension = CitationsExtension(
+            bibliography=bib, formatter=self.formatter, references_title=self.config.references_title
+        )
+        config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(self.config.bibliography)
+        return server
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if files.get_file_from_path(self.config.bibliography_page) is None:
+            content = "---\ntitle: Bibliography\n---\n\n# Bibliography\n\nEvery source this site cites.\n"
+            files.append(File.generated(config, self.config.bibliography_page, content=content))
+        css = (Path(__file__).parent / "assets" / "medcite.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, CSS_URI, content=css))
+        return files
+
+    # -- pages ---------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.config.lint and self.bibliography is not None:
+            path = self._relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
+            self._log(check_document(path, markdown, self.bibliography, self.options).findings)
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.extension is not None and self.extension.last_page.order:
+            self.pages[page.file.src_uri] = PageCitationRecord(
+                page.title or page.file.src_uri, page.url, list(self.extension.last_page.order)
+            )
+        if page.file.src_uri == self.config.bibliography_page:
+            html += "\n" + BIBLIOGRAPHY_MARKER
+        return html
+
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if page.file.src_uri == self.config.bibliography_page and page.content and self.bibliography:
+            page.content = page.content.replace(BIBLIOGRAPHY_MARKER, self._bibliography_html(page))
+        return context
+
+    def _bibliography_html(self, page: Page) -> str:
+        assert self.bibliography is not None
+        cited_on: dict[str, list[CitingPage]] = {}
+        for record in sorted(self.pages.values(), key=lambda r: r.title.casefold()):
+            for number, ref in enumerate(record.refs, start=1):
+                url = get_relative_url(record.url or "./", page.url or "./") + f"#ref-{number}"
+                cited_on.setdefault(ref.key, []).append(CitingPage(record.title, url))
+        return bibliography_html(self.bibliography, self.formatter, cited_on)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _relative(self, path: str) -> str:
+        return os.path.relpath(path, self.project_dir).replace(os.sep, "/")
+
+    def _log(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            if finding.severity == "error":
+                log.warning(finding.as_text())
+            else:
+                log.info(finding.as_text())

@@ -1,0 +1,213 @@
+"""HTML for citations, reference lists and the site bibliography.
+
+Every value that comes from the bibliography or a citation is escaped here; links are
+only made from http(s) URLs (see :mod:`medcite.identifiers`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from string import ascii_lowercase
+
+from pybtex.backends.html import Backend as PybtexHtmlBackend
+from pybtex.style.template import FieldIsMissing
+
+from .identifiers import is_web_url
+from .model import Reference
+from .style import VancouverStyle
+
+EVIDENCE_LABELS = {
+    "guideline": "Guideline",
+    "systematic-review": "Systematic review",
+    "rct": "Randomised trial",
+    "cohort": "Cohort study",
+    "cross-sectional": "Cross-sectional study",
+    "review": "Review",
+    "textbook": "Textbook",
+    "statistics": "Statistics",
+}
+UNSAFE_ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+class SafeHtmlBackend(PybtexHtmlBackend):
+    """pybtex's HTML backend with attribute escaping and http(s)-only links."""
+
+    symbols = {"ndash": "&ndash;", "newblock": " ", "nbsp": "&nbsp;"}  # noqa: RUF012 (pybtex API)
+
+    def format_str(self, text: str) -> str:
+        return esc(text)
+
+    def format_protected(self, text: str) -> str:
+        return text
+
+    def format_tag(self, tag: str, text: str) -> str:
+        return f"<{tag}>{text}</{tag}>" if tag in ("em", "strong", "i", "b", "sup", "sub") and text else text
+
+    @staticmethod
+    def format_href(url: str, text: str, external: bool = False) -> str:
+        if not text:
+            return ""
+        if not is_web_url(url):
+            return text
+        return f'<a href="{esc(url.strip())}" rel="noopener">{text}</a>'
+
+
+@dataclass(frozen=True)
+class FormattedReference:
+    html: str
+    text: str
+
+
+class ReferenceFormatter:
+    """Formats each entry once (per formatter) in the Vancouver style."""
+
+    def __init__(self) -> None:
+        self.style = VancouverStyle()
+        self.backend = SafeHtmlBackend()
+        self._cache: dict[int, tuple[Reference, FormattedReference]] = {}
+
+    def format(self, ref: Reference) -> FormattedReference:
+        hit = self._cache.get(id(ref))
+        if hit is not None and hit[0] is ref:
+            return hit[1]
+        try:
+            rich = self.style.format_entry(ref.key, ref.entry).text
+            result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render_as("text").split()))
+        except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError):
+            # An incomplete entry still shows what it has (the linter reports the gap).
+            known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))
+            words = ". ".join(part for part in known if part)
+            text = (words or ref.key) + " (incomplete reference)"
+            result = FormattedReference(esc(text), text)
+        self._cache[id(ref)] = (ref, result)
+        return result
+
+
+def evidence_html(ref: Reference) -> str:
+    label = EVIDENCE_LABELS.get(ref.evidence)
+    if not label:
+        return ""
+    return f' <span class="medcite-evidence medcite-evidence--{ref.evidence}">{label}</span>'
+
+
+def safe_id(value: str) -> str:
+    return UNSAFE_ID_RE.sub("-", value).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class CitedNumber:
+    """One item of a citation group after numbering."""
+
+    number: int
+    ref: Reference
+    locator: str = ""
+
+
+def compress(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """``[1, 2, 3, 5]`` -> ``[(1, 3), (5, 5)]``; runs of two stay apart (``1, 2``)."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    out: list[tuple[int, int]] = []
+    for first, last in runs:
+        if last - first == 1:
+            out.extend([(first, first), (last, last)])
+        else:
+            out.append((first, last))
+    return out
+
+
+def citation_html(spot_id: str, cited: Sequence[CitedNumber], formatter: ReferenceFormatter,
+                  problems: Sequence[str] = ()) -> str:
+    """A superscript group: each number (or range) links to its entry in the References list.
+
+    The full reference is in ``title`` (Material shows it as a tooltip on hover and focus) and the
+    link is described by the list item itself (``aria-describedby``) for screen readers.
+    """
+    by_number = {item.number: item for item in cited}
+    plain = sorted(n for n in by_number if not by_number[n].locator)
+    parts: list[tuple[int, str]] = []
+    for first, last in compress(plain):
+        members = [by_number[n] for n in range(first, last + 1)]
+        label = str(first) if first == last else f"{first}\u2013{last}"
+        spoken = f"Reference {first}" if first == last else f"References {first} to {last}"
+        parts.append((first, _link(members, label, spoken, formatter)))
+    for item in cited:
+        if item.locator:
+            label = f"{item.number} ({item.locator})"
+            parts.append((item.number, _link([item], label, f"Reference {label}", formatter)))
+    inner = ", ".join(part for _, part in sorted(parts, key=lambda p: p[0]))
+    for problem in problems:
+        inner += (", " if inner else "") + f'<span class="medcite-error">{esc(problem)}</span>'
+    return f'<sup class="medcite-citation" id="{esc(spot_id)}">{inner}</sup>'
+
+
+def _link(members: Sequence[CitedNumber], label: str, spoken: str, formatter: ReferenceFormatter) -> str:
+    title = "\n".join(f"{m.number}. {formatter.format(m.ref).text}" for m in members)
+    described = " ".join(f"ref-{m.number}" for m in members)
+    return (f'<a class="medcite-ref" href="#ref-{members[0].number}" title="{esc(title)}" '
+            f'aria-label="{esc(spoken)}" aria-describedby="{described}">{esc(label)}</a>')
+
+
+def uncited_html(raw: str, reason: str) -> str:
+    """A citation that could not be resolved stays visible, marked as an error."""
+    return f'<span class="medcite-error" title="{esc(reason)}">{esc(raw)}</span>'
+
+
+def backlink_labels(count: int) -> list[str]:
+    return [ascii_lowercase[i] if i < 26 else str(i + 1) for i in range(count)]
+
+
+def references_html(order: Sequence[Reference], spots: dict[int, list[str]], formatter: ReferenceFormatter) -> str:
+    """The page's numbered reference list, each entry linking back to every spot citing it."""
+    items = []
+    for number, ref in enumerate(order, start=1):
+        back = spots.get(number, [])
+        if len(back) == 1:
+            links = f'<a href="#{esc(back[0])}" aria-label="Back to citation">^</a>'
+        else:
+            letters = " ".join(
+                f'<a href="#{esc(spot)}" aria-label="Back to citation {label}">{label}</a>'
+                for label, spot in zip(backlink_labels(len(back)), back, strict=True)
+            )
+            links = f'<span aria-hidden="true">^</span> {letters}'
+        items.append(
+            f'<li id="ref-{number}" class="medcite-reference"><span class="medcite-backlinks">{links}</span> '
+            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)}</li>'
+        )
+    return '<ol class="medcite-references">\n' + "\n".join(items) + "\n</ol>"
+
+
+@dataclass(frozen=True)
+class CitingPage:
+    title: str
+    url: str  # relative to the bibliography page, including the #ref-N anchor
+
+
+def bibliography_html(references: Iterable[Reference], formatter: ReferenceFormatter,
+                      cited_on: dict[str, list[CitingPage]]) -> str:
+    """Every entry, sorted by first author, with links to the pages that cite it."""
+    items = []
+    for ref in sorted(references, key=lambda r: r.sort_key):
+        pages = cited_on.get(ref.key, [])
+        if pages:
+            links = ", ".join(f'<a href="{esc(page.url)}">{esc(page.title)}</a>' for page in pages)
+            where = f'<span class="medcite-cited-on">Cited on: {links}</span>'
+        else:
+            where = '<span class="medcite-cited-on">Not cited on any page yet.</span>'
+        items.append(
+            f'<li id="bib-{esc(safe_id(ref.key))}" class="medcite-reference">'
+            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)} '
+            f"{where}</li>"
+        )
+    return '<ul class="medcite-bibliography">\n' + "\n".join(items) + "\n</ul>"

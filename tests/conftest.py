@@ -1,0 +1,99 @@
+"""Shared fixtures: a small bibliography and real ``mkdocs build`` runs in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SMALL_BIB = r"""
+@article{chou2007diagnosis,
+  author  = {Chou, Roger and Qaseem, Amir and Snow, Vincenza and Casey, Donald and Cross, Jr., J. Thomas and Shekelle, Paul and Owens, Douglas K.},
+  title   = {Diagnosis and Treatment of Low Back Pain},
+  journal = {Annals of Internal Medicine},
+  shortjournal = {Ann Intern Med},
+  year    = {2007}, volume = {147}, number = {7}, pages = {478--491},
+  doi     = {10.7326/0003-4819-147-7-200710020-00006}, pmid = {17909209},
+  evidence = {guideline}
+}
+@article{machado2015efficacy,
+  author  = {Machado, Gustavo C. and Maher, Chris G.},
+  title   = {Efficacy and safety of paracetamol for spinal pain},
+  journal = {BMJ}, year = {2015}, volume = {350}, pages = {h1225},
+  doi     = {10.1136/bmj.h1225}, pmid = {25828856}, pmcid = {PMC4381278},
+  evidence = {systematic-review}
+}
+@article{genevay2020,
+  author  = {Genevay, St{\'e}phane and Chenot, Jean-Fran{\c{c}}ois and M{\"u}ller, Anna},
+  title   = {Accents in names},
+  journal = {Spine}, year = {2020}, volume = {1}, pages = {1--9},
+  pmid    = {11111111}, evidence = {cohort}
+}
+@misc{nice2016low,
+  author = {{National Institute for Health and Care Excellence}},
+  title  = {Low back pain and sciatica in over 16s},
+  howpublished = {NICE guideline NG59}, year = {2016},
+  url    = {https://www.nice.org.uk/guidance/ng59}, urldate = {2026-11-01},
+  evidence = {guideline}
+}
+"""
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    log: str
+    site: Path
+
+    def page(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def write_project(tmp_path: Path, pages: dict[str, str], bib: str | bytes = SMALL_BIB,
+                  plugin_config: dict | None = None, extra: dict | None = None) -> Path:
+    """A minimal MkDocs + Material project using the citations plugin."""
+    docs = tmp_path / "docs"
+    for name, text in pages.items():
+        target = docs / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text), encoding="utf-8")
+    bib_bytes = bib if isinstance(bib, bytes) else bib.encode("utf-8")
+    (tmp_path / "refs.bib").write_bytes(bib_bytes)
+    config = {
+        "site_name": "Test site",
+        "docs_dir": "docs",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"citations": {"bibliography": "refs.bib", **(plugin_config or {})}}],
+        "markdown_extensions": ["admonition", "attr_list", "toc"],
+        **(extra or {}),
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def run_build(project: Path, strict: bool = True) -> BuildResult:
+    """A real ``mkdocs build`` in a subprocess, as an editor or CI would run it."""
+    site = project / "site"
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site), "--config-file",
+           str(project / "mkdocs.yml")]
+    cmd.append("--strict" if strict else "--no-strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env, timeout=300)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+@pytest.fixture
+def build(tmp_path: Path):
+    def _build(pages: dict[str, str], bib: str | bytes = SMALL_BIB, strict: bool = True, **kwargs) -> BuildResult:
+        return run_build(write_project(tmp_path, pages, bib, **kwargs), strict=strict)
+
+    return _build
