@@ -3,12 +3,32 @@ for ``citation-lint`` and the MkDocs plugin."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import identifiers as ids
 from .bibliography import Bibliography
 from .citations import find_citations, mask_code
-from .model import Citation, Finding
+from .claims import classify
+from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, read_front_matter
+from .model import Category, Citation, Finding, Reference, Severity
+from .prose import Exemption, parse_document
+from .readability import Readability, measure
+from .render import EVIDENCE_LABELS
+
+STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
+EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
+REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # Each inner tuple is satisfied by any one of its fields.
+    "article": (("author",), ("title",), ("year",), ("journal", "shortjournal")),
+    "book": (("author", "editor"), ("title",), ("year",), ("publisher",)),
+    "incollection": (("author",), ("title",), ("year",), ("booktitle",)),
+    "inbook": (("author", "editor"), ("title",), ("year",)),
+    "misc": (("title",), ("year", "urldate")),
+    "online": (("title",), ("year", "urldate"), ("url",)),
+    "techreport": (("author", "institution"), ("title",), ("year",), ("institution",)),
+}
 
 
 @dataclass(frozen=True)
@@ -17,6 +37,7 @@ class LintOptions:
     ignore: frozenset[str] = frozenset()
     readability_target: float = 8.0
     max_source_age: int = 10
+    today: dt.date = field(default_factory=dt.date.today)
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -30,29 +51,200 @@ class DocumentReport:
     findings: list[Finding] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     cited_keys: set[str] = field(default_factory=set)
+    exemptions: list[Exemption] = field(default_factory=list)
+    readability: Readability | None = None
+    claims: int = 0
+    cited_claims: int = 0
+
+
+def _finding(path: str, line: int, column: int, rule: str, severity: Severity, category: Category, message: str,
+             claim_kind: str | None = None, text: str | None = None) -> Finding:
+    return Finding(path, line, column, rule, severity, category, message, claim_kind, text)
 
 
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
+    """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
-    masked = mask_code(text)
-    report.citations = find_citations(text, masked)
+    report.findings.extend(_check_metadata(path, text, options))
+    report.citations = find_citations(text, mask_code(text))
     for cite in report.citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    document = parse_document(text)
+    report.exemptions = document.exemptions
+    for exemption in document.exemptions:
+        if not exemption.reason:
+            report.findings.append(_finding(path, exemption.line, exemption.column, "exemption-without-reason",
+                                            "error", "claim", "a no-cite exemption needs a reason: "
+                                            "<!-- no-cite: why this needs no source -->"))
+    prose: list[str] = []
+    for block, sentence in document.sentences():
+        prose.append(sentence.text)
+        verdict = classify(sentence.text)
+        if verdict.label == "none":
+            continue
+        if verdict.label == "must":
+            report.claims += 1
+            report.cited_claims += sentence.cited
+        if sentence.exemption is not None or block.exemption is not None:
+            continue
+        if verdict.label == "must" and not sentence.cited:
+            report.findings.append(_finding(
+                path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
+                f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
+                verdict.kind, sentence.text))
+        elif verdict.label == "should" and not block.cited:
+            report.findings.append(_finding(
+                path, sentence.line, sentence.column, "uncited-statement", "warning", "claim",
+                f"{verdict.kind} should be cited in its paragraph; {verdict.why()}", verdict.kind, sentence.text))
+        elif verdict.label == "must" and sentence.cited:
+            refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
+            report.findings.extend(_check_evidence(path, sentence.line, sentence.column, verdict.kind,
+                                                   sentence.text, refs, options))
+    report.readability = measure(prose)
+    if report.readability.words >= 100 and report.readability.grade > options.readability_target:
+        report.findings.append(_finding(
+            path, 1, 1, "reading-grade", "warning", "readability",
+            f"reading grade {report.readability.grade:.1f} is above the target {options.readability_target:g} "
+            f"({report.readability.words} words in {report.readability.sentences} sentences): use shorter sentences "
+            "and everyday words"))
     report.findings = filter_findings(report.findings, options)
     return report
 
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
     if cite.problem:
-        yield Finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
-                      f"{cite.problem}: {cite.raw}")
+        yield _finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
+                       f"{cite.problem}: {cite.raw}")
     for item in cite.items:
         ref = bib.resolve(item.key)
         if ref is None:
-            yield Finding(path, cite.line, cite.column, "unknown-key", "error", "citation",
-                          f"unknown citation key '{item.key}'")
+            yield _finding(path, cite.line, cite.column, "unknown-key", "error", "citation",
+                           f"unknown citation key '{item.key}'")
         else:
             cited.add(ref.key)
+
+
+def _check_evidence(path: str, line: int, column: int, kind: str, text: str, refs: list[Reference],
+                    options: LintOptions) -> Iterable[Finding]:
+    if not refs:
+        return
+    if kind in EVIDENCE_CHECKED_KINDS and not any(ref.evidence in STRONG_EVIDENCE for ref in refs):
+        unknown = [ref.key for ref in refs if ref.evidence not in EVIDENCE_LABELS]
+        if unknown:
+            yield _finding(path, line, column, "unknown-evidence", "warning", "citation",
+                           f"{kind} claim cites sources with no known evidence level ({', '.join(unknown)}); "
+                           "add an 'evidence' field", kind, text)
+        else:
+            levels = ", ".join(sorted({ref.evidence for ref in refs}))
+            yield _finding(path, line, column, "weak-evidence", "warning", "citation",
+                           f"{kind} claim is cited only to {levels} sources; prefer a guideline, systematic review "
+                           "or randomised trial", kind, text)
+    years = [ref.year for ref in refs]
+    if all(year is not None for year in years):
+        newest = max(y for y in years if y is not None)
+        if options.today.year - newest > options.max_source_age:
+            yield _finding(path, line, column, "old-sources", "warning", "citation",
+                           f"every source of this claim is more than {options.max_source_age} years old "
+                           f"(newest: {newest}); check for newer evidence", kind, text)
+
+
+def _check_metadata(path: str, text: str, options: LintOptions) -> Iterable[Finding]:
+    front = read_front_matter(text)
+    if not front.present:
+        yield _finding(path, 1, 1, "missing-front-matter", "error", "metadata",
+                       "no front matter: add title, description, last_reviewed and next_review between '---' lines")
+        return
+    if front.error:
+        yield _finding(path, front.error_line, 1, "invalid-front-matter", "error", "metadata", front.error)
+        return
+    for key in REQUIRED_TEXT:
+        value = front.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            yield _finding(path, front.lines.get(key, 1), 1, "missing-metadata", "warning", "metadata",
+                           f"front matter has no '{key}'")
+    dates = {}
+    for key in REQUIRED_DATES:
+        if key not in front.data:
+            yield _finding(path, 1, 1, "missing-review-date", "error", "metadata", f"front matter has no '{key}'")
+            continue
+        value = front.date(key)
+        if value is None:
+            yield _finding(path, front.lines.get(key, 1), 1, "invalid-date", "error", "metadata",
+                           f"'{key}' must be an ISO date (YYYY-MM-DD), not {front.data[key]!r}")
+        else:
+            dates[key] = value
+    last, following = dates.get("last_reviewed"), dates.get("next_review")
+    if last and following:
+        line = front.lines.get("next_review", 1)
+        if following <= last:
+            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+                           f"next_review {following} is not after last_reviewed {last}")
+        elif (following - last).days > MAX_REVIEW_INTERVAL_DAYS:
+            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+                           f"next_review {following} is more than 3 years after last_reviewed {last}")
+    if following and following < options.today:
+        yield _finding(path, front.lines.get("next_review", 1), 1, "review-overdue", "warning", "metadata",
+                       f"review was due on {following}")
+
+
+def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: LintOptions) -> list[Finding]:
+    """Entry-level checks; ``cited_keys`` None skips the never-cited check (a partial run)."""
+    findings: list[Finding] = []
+    seen_doi: dict[str, Reference] = {}
+    seen_pmid: dict[str, Reference] = {}
+    for ref in bib:
+        findings.extend(_check_entry(bib.path, ref))
+        doi = ids.normalize_doi(ref.fields.get("doi", "")).casefold()
+        if doi and doi in seen_doi:
+            findings.append(_bib(bib.path, ref, "duplicate-doi", "error",
+                                 f"'{ref.key}' has the same DOI as '{seen_doi[doi].key}' (line {seen_doi[doi].line})"))
+        elif doi:
+            seen_doi[doi] = ref
+        pmid = ref.fields.get("pmid", "").strip()
+        if pmid and pmid in seen_pmid:
+            findings.append(_bib(bib.path, ref, "duplicate-pmid", "error", f"'{ref.key}' has the same PMID as "
+                                 f"'{seen_pmid[pmid].key}' (line {seen_pmid[pmid].line})"))
+        elif pmid:
+            seen_pmid[pmid] = ref
+        if cited_keys is not None and ref.key not in cited_keys:
+            findings.append(_bib(bib.path, ref, "uncited-entry", "warning", f"'{ref.key}' is never cited"))
+    return filter_findings(findings, options)
+
+
+def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str) -> Finding:
+    return _finding(path, ref.line, 1, rule, severity, "bibliography", message)
+
+
+def _check_entry(path: str, ref: Reference) -> Iterable[Finding]:
+    fields, entry = ref.fields, ref.entry
+    persons = getattr(entry, "persons", {}) or {}
+    present = {name for name, value in fields.items() if value.strip()} | {role for role in persons if persons[role]}
+    for name, value in fields.items():
+        if not value.strip():
+            yield _bib(path, ref, "empty-field", "error", f"'{ref.key}' has an empty '{name}' field")
+    for options in REQUIRED_FIELDS.get(ref.entry_type, (("title",), ("year",))):
+        if not present.intersection(options):
+            yield _bib(path, ref, "missing-field", "error",
+                       f"'{ref.key}' ({ref.entry_type}) has no {' or '.join(options)}")
+    doi, pmid, pmcid = (fields.get(name, "").strip() for name in ("doi", "pmid", "pmcid"))
+    if doi and not ids.is_doi(doi):
+        yield _bib(path, ref, "invalid-doi", "error", f"'{ref.key}': DOI '{doi}' should look like 10.NNNN/…")
+    if pmid and not ids.is_pmid(pmid):
+        yield _bib(path, ref, "invalid-pmid", "error", f"'{ref.key}': PMID '{pmid}' should be digits only")
+    if pmcid and not ids.is_pmcid(pmcid):
+        yield _bib(path, ref, "invalid-pmcid", "error",
+                   f"'{ref.key}': PMCID '{pmcid}' should be PMC followed by digits")
+    if ref.entry_type == "article" and not doi and not pmid:
+        yield _bib(path, ref, "missing-identifier", "error",
+                   f"'{ref.key}' is a journal article with neither DOI nor PMID")
+    url = fields.get("url", "").strip()
+    if url and not ids.is_web_url(url):
+        yield _bib(path, ref, "non-http-url", "warning", f"'{ref.key}': url '{url}' is not an http(s) link; "
+                   "it is shown as text")
+    evidence = fields.get("evidence", "").strip().lower()
+    if evidence and evidence not in EVIDENCE_LABELS:
+        yield _bib(path, ref, "invalid-evidence", "warning", f"'{ref.key}': evidence '{evidence}' is not one of "
+                   + ", ".join(EVIDENCE_LABELS))
 
 
 def filter_findings(findings: Iterable[Finding], options: LintOptions) -> list[Finding]:

@@ -1,0 +1,336 @@
+"""Sentence -> claim kind, by an ordered table of explainable rules.
+
+Three labels, as the editorial rules define them:
+
+- ``must``: must be cited in the same sentence (statistic, efficacy, cause, prognosis,
+  warning-sign, drug, comparison). Hedged claims ("may ease") are still claims.
+- ``should``: should be cited somewhere in its paragraph (anatomy, definition, mechanism).
+- ``none``: needs no citation (instruction, question, navigation, fragment, transition,
+  anecdote, bio, call-to-action, disclaimer).
+
+Rules run in order and the first that matches decides; each :class:`Verdict` names its
+rule and the words that triggered it, so an editor can see why a sentence was flagged.
+The order matters: structural "none" cases first, then imperatives (unless they carry a
+"because …" claim), then strong claim cues, then anatomy/definitions/mechanisms, then the
+weaker (hedged) claim cues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+Label = Literal["must", "should", "none"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: Label
+    kind: str
+    rule: str
+    words: str = ""
+
+    def why(self) -> str:
+        return f"{self.kind} ({self.rule}: '{self.words}')" if self.words else f"{self.kind} ({self.rule})"
+
+
+def _words(*alternatives: str) -> str:
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|" \
+         r"forty|fifty|hundred|thousand|million|billion|half|third|quarter|dozen)"
+PEOPLE = _words(
+    r"people", r"persons?", r"adults?", r"children", r"kids", r"teenagers?", r"teens", r"women", r"men", r"girls?",
+    r"boys?", r"patients?", r"cases?", r"runners?", r"athletes?", r"players?", r"workers?", r"smokers?", r"users?",
+    r"deaths?", r"injur(?:y|ies)", r"fractures?", r"falls?", r"visits?", r"admissions?", r"episodes?", r"attacks?",
+    r"of (?:us|those|them)", r"population", r"those", r"mothers?", r"babies", r"infants?", r"older", r"americans?",
+    r"everyone", r"someone", r"anyone", r"broken bones", r"operations?", r"surgeries", r"births?",
+)
+BODY = _words(
+    r"muscles?", r"bones?", r"joints?", r"tendons?", r"ligaments?", r"nerves?", r"discs?", r"disks?", r"vertebra[e]?",
+    r"spine", r"spinal cord", r"cartilage", r"meniscus", r"menisci", r"labrum", r"capsule", r"pelvis", r"femur",
+    r"sacrum", r"skull", r"heart", r"lungs?", r"kidneys?", r"liver", r"brain", r"skin", r"fascia", r"hamstrings?",
+    r"quadriceps", r"rotator cuff", r"achilles", r"knee(?:cap)?s?", r"hips?", r"shoulders?", r"ankles?", r"wrists?",
+    r"feet", r"foot", r"hands?", r"neck", r"elbows?", r"arteries", r"arter(?:y)", r"veins?", r"chambers?", r"glands?",
+    r"bursae?", r"tissue", r"fibres?", r"fibers?", r"socket", r"ball", r"canal", r"roots?", r"arch(?:es)?",
+    r"ribs?", r"thigh", r"calf", r"heel", r"toes?", r"fingers?", r"blood vessels?",
+)
+DRUGS = _words(
+    r"paracetamol", r"acetaminophen", r"ibuprofen", r"naproxen", r"aspirin", r"diclofenac", r"codeine", r"morphine",
+    r"tramadol", r"opioids?", r"nsaids?", r"anti-?inflammator(?:y|ies)(?: \w+)?", r"steroids?", r"corticosteroids?",
+    r"antibiotics?", r"statins?", r"duloxetine", r"gabapentin\w*", r"pregabalin", r"muscle relaxants?",
+    r"antidepressants?", r"medicines?", r"medications?", r"drugs?", r"tablets?", r"pills?", r"painkillers?",
+    r"pain relievers?", r"injections?", r"gels?", r"creams?", r"bisphosphonates?", r"vitamin \w+", r"supplements?",
+    r"metformin", r"allopurinol", r"colchicine", r"vaccines?", r"jabs?",
+)
+DOSE = r"\b\d+(?:\.\d+)?\s?(?:mg|g|mcg|µg|ml|units?|iu)\b"
+IMPERATIVE_VERBS = (
+    "hold", "lie", "stand", "sit", "walk", "take", "put", "roll", "check", "turn", "repeat", "bend", "keep", "try",
+    "avoid", "use", "call", "talk", "book", "speak", "ask", "see", "go", "get", "ring", "stop", "rest", "place",
+    "lift", "raise", "lower", "breathe", "relax", "tighten", "squeeze", "push", "pull", "move", "step", "make",
+    "start", "do", "don't", "do not", "write", "wear", "drink", "eat", "tell", "follow", "read", "let", "never",
+    "always", "remember", "aim", "build", "add", "swap", "choose", "cut", "reduce", "wash", "dry", "apply", "wrap",
+    "slide", "straighten", "cross", "lean", "press", "return", "count", "set", "plan", "warm", "cool", "contact",
+    "phone", "seek", "visit", "attend", "bring", "note", "record", "measure", "pause", "stretch", "rotate", "tuck",
+    "point", "reach", "hug", "clasp", "sleep", "mention", "seek", "report", "give", "find", "ice", "elevate",
+    "alternate", "switch", "drop", "limit", "spread", "pace", "share", "join", "learn", "consider", "work",
+)
+IMPERATIVE_RE = re.compile(
+    r"^(?:(?:if|when|once|before|after|while|as soon as|until|each|every|for)\b[^,]{0,80},\s*)?"
+    r"(?:(?:now|then|next|first|finally|slowly|gently|carefully|also|please|just|still|instead|afterwards|again),?\s+)*"
+    r"(?P<verb>" + "|".join(sorted((re.escape(v) for v in IMPERATIVE_VERBS), key=len, reverse=True)) + r")\b"
+    r"(?!\s*(?:and|or|,|is|are)\b)",  # "swollen, warm and sore" is a description, not an order
+    re.IGNORECASE,
+)
+# A claim hidden inside an instruction: "Keep moving, because gentle activity helps …".
+REASON_RE = re.compile(
+    r"(?:,?\s*\b(?:because|since|as it|as this|as they|as that|which (?:can|may|will|helps?|reduces?|lowers?|eases?)"
+    r"|this (?:can|may|will|helps?|lowers?|reduces?)|it (?:can|may|will|helps?|lowers?|reduces?)"
+    r"|to (?:help|ease|reduce|lower|prevent|speed|protect|cut|improve|relieve|avoid (?:a |the )?(?:risk|injury)))\b)"
+    r"(?P<claim>.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    label: Label
+    kind: str
+    pattern: re.Pattern[str] | Callable[[str], re.Match[str] | None]
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if isinstance(self.pattern, re.Pattern):
+            return self.pattern.search(text)
+        return self.pattern(text)
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+STRUCTURE_RULES: tuple[Rule, ...] = (
+    Rule("question", "none", "question", _r(r"\?\s*[\"')\]]*\s*$")),
+    Rule("ends-with-colon", "none", "transition", _r(r"^[^.!?]{0,60}:\s*$")),
+    Rule("disclaimer", "none", "disclaimer", _r(
+        r"\b(?:not (?:a substitute|medical advice|personal (?:medical )?advice|meant to replace)|does not replace|"
+        r"doesn't replace|is not a replacement|general information only|for information only|"
+        r"we (?:review|update|check) (?:this|our|each|every)|(?:was )?last (?:checked|reviewed|updated)|"
+        r"(?:this|our) (?:page|site|article|website|information) (?:is|does) not|no (?:advertising|sponsorship)|"
+        r"we do not (?:track|accept|sell))")),
+    Rule("navigation", "none", "navigation", _r(
+        r"\b(?:(?:see|read|visit) (?:the|our) (?:next|previous|section|page|guide|box|table|list|glossary|links?)|"
+        r"(?:next|previous|following|last) (?:section|page|part)|scroll (?:down|up)|click|tap (?:here|the)|"
+        r"(?:this|the) (?:page|guide|article|site) (?:has|is split|covers|explains|describes|is divided|lists)|"
+        r"(?:find|read) (?:out )?more (?:about|on|in)|on our \w+(?: \w+)? page|(?:covered|explained) (?:on|in) (?:our|the)"
+        r" \w+|(?:jump|skip) to|more (?:on|about) this (?:on|in)|in the (?:box|table|section) (?:below|above))")),
+    Rule("bio", "none", "bio", _r(
+        r"^(?:dr\.?|prof\.?|professor|nurse|our (?:author|editor|team))\b.{0,60}\b(?:has (?:worked|been|written|"
+        r"spent|taught|run|finished)|is an? (?:\w+ ){0,3}(?:gp|doctor|physio\w*|nurse|surgeon|editor|writer|"
+        r"specialist|consultant|pharmacist|professor|researcher|lecturer))|^[A-Z][a-z]+ (?:writes|has written|"
+        r"edits|has worked|has run|has finished|runs|is a (?:\w+ )?(?:writer|runner|editor|coach|trainer))")),
+    Rule("anecdote", "none", "anecdote", _r(r"^(?:(?:last|this|one|in) [\w ]{0,20},?\s*)?(?:i|my|we|our family)\b"
+                                             r"(?! (?:know|found that|recommend))|\b(?:i|my) (?:hurt|slipped|fell|"
+                                             r"twisted|broke|tried|found|started|mum|dad|son|daughter|wife|husband)\b")),
+    Rule("transition", "none", "transition", _r(
+        r"^(?:let's|let us|now (?:for|let's|we)|with that in mind|in short|in summary|to sum up|here is|here are|"
+        r"here's|so,? what|first,? (?:some|a few)|there are (?:a few|some|several) (?:things|options|ways|questions"
+        r"|steps)|this is where|what does this mean|the (?:good|bad) news|next,|read on|on the other hand,?$|"
+        r"that said|to recap|in this (?:section|part))\b")),
+)
+
+# Strong claim cues: a sentence with one of these is a claim even if it also defines or describes.
+STRONG_RULES: tuple[Rule, ...] = (
+    Rule("warning-sign", "must", "warning-sign", _r(
+        r"\b(?:(?:a |an |the )?(?:warning )?signs? of|symptoms? of (?:a |an )?(?:serious|heart|stroke|infection|"
+        r"cancer|clot|fracture|cauda)|warning sign|red flags?\b(?! can)|(?:can|could|may|might|does|often|usually)"
+        r" (?:mean|point to|signal|indicate|suggest|be (?:a sign|an early sign|caused by|due to|linked))|could be "
+        r"(?:a|an) (?:blood clot|infection|fracture|stroke|heart attack|emergency|sign|broken)|"
+        r"(?:needs?|requires?) (?:urgent|emergency|same-day|prompt) (?:care|help|treatment|attention|check)|"
+        r"is an emergency|medical emergency)")),
+    Rule("comparison", "must", "comparison", _r(
+        r"\b(?:(?:no|not|any|much|slightly|far|a little|just|about) )?(?:better|worse|more effective|less effective|"
+        r"safer|riskier|faster|quicker|slower|stronger|weaker|cheaper) than\b|\b(?:just |about |at least )?as "
+        r"(?:good|effective|helpful|safe|well|useful|fast) as\b|\bcompared (?:with|to)\b|\bversus\b|\bvs\.?\s|"
+        r"\b(?:fewer|more|less) [\w-]+(?: [\w-]+)? than (?:\w+ ){0,3}(?:tablets?|pills?|surgery|placebo|"
+        r"exercise|physio\w*|injections?|medicines?|drugs?|rest|treatment|usual care|dummy)\b|"
+        r"\bsame (?:benefit|effect|results?) as\b|\b(?:outperform\w*|beat|beats|superior|inferior)\b")),
+    Rule("dose", "must", "drug", _r(r"(?:usual|normal|recommended|maximum|max\.?|starting|daily|safe|standard|"
+                                    r"typical) (?:adult |daily |starting |single )?dose|more than " + DOSE[2:])),
+    Rule("drug-effect", "must", "drug", lambda s: _near(
+        s, DRUGS, r"\b(?:can|may|might|could|often|usually|sometimes|rarely|commonly)? ?(?:cause[sd]?|upset|thins?|"
+        r"damage[sd]?|harm[s]?|side[- ]effects?|safe|unsafe|risks?|interact\w*|addict\w*|dependen\w*|bleed\w*|"
+        r"ulcers?|constipat\w*|drows\w*|dizz\w*|nause\w*|help[s]?|ease[sd]?|relieve[sd]?|reduce[sd]?|lower[s]?|"
+        r"work[s]?(?! by)|effective|benefit\w*|no better|small|little|not recommended|recommended|advised|first[- ]line|"
+        r"second[- ]line|should not|shouldn't|avoid\w*|stop\w* working|wear[s]? off|last[s]? (?:for|about|up to))\b")),
+    Rule("statistic-percent", "must", "statistic", _r(r"\d(?:[\d,.]*)\s?(?:%|per ?cent\b)|\bper (?:100|1,?000|"
+                                                      r"10,?000|100,?000)\b|\bin (?:every )?" + NUMBER + r" (?:of|"
+                                                      r"people|adults|children|women|men|patients|cases|\w+ers)\b")),
+    Rule("statistic-people", "must", "statistic", lambda s: _number_about_people(s)),
+    Rule("statistic-rate", "must", "statistic", _r(
+        r"\b(?:" + NUMBER + r"|several|many) times (?:more|less|as) (?:likely|common|often)|\b(?:most|more|less|"
+        r"very|quite|fairly|rare|common|uncommon)\b[\w ]{0,12}\b(?:common|rare) (?:in|among|after|before|than|"
+        r"cause|reason|type)\b|\b(?:affects?|accounts? for|makes? up|is diagnosed in|occurs? in|happens? in|"
+        r"(?:is|are) (?:very |quite |fairly )?(?:common|rare|uncommon)\b)|\b(?:leading|top|main|most common|"
+        r"biggest|commonest) (?:cause|reason)s?\b|\bprevalence\b|\bincidence\b")),
+    Rule("evidence", "must", "efficacy", _r(
+        r"\b(?:evidence|studies|trials?|research|reviews?|guidelines?|experts?|doctors|nice|trials) (?:\w+ )?"
+        r"(?:shows?|showed|found|finds|suggests?|suggested|says?|supports?|recommends?|advises?|agrees?|backs?|"
+        r"is (?:weak|strong|limited|mixed|clear|unclear|low|poor)|(?:do|does|did) not)\b|\b(?:is|are|was|were|"
+        r"isn't|aren't) (?:not |no longer |strongly |generally |usually |often )?(?:recommended|advised|proven|"
+        r"effective|ineffective|useful|worthwhile|worth it|helpful|beneficial|supported|backed)\b|\b(?:not|un)"
+        r"proven\b|\b(?:has|have) (?:not )?been shown\b|\bno (?:good |strong |clear |real )?(?:evidence|benefit|"
+        r"effect|proof)\b|\b(?:low|high|moderate|very low)[- ]certainty\b|\bplacebo\b|\bsham\b|\bdummy "
+        r"(?:treatment|pill|injection)|\b(?:is|are) (?:a|an|the) (?:\w+ ){0,2}(?:useful|effective|safe|good|"
+        r"helpful|best|first-line|first|proven|recommended|reasonable|poor|weak|better|worse) (?:\w+ )?(?:treatment|"
+        r"option|choice|way|therapy|medicine|drug|start|approach)\b")),
+    Rule("negated-efficacy", "must", "efficacy", _r(
+        r"\b(?:do|does|did|will|can|may|might|could)(?: not|n't) (?:\w+ )?(?:help|work|prevent|improve|reduce|"
+        r"cure|fix|speed|protect|ease|relieve|stop|lower|change|make (?:a|much|any) difference|shorten)\b|\brarely "
+        r"(?:help|helps|fix|fixes|work|works|cure|cures)\b")),
+    Rule("cause", "must", "cause", _r(
+        r"\b(?:causes?|caused|causing|leads? to|led to|results? in|resulting in|triggers?|triggered|risks?|"
+        r"linked|associated|association|contribut\w+|due to|more likely|less likely|likelier|predispos\w+|"
+        r"(?:raises?|increases?|doubles?|lowers?|cuts?|reduces?) (?:the |your )?(?:risk|chance|odds)|"
+        r"(?:puts?|adds?|places?) (?:extra |more )?(?:strain|stress|load|pressure) (?:on|to)|"
+        r"makes? (?:\w+ ){0,4}(?:worse|more likely|likelier|weaker|stiffer)|"
+        r"(?:is|are) (?:a |the )?(?:main |common |leading |major )?(?:cause|reason|trigger)|"
+        r"because of|brought on by|comes? from|stems? from|tied to|connected to|protects? against)\b")),
+    Rule("prognosis", "must", "prognosis", _r(
+        r"\b(?:most|many|nearly all|almost all|some|few|usually|often|typically|generally|tends? to|tend to|"
+        r"normally|eventually|on (?:its|their) own|by (?:itself|themselves)|over time|in time|without treatment)\b"
+        r".{0,80}\b(?:recover\w*|heal\w*|get(?:s|ting)? better|settles?|settl\w+|eases?|easing|improves?|improving|"
+        r"go(?:es)? away|clears? up|fades?|resolves?|come(?:s)? back|return|returns|recur\w*|lasts?|persists?|"
+        r"grow(?:s)? out|worsens?|gets? worse|back to (?:work|normal|sport))\b|\b(?:recover\w*|heal\w*|get(?:s)? "
+        r"better|settles?|improves?|go(?:es)? away|clears? up|back to (?:work|normal|sport)|comes? back|lasts?)\b"
+        r".{0,40}\b(?:within|in|after|by|for|over) (?:about |around |up to |a |the |" + NUMBER + r" )*(?:few |"
+        r"couple of )?(?:days?|weeks?|months?|years?|age)\b|\boutlook\b|\bprognosis\b|\bchronic\b.{0,30}"
+        r"\b(?:develop|becomes?|turns?)\b")),
+)
+
+SHOULD_RULES: tuple[Rule, ...] = (
+    Rule("mechanism", "should", "mechanism", _r(
+        r"\bworks? by\b|\bwhich is why\b|\bthat is why\b|\bthis is why\b|\bhappens when\b|\boccurs when\b|"
+        r"^when (?:you|a|an|the|your|muscles?|nerves?|bones?|blood)\b|\b(?:the|your) (?:body|immune system|brain|"
+        r"nervous system)\b|\bsignals?\b|\bis (?:constantly |always )?being\b|\bbreaks? down\b|\brebuil\w+|"
+        r"\b(?:gets|get) (?:its|their) (?:nutrients|blood|oxygen)\b|\bhormones?\b|\b(?:contracts?|shortens?|"
+        r"lengthens?|stretches|absorbs?|cushions?|pumps?|carries|carry|filters?|releases?|sends?)\b")),
+    Rule("definition", "should", "definition", _r(
+        r"^(?:an?|the)?\s*[\w' -]{1,40}? (?:is|are) (?:a|an|the) (?:\w+[ -]){0,3}?(?:condition|form|type|kind|"
+        r"group|term|name|word|treatment|test|scan|way|procedure|operation|surgery|stretch|tear|injury|illness|"
+        r"disease|disorder|problem|syndrome|infection|inflammation|swelling|pad|band|sac|cushion|layer|bone|"
+        r"muscle|nerve|joint|tendon|ligament|part|area|piece|set|network|machine|method|therapy|programme|program|"
+        r"medicine|drug|substance|chemical|hormone|protein|mineral|measure|number|scale|score|feeling|sensation|"
+        r"symptom|study|review|trial)\b|^(?:an?|the)?\s*[\w' -]{1,40}? (?:is|are) (?:\w+ )?(?:treatment|therapy|care|"
+        r"surgery) (?:that|which|where|in which|using|with)\b|^(?:an?|the)?\s*[\w' -]{1,40}? (?:is|are) the \w+ "
+        r"(?:of|that|which|in which|by which|for)\b|\b(?:means|is called|are called|refers to|is known as|are known as|stands "
+        r"for|is short for|is the (?:medical|technical|usual|common) (?:name|term|word))\b|\b(?:uses?|involves?) "
+        r"(?:a |an )?[\w ]{1,30} to (?:make|take|see|look|show|measure|check|create)\b|^(?:a|an) [\w -]{1,30} "
+        r"(?:is|are) (?:when|where)\b")),
+    Rule("anatomy", "should", "anatomy", lambda s: _anatomy(s)),
+)
+
+# Weaker cues: a benefit or effect, often hedged ("may ease", "can help").
+WEAK_RULES: tuple[Rule, ...] = (
+    Rule("efficacy", "must", "efficacy", _r(
+        r"\b(?:help|helps|helped|helping|work|works|worked|improves?|improved|reduces?|reduced|relieves?|relieved|"
+        r"eases?|eased|speeds?(?: up)?|prevents?|prevented|protects?|effective|benefits?|beneficial|fix|fixes|"
+        r"cures?|lowers?|lowered|boosts?|strengthens?|loosens?|soothes?|calms?|shortens?|cuts? (?:down|the)|"
+        r"takes? (?:the )?(?:pressure|strain|edge|load) off|makes? (?:\w+ ){0,3}(?:easier|better|stronger|"
+        r"less|more comfortable)|good for|bad for|pays? off|worth (?:trying|it)|gives? (?:\w+ ){0,2}relief|"
+        r"keeps? (?:\w+ ){0,3}(?:healthy|strong|supple|moving)|brings? down|wards? off|builds? up)\b")),
+    Rule("hedged-outcome", "must", "prognosis", _r(
+        r"\b(?:may|might|can|could|will|often|usually|likely|unlikely|probably)\b.{0,40}\b(?:recover\w*|heal\w*|"
+        r"get better|settle|improve|go away|come back|last|feel (?:better|worse)|lead|become|develop)\b")),
+)
+
+
+def _near(sentence: str, first: str, second: str) -> re.Match[str] | None:
+    """Both patterns in one sentence; returns the second (the effect words)."""
+    if re.search(first, sentence, re.IGNORECASE):
+        return re.search(second, sentence, re.IGNORECASE)
+    return None
+
+
+NUMBER_RE = re.compile(r"\b" + NUMBER + r"\b|\d", re.IGNORECASE)
+PEOPLE_RE = re.compile(PEOPLE, re.IGNORECASE)
+BODY_RE = re.compile(BODY, re.IGNORECASE)
+QUANTIFIER_RE = re.compile(r"\b(?:most|many|few|some|nearly|almost|about|around|roughly|up to|over|under|"
+                           r"more than|less than|fewer than|at least|majority|minority|one in|two in|1 in|2 in)\b",
+                           re.IGNORECASE)
+ANATOMY_VERB_RE = re.compile(
+    r"\b(?:is|are|has|have|join|joins|connects?|links|runs?|passes|pass|sits?|lies|lie|attach(?:es)?|"
+    r"made (?:up )?of|consists? of|contains?|forms?|cross(?:es)?|holds?|hold|wraps?|surrounds?|covers?|lines?|"
+    r"starts?|ends?|begins?|splits?|branch(?:es)?|supplies|protects?|supports?|moves?|bends?|straightens?|"
+    r"lets?|allows?|keeps?|stabili[sz]es?|fits?|sit|between|inside|behind|below|above|along|across)\b",
+    re.IGNORECASE,
+)
+
+
+def _number_about_people(sentence: str) -> re.Match[str] | None:
+    number = NUMBER_RE.search(sentence)
+    if not number:
+        return None
+    if _anatomy(sentence) and not PEOPLE_RE.search(sentence):
+        return None
+    people = PEOPLE_RE.search(sentence)
+    if people:
+        return people
+    # Outcome times and amounts: "within 6 weeks", "lose 5 kg", "by the age of 10".
+    return re.search(r"\b(?:within|after|by|for|up to|over|under|about|around|nearly|almost) (?:the age of )?"
+                     r"\d[\d,.]*\s?(?:days?|weeks?|months?|years?|kg|lb|pounds|hours?)?\b|\bage (?:of )?\d+\b",
+                     sentence, re.IGNORECASE) if QUANTIFIER_RE.search(sentence) else None
+
+
+def _anatomy(sentence: str) -> re.Match[str] | None:
+    body = BODY_RE.search(sentence)
+    if not body or body.start() > 60:
+        return None
+    return ANATOMY_VERB_RE.search(sentence, body.end())
+
+
+def _imperative(sentence: str) -> re.Match[str] | None:
+    match = IMPERATIVE_RE.match(sentence.strip().lstrip("*-•0123456789.) "))
+    if match and match["verb"].lower() in ("cut", "reduce", "work") and re.match(r"^\w+ (?:the|your|down|back|"
+                                                                                  r"out|on)\b", sentence, re.I):
+        return match
+    if match and match["verb"].lower() in ("cut", "reduce", "work"):
+        return None
+    return match
+
+
+def _first(rules: tuple[Rule, ...], text: str) -> Verdict | None:
+    for rule in rules:
+        found = rule.match(text)
+        if found:
+            return Verdict(rule.label, rule.kind, rule.name, found.group(0).strip())
+    return None
+
+
+def classify(sentence: str) -> Verdict:
+    """The label of one sentence of prose (citations already removed)."""
+    text = " ".join(sentence.split())
+    if not re.search(r"[A-Za-z]{2}", text):
+        return Verdict("none", "fragment", "no-words")
+    words = re.findall(r"[\w'-]+", text)
+    if len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text):
+        return Verdict("none", "fragment", "short-fragment", text)
+    verdict = _first(STRUCTURE_RULES, text)
+    if verdict:
+        return verdict
+    imperative = _imperative(text)
+    if imperative:
+        reason = REASON_RE.search(text)
+        if reason:
+            claim = _first(STRONG_RULES, reason.group(0)) or _first(WEAK_RULES, reason.group(0))
+            if claim:
+                return Verdict(claim.label, claim.kind, f"reason-in-instruction/{claim.rule}", claim.words)
+        kind = "call-to-action" if re.match(r"(?:call|talk|book|speak|ask|see|go|get|ring|tell|contact|phone|seek|"
+                                            r"visit|attend|mention|report)\b", imperative["verb"], re.I) \
+            else "instruction"
+        return Verdict("none", kind, "imperative", imperative["verb"])
+    return (_first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
+            or Verdict("none", "statement", "no-claim-cue"))

@@ -1,0 +1,198 @@
+"""Markdown source -> prose blocks -> sentences, keeping true source positions.
+
+Skips front matter, headings, code, HTML, tables' separator rows, link-only and image-only
+lines, abbreviation and link definitions. Sentences come from syntok, a real segmenter
+(abbreviations such as "e.g.", "et al.", "approx." and decimals do not split).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import syntok.segmenter as syntok
+
+from .citations import CITATION_RE, LineIndex, mask_code
+
+HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+SETEXT_RE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+ADMONITION_RE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
+LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+")
+QUOTE_RE = re.compile(r"^\s*(?:>\s?)+")
+HTML_LINE_RE = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$|^\s*<(?:div|figure|figcaption|table|details|summary|svg|"
+                          r"img|p|section|aside|span|br|hr)\b", re.IGNORECASE)
+TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+DEFINITION_RE = re.compile(r"^\s*\*?\[[^\]]+\]:\s")
+ONLY_LINK_RE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:!?\[[^\]]*\]\([^)]*\)\s*[,;.]?\s*)+$")
+LINK_RE = re.compile(r"!?\[(?P<text>[^\]\[]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|<[^>\n]+>|\{[:#.][^}\n]*\}|\[\^[^\]]+\]")
+EXEMPT_RE = re.compile(r"<!--\s*no-cite\b(?P<colon>:?)(?P<reason>.*?)-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Exemption:
+    line: int
+    column: int
+    reason: str
+    scope: str  # "block" (marker on its own line, for the block after it) or "sentence"
+
+
+@dataclass
+class Sentence:
+    text: str  # cleaned: citations and markup removed
+    raw: str  # as in the source (links reduced to their text)
+    line: int
+    column: int
+    cited: bool
+    cite_keys: tuple[str, ...]
+    exemption: Exemption | None = None
+
+
+@dataclass
+class Block:
+    """A paragraph, list item, table cell or admonition paragraph."""
+
+    line: int
+    sentences: list[Sentence] = field(default_factory=list)
+    exemption: Exemption | None = None
+
+    @property
+    def cited(self) -> bool:
+        return any(s.cited for s in self.sentences)
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    exemptions: list[Exemption]
+
+    def sentences(self) -> Iterator[tuple[Block, Sentence]]:
+        for block in self.blocks:
+            for sentence in block.sentences:
+                yield block, sentence
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _clean_for_segmenter(text: str) -> str:
+    """Length-preserving: links -> their text, images/markup -> spaces (offsets stay valid)."""
+    text = IMAGE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    text = LINK_RE.sub(lambda m: m["text"] + " " * (len(m.group(0)) - len(m["text"])), text)
+    return MARKUP_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def parse_document(source: str) -> Document:
+    masked = mask_code(source)
+    index = LineIndex(source)
+    exemptions: list[Exemption] = []
+    block_markers: dict[int, Exemption] = {}  # marker line -> exemption for the next block
+    inline_markers: list[tuple[int, Exemption]] = []  # (offset, exemption)
+    for match in EXEMPT_RE.finditer(source):
+        line, column = index.position(match.start())
+        reason = match["reason"].strip() if match["colon"] else ""
+        line_text = source[index.starts[line - 1]:].split("\n", 1)[0]
+        alone = line_text.strip() == match.group(0).strip()
+        exemption = Exemption(line, column, reason, "block" if alone else "sentence")
+        exemptions.append(exemption)
+        if alone:
+            block_markers[line] = exemption
+        else:
+            inline_markers.append((match.start(), exemption))
+
+    blocks: list[Block] = []
+    pending_marker: Exemption | None = None
+    current: list[tuple[int, int, str]] = []  # (line, start offset of kept text, text)
+
+    def flush() -> None:
+        nonlocal current, pending_marker
+        if current:
+            block = _make_block(current, source, inline_markers, index)
+            if pending_marker is not None:
+                block.exemption = pending_marker
+                pending_marker = None
+            if block.sentences:
+                blocks.append(block)
+        current = []
+
+    offset = 0
+    for number, text in enumerate(masked.split("\n"), start=1):
+        start = offset
+        offset += len(text) + 1
+        if number in block_markers:
+            flush()
+            pending_marker = block_markers[number]
+            continue
+        stripped = text.strip()
+        if not stripped:
+            flush()
+            continue
+        if SETEXT_RE.match(text) and len(current) == 1:
+            current = []  # the previous text was a setext heading
+            continue
+        if (HEADING_RE.match(text) or ADMONITION_RE.match(text) or RULE_RE.match(text) or HTML_LINE_RE.match(text)
+                or DEFINITION_RE.match(text) or TABLE_SEP_RE.match(text) or ONLY_LINK_RE.match(text)):
+            flush()
+            continue
+        if stripped.startswith("|") and stripped.endswith("|"):
+            flush()
+            cell_start = text.index("|")
+            for cell in re.finditer(r"[^|]+", text[cell_start:]):
+                if cell.group(0).strip():
+                    current = [(number, start + cell_start + cell.start(), cell.group(0))]
+                    flush()
+            continue
+        item = LIST_RE.match(text)
+        if item:
+            flush()
+            current.append((number, start + item.end(), text[item.end():]))
+            continue
+        quote = QUOTE_RE.match(text)
+        cut = quote.end() if quote else len(text) - len(text.lstrip())
+        current.append((number, start + cut, text[cut:]))
+    flush()
+    return Document(blocks, exemptions)
+
+
+def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: list[tuple[int, Exemption]],
+                index: LineIndex) -> Block:
+    # Join the lines with single spaces, remembering where each character came from.
+    text_parts: list[str] = []
+    origins: list[int] = []
+    for _, start, text in lines:
+        if text_parts:
+            text_parts.append(" ")
+            origins.append(origins[-1] + 1 if origins else start)
+        text_parts.append(text)
+        origins.extend(range(start, start + len(text)))
+    text = "".join(text_parts)
+    cleaned = _clean_for_segmenter(text)
+    cites = [(m.start(), m.end(), m) for m in CITATION_RE.finditer(cleaned)]
+    block = Block(line=lines[0][0])
+    for start, end in _sentence_spans(cleaned):
+        raw = cleaned[start:end]
+        inside = [m for (s, _e, m) in cites if start <= s < end]
+        keys = tuple(item.strip().lstrip("@").split(",")[0].strip() for m in inside for item in m["body"].split(";"))
+        plain = " ".join(CITATION_RE.sub(" ", raw).split())
+        plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
+        if not re.search(r"[A-Za-z]", plain):
+            continue
+        first, last = origins[start], origins[min(end, len(origins)) - 1]
+        line, column = index.position(first)
+        exemption = next((ex for off, ex in inline_markers if first <= off <= last + 40), None)
+        block.sentences.append(Sentence(plain, " ".join(raw.split()), line, column, bool(inside), keys, exemption))
+    return block
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for paragraph in syntok.analyze(text):
+        for sentence in paragraph:
+            tokens = [t for t in sentence if t.value]
+            if tokens:
+                spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
+    return spans

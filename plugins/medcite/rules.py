@@ -1,0 +1,44 @@
+"""Every rule id with a one-line description (for --help, SARIF and the README)."""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    # claims
+    "uncited-claim": "A statistic, efficacy, cause, prognosis, warning-sign, drug or comparison claim has no "
+                     "citation in the same sentence.",
+    "uncited-statement": "An anatomy, definition or mechanism statement has no citation in its paragraph.",
+    "exemption-without-reason": "A <!-- no-cite --> exemption has no reason.",
+    # citations
+    "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
+    "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]).",
+    "weak-evidence": "An efficacy or comparison claim is cited only to sources below guideline, systematic review "
+                     "or randomised trial.",
+    "unknown-evidence": "An efficacy or comparison claim cites a source with no evidence level.",
+    "old-sources": "Every source of a claim is older than the configured age.",
+    # bibliography
+    "bibtex-syntax": "The BibTeX file cannot be parsed at this point.",
+    "duplicate-key": "Two entries have the same key.",
+    "duplicate-field": "An entry has the same field twice.",
+    "duplicate-doi": "Two entries have the same DOI.",
+    "duplicate-pmid": "Two entries have the same PMID.",
+    "invalid-doi": "A DOI does not look like 10.NNNN/suffix.",
+    "invalid-pmid": "A PMID is not all digits.",
+    "invalid-pmcid": "A PMCID is not PMC followed by digits.",
+    "missing-identifier": "A journal article has neither DOI nor PMID.",
+    "missing-field": "An entry lacks a required field (author, title, year, journal, ...).",
+    "empty-field": "A field holds only whitespace.",
+    "empty-bibliography": "The bibliography file is empty.",
+    "uncited-entry": "An entry is never cited on any page.",
+    "non-http-url": "A url field is not an http(s) link.",
+    "invalid-evidence": "The evidence field is not one of the known levels.",
+    # metadata
+    "missing-front-matter": "The page has no front matter.",
+    "invalid-front-matter": "The front matter is not valid YAML.",
+    "missing-metadata": "The front matter lacks a title or description.",
+    "missing-review-date": "The front matter lacks last_reviewed or next_review.",
+    "invalid-date": "A review date is not an ISO date.",
+    "review-interval": "next_review is not after last_reviewed, or is more than 3 years after it.",
+    "review-overdue": "next_review is in the past.",
+    # readability
+    "reading-grade": "The page's Flesch-Kincaid grade is above the target.",
+}
