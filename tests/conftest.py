@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 
+FRONT = "---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-01-01\nnext_review: 2028-01-01\n---\n"
+
 SMALL_BIB = r"""
 @article{chou2007diagnosis,
   author  = {Chou, Roger and Qaseem, Amir and Snow, Vincenza and Casey, Donald and Cross, Jr., J. Thomas and Shekelle, Paul and Owens, Douglas K.},

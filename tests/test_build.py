@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import FRONT
+
 ARTICLE = """\
 ---
 title: Back pain
+description: Test article.
+last_reviewed: 2026-01-01
+next_review: 2028-01-01
 ---
 # Back pain
 
@@ -25,12 +30,12 @@ Use `[@chou2007diagnosis]` in code, and by PubMed ID [@pmid:17909209, p. 480].
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from .conftest import run_build, write_project
+    from .conftest import FRONT, run_build, write_project
 
     project = write_project(tmp_path_factory.mktemp("site"), {
-        "index.md": "# Home\n\nWelcome.\n",
+        "index.md": FRONT + "# Home\n\nWelcome.\n",
         "back.md": ARTICLE,
-        "other.md": "# Other\n\nNames with accents [@genevay2020].\n",
+        "other.md": FRONT.replace("Test page", "Other") + "# Other\n\nNames with accents [@genevay2020].\n",
     })
     result = run_build(project)
     assert result.returncode == 0, result.log
@@ -87,9 +92,9 @@ def test_plugin_css_is_shipped(site) -> None:
 
 
 def test_unknown_key_fails_strict_build_with_location(build) -> None:
-    result = build({"index.md": "# Home\n\nFine [@chou2007diagnosis].\n\nBad [@nope].\n"})
+    result = build({"index.md": FRONT + "# Home\n\nFine [@chou2007diagnosis].\n\nBad [@nope].\n"})
     assert result.returncode != 0
-    assert "docs/index.md:5:5: unknown citation key 'nope'" in result.log
+    assert "docs/index.md:11:5: unknown citation key 'nope'" in result.log
     assert "Traceback" not in result.log
 
 

@@ -20,7 +20,7 @@ from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
-from .lint import LintOptions, check_document, filter_findings
+from .lint import LintOptions, check_bibliography, check_document, filter_findings
 from .markdown import CitationsExtension
 from .model import Finding, Reference
 from .render import CitingPage, ReferenceFormatter, bibliography_html
@@ -46,6 +46,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.extension: CitationsExtension | None = None
         self.pages: dict[str, PageCitationRecord] = {}
         self.options = LintOptions()
+        self.cited_keys: set[str] = set()
         self.project_dir = "."
 
     # -- configuration -------------------------------------------------------------------
@@ -66,6 +67,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self.config.lint:
             self._log(filter_findings(findings, self.options))
         self.pages = {}
+        self.cited_keys = set()
         self.extension = CitationsExtension(
             bibliography=bib, formatter=self.formatter, references_title=self.config.references_title
         )
@@ -88,9 +90,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     # -- pages ---------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.config.lint and self.bibliography is not None:
+        if self.config.lint and self.bibliography is not None and not page.file.generated_by:
             path = self._relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
-            self._log(check_document(path, markdown, self.bibliography, self.options).findings)
+            # The raw file, front matter included: MkDocs strips it from `markdown`, and the
+            # linter needs both the metadata and true line numbers.
+            report = check_document(path, page.file.content_string, self.bibliography, self.options)
+            self.cited_keys.update(report.cited_keys)
+            self._log(report.findings)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -101,6 +107,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if page.file.src_uri == self.config.bibliography_page:
             html += "\n" + BIBLIOGRAPHY_MARKER
         return html
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""
+        if self.config.lint and self.bibliography is not None:
+            self._log(check_bibliography(self.bibliography, self.cited_keys, self.options))
+        return env
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if page.file.src_uri == self.config.bibliography_page and page.content and self.bibliography:
