@@ -56,7 +56,8 @@ BODY = _words(
     r"quadriceps", r"rotator cuff", r"achilles", r"knee(?:cap)?s?", r"hips?", r"shoulders?", r"ankles?", r"wrists?",
     r"feet", r"foot", r"hands?", r"neck", r"elbows?", r"arteries", r"arter(?:y)", r"veins?", r"chambers?", r"glands?",
     r"bursae?", r"tissue", r"fibres?", r"fibers?", r"socket", r"ball", r"canal", r"roots?", r"arch(?:es)?",
-    r"ribs?", r"thigh", r"calf", r"heel", r"toes?", r"fingers?", r"blood vessels?",
+    r"ribs?", r"thigh", r"calf", r"heel", r"toes?", r"fingers?", r"blood vessels?", r"pancreas", r"stomach",
+    r"forearm", r"gut", r"bladder", r"bowel", r"thyroid", r"tunnel", r"passage",
 )
 DRUGS = _words(
     r"paracetamol", r"acetaminophen", r"ibuprofen", r"naproxen", r"aspirin", r"diclofenac", r"codeine", r"morphine",
@@ -77,7 +78,12 @@ IMPERATIVE_VERBS = (
     "phone", "seek", "visit", "attend", "bring", "note", "record", "measure", "pause", "stretch", "rotate", "tuck",
     "point", "reach", "hug", "clasp", "sleep", "mention", "seek", "report", "give", "find", "ice", "elevate",
     "alternate", "switch", "drop", "limit", "spread", "pace", "share", "join", "learn", "consider", "work",
+    "fill", "sign", "jot", "print", "download", "save", "bookmark", "skip", "pick", "wait",
+    "click", "tap", "scroll", "email", "arrange", "prepare", "pack",
 )
+# Words that are both a treatment (noun) and an order (verb): "Ice eases swelling" is a claim.
+NOUN_VERBS = ("ice", "heat", "rest", "exercise", "work", "walk", "walking", "sleep", "stretch", "stretching", "drink",
+              "massage", "swim", "swimming", "use", "stop", "cut", "reduce", "move", "lift", "cycling")
 IMPERATIVE_RE = re.compile(
     r"^(?:(?:if|when|once|before|after|while|as soon as|until|each|every|for)\b[^,]{0,80},\s*)?"
     r"(?:(?:now|then|next|first|finally|slowly|gently|carefully|also|please|just|still|instead|afterwards|again),?\s+)*"
@@ -112,6 +118,23 @@ def _r(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+PROFESSIONS = (r"(?:physio(?:therapist)?s?|gps?|doctors?|nurses?|surgeons?|consultants?|rheumatologists?|pharmacists?|"
+               r"dietitians?|dieticians?|editors?|writers?|journalists?|coach(?:es)?|trainers?|researchers?|"
+               r"lecturers?|professors?|chiropractors?|osteopaths?|midwi(?:fe|ves)|specialists?|clinicians?|"
+               r"practitioners?|therapists?|psychologists?|podiatrists?|paramedics?|registrars?|scientists?|"
+               r"instructors?|teachers?|authors?|reviewers?|clinical lead)")
+HEALTH = _words(
+    r"pain\w*", r"ache\w*", r"sore\w*", r"arthritis", r"gout", r"fractures?", r"broken", r"sprains?", r"strains?",
+    r"injur\w+", r"diabet\w+", r"cancer\w*", r"infection\w*", r"strokes?", r"sciatica", r"symptoms?", r"swell\w*",
+    r"disease\w*", r"conditions?", r"blood", r"pressure", r"weight", r"sleep\w*", r"smok\w+", r"alcohol",
+    r"exercis\w*", r"surgery", r"operations?", r"treat\w*", r"therap\w+", r"recover\w*", r"heal\w*", r"risk\w*",
+    r"health\w*", r"ill\w*", r"sick\w*", r"tired\w*", r"fatigue", r"stiff\w*", r"weak\w*", r"numb\w*", r"tingl\w*",
+    r"osteo\w+", r"tendin\w+", r"bursitis", r"scans?", r"x-rays?", r"mri", r"physio\w*", r"vaccin\w+", r"diet\w*",
+    r"obes\w+", r"overweight", r"inflam\w+", r"flare\w*", r"chronic", r"acute", r"pregnan\w+", r"depress\w+",
+    r"anxi\w+", r"stress\w*", r"fever", r"cough\w*", r"heart", r"falls?", r"posture", r"activ\w+", r"rest\w*",
+)
+HEALTH_RE = re.compile(HEALTH + "|" + BODY + "|" + DRUGS, re.IGNORECASE)
+
 STRUCTURE_RULES: tuple[Rule, ...] = (
     Rule("question", "none", "question", _r(r"\?\s*[\"')\]]*\s*$")),
     Rule("ends-with-colon", "none", "transition", _r(r"^[^.!?]{0,60}:\s*$")),
@@ -120,26 +143,78 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
         r"doesn't replace|is not a replacement|general information only|for information only|"
         r"we (?:review|update|check) (?:this|our|each|every)|(?:was )?last (?:checked|reviewed|updated)|"
         r"(?:this|our) (?:page|site|article|website|information) (?:is|does) not|no (?:advertising|sponsorship)|"
-        r"we do not (?:track|accept|sell))")),
+        r"we do not (?:track|accept|sell)|(?:general|educational) (?:information|purposes)|not (?:intended|designed|"
+        r"meant) to (?:diagnose|replace|be|give|offer|treat)|cannot (?:give|offer|provide) (?:personal|individual)|"
+        r"(?:your|each person's|every person's) (?:own )?(?:situation|case|needs) (?:may|is|are|will)|"
+        r"does not cover (?:every|all)|(?:we|the authors?) (?:are not|accept no|cannot be)|no responsibility|"
+        r"(?:correct|accurate) at the time|at the time of (?:writing|publication)|results (?:may )?vary|"
+        r"(?:always )?(?:follow|check with) (?:the advice of )?your own|no substitute for)")),
     Rule("navigation", "none", "navigation", _r(
         r"\b(?:(?:see|read|visit) (?:the|our) (?:next|previous|section|page|guide|box|table|list|glossary|links?)|"
         r"(?:next|previous|following|last) (?:section|page|part)|scroll (?:down|up)|click|tap (?:here|the)|"
         r"(?:this|the) (?:page|guide|article|site) (?:has|is split|covers|explains|describes|is divided|lists)|"
         r"(?:find|read) (?:out )?more (?:about|on|in)|on our \w+(?: \w+)? page|(?:covered|explained) (?:on|in) (?:our|the)"
-        r" \w+|(?:jump|skip) to|more (?:on|about) this (?:on|in)|in the (?:box|table|section) (?:below|above))")),
+        r" \w+|(?:jump|skip) to|more (?:on|about) this (?:on|in)|in the (?:box|table|section) (?:below|above)|"
+        r"(?:the )?(?:table|box|list|chart|diagram|picture|section|video) (?:below|above|on this page)|"
+        r"can be found (?:on|in|at)|(?:is|are) (?:linked|available) (?:at|from|on|below|above|in)|on page \d+|"
+        r"(?:sign|signing) up|newsletter|(?:our|this) (?:website|leaflet|booklet)|\bpart \d+\b|see also|related "
+        r"(?:pages|topics|articles|links)|back to (?:top|contents)|(?:links?|buttons?) (?:below|above|at the)|"
+        r"printable|download|this (?:section|chapter) (?:looks|covers|explains|is about|describes)|"
+        r"(?:we|you) (?:will|'ll) (?:look|cover|explain|find|read|learn) .{0,40}(?:later|below|next|in the|on the))")),
+    Rule("illustration", "none", "disclaimer", _r(r"\b(?:for illustration only|everyone is different|every (?:person|"
+                                                   r"body) is different|(?:images?|photos?|pictures?) (?:are|is) "
+                                                   r"(?:for|not)|not (?:a|an) (?:complete|full) list)\b")),
+    Rule("suggestion", "none", "instruction", _r(r"^(?:it (?:can|may|might) be (?:handy|useful|a good idea|worth|"
+                                                  r"helpful) to (?:jot|write|keep|note|bring|make|ask|take a|have)|"
+                                                  r"you (?:might|may|could) (?:want|like|wish) to|(?:try|aim|plan) to "
+                                                  r"(?:do|keep|jot|write|take|make))\b")),
+    Rule("byline", "none", "bio", _r(r"^(?:(?:this|the) (?:article|page|leaflet|guide|sheet) (?:was|is|has been) "
+                                     r"(?:written|reviewed|checked|produced|prepared|updated)|(?:written|reviewed|"
+                                     r"checked|edited) by)\b")),
+    Rule("career", "none", "bio", re.compile(
+        r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Miss|Professor|Nurse)\.? )?(?:[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z'-]+)?|She|He|They)"
+        r"(?:, [A-Z][\w ,]{1,20},)? (?:is|was|has been|has|works|trained|qualified|specialises|specializes|leads|"
+        r"joined|teaches|sees|treats|runs|writes|edits)\b.{0,80}?(?i:\b(?:" + PROFESSIONS + r"|years (?:of "
+        r"experience|in practice)|qualified|trained|specialis\w+|speciali[sz]\w+|degree|phd|msc|clinic|practice|"
+        r"hospital|university|award)\b)")),
     Rule("bio", "none", "bio", _r(
-        r"^(?:dr\.?|prof\.?|professor|nurse|our (?:author|editor|team))\b.{0,60}\b(?:has (?:worked|been|written|"
+        r"^(?:dr\.?|prof\.?|professor|nurse|our (?:author|editor|team))\b.{0,60}\b(?:leads|runs|heads|works (?:as|at|"
+        r"with|in)|has (?:worked|been|written|"
         r"spent|taught|run|finished)|is an? (?:\w+ ){0,3}(?:gp|doctor|physio\w*|nurse|surgeon|editor|writer|"
         r"specialist|consultant|pharmacist|professor|researcher|lecturer))|^[A-Z][a-z]+ (?:writes|has written|"
         r"edits|has worked|has run|has finished|runs|is a (?:\w+ )?(?:writer|runner|editor|coach|trainer))")),
+    Rule("named-person", "none", "anecdote", re.compile(
+        r"^(?:our (?:reader|patient|client)s? )?[A-Z][a-z]+(?:, (?:an? |our )[\w -]{2,40},)? (?:noticed|came|went|"
+        r"told|said|wrote|tried|decided|started|felt|kept|found|hurt|slipped|fell|had to|was told|remembers|"
+        r"visited|booked|asked)\b|\b(?:one of our|our) (?:patients|readers|clients|members) (?:told|wrote|said|"
+        r"asked|shared)|\b(?:told us|wrote (?:in|to us)|came to us|says (?:she|he))\b")),
+    Rule("first-person", "none", "anecdote", re.compile(
+        r"\bI (?:was|had|have|felt|found|tried|started|went|got|could|couldn't|did|didn't|thought|used|remember|"
+        r"hurt|slipped|broke|took|kept|decided|needed|spent|asked|saw|made|lost|gained|ran|walked|woke|noticed|"
+        r"realised|realized|learned|learnt|'m|am|'ve)\b|\b(?:my|our) (?:mum|mother|dad|father|son|daughter|wife|"
+        r"husband|partner|friend|gran|grandma|grandad|grandfather|grandmother|sister|brother|neighbour|neighbor|"
+        r"children|kids|baby)\b|\ba friend of (?:mine|ours)\b|^(?:last|this|one|in|after|when|two|three|a few|"
+        r"years|months) [\w ,]{0,30}, [A-Z][a-z]+ (?:noticed|came|went|told|said|tried|decided|started|felt|kept|"
+        r"found|hurt|slipped|fell|visited|booked|asked|was|had)\b")),
     Rule("anecdote", "none", "anecdote", _r(r"^(?:(?:last|this|one|in) [\w ]{0,20},?\s*)?(?:i|my|we|our family)\b"
                                              r"(?! (?:know|found that|recommend))|\b(?:i|my) (?:hurt|slipped|fell|"
                                              r"twisted|broke|tried|found|started|mum|dad|son|daughter|wife|husband)\b")),
+    Rule("short-no-health", "none", "transition", lambda s: None if HEALTH_RE.search(s) or len(s.split()) > 8
+         else re.match(r"^.+$", s)),
+    Rule("discourse", "none", "transition", _r(
+        r"^(?:but|so|and|now|well|okay|ok|still|yet),? (?:there's|there is|here's|here is|that's|that is|what about|"
+        r"let's|on to|back to|what|how)\b|(?:that's|that is|this is|it's|it is) not the (?:whole|full|end|only)|"
+        r"(?:read on|more on that|more about (?:that|this)|find out)(?: (?:below|later|soon|in a moment|how|why|what))?"
+        r"\s*[.!]?$|^(?:moving on|turning to|having said that|with that|all this (?:means|said)|put simply|in other "
+        r"words|to put it (?:simply|another way)|the (?:short|long) (?:answer|version))\b|^(?:so|but|and),? "
+        r"(?:what|how|where|why|which) ")),
     Rule("transition", "none", "transition", _r(
         r"^(?:let's|let us|now (?:for|let's|we)|with that in mind|in short|in summary|to sum up|here is|here are|"
         r"here's|so,? what|first,? (?:some|a few)|there are (?:a few|some|several) (?:things|options|ways|questions"
         r"|steps)|this is where|what does this mean|the (?:good|bad) news|next,|read on|on the other hand,?$|"
-        r"that said|to recap|in this (?:section|part))\b")),
+        r"that said|to recap|in this (?:section|part)|(?:first|next|now|finally|then),? (?:a (?:quick |short )?"
+        r"(?:word|note|look)|we (?:explain|look|cover|describe|turn|discuss)|let's)|that brings us|this brings us|"
+        r"we (?:now )?turn to|(?:below|above),? (?:we|you'll|you will))\b")),
 )
 
 # Strong claim cues: a sentence with one of these is a claim even if it also defines or describes.
@@ -198,7 +273,9 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"(?:puts?|adds?|places?) (?:extra |more )?(?:strain|stress|load|pressure) (?:on|to)|"
         r"makes? (?:\w+ ){0,4}(?:worse|more likely|likelier|weaker|stiffer)|"
         r"(?:is|are) (?:a |the )?(?:main |common |leading |major )?(?:cause|reason|trigger)|"
-        r"because of|brought on by|comes? from|stems? from|tied to|connected to|protects? against)\b")),
+        r"because of|brought on by|comes? from|stems? from|tied to|connected to|protects? against|"
+        r"(?:reason|blame) (?:behind|for)|to blame|runs? in families|hand in hand|plays? a (?:part|role)|prone to|"
+        r"sets? off|brings? on)\b")),
     Rule("prognosis", "must", "prognosis", _r(
         r"\b(?:most|many|nearly all|almost all|some|few|usually|often|typically|generally|tends? to|tend to|"
         r"normally|eventually|on (?:its|their) own|by (?:itself|themselves)|over time|in time|without treatment)\b"
@@ -217,7 +294,8 @@ SHOULD_RULES: tuple[Rule, ...] = (
         r"^when (?:you|a|an|the|your|muscles?|nerves?|bones?|blood)\b|\b(?:the|your) (?:body|immune system|brain|"
         r"nervous system)\b|\bsignals?\b|\bis (?:constantly |always )?being\b|\bbreaks? down\b|\brebuil\w+|"
         r"\b(?:gets|get) (?:its|their) (?:nutrients|blood|oxygen)\b|\bhormones?\b|\b(?:contracts?|shortens?|"
-        r"lengthens?|stretches|absorbs?|cushions?|pumps?|carries|carry|filters?|releases?|sends?)\b")),
+        r"lengthens?|stretches|absorbs?|cushions?|pumps?|carries|carry|filters?|releases?|sends?)\b|"
+        r"\bhappens? as\b|\bprompts?\b|\brush(?:es)? to\b|\blay(?:s)? down\b")),
     Rule("definition", "should", "definition", _r(
         r"^(?:an?|the)?\s*[\w' -]{1,40}? (?:is|are) (?:a|an|the) (?:\w+[ -]){0,3}?(?:condition|form|type|kind|"
         r"group|term|name|word|treatment|test|scan|way|procedure|operation|surgery|stretch|tear|injury|illness|"
@@ -229,7 +307,10 @@ SHOULD_RULES: tuple[Rule, ...] = (
         r"(?:of|that|which|in which|by which|for)\b|\b(?:means|is called|are called|refers to|is known as|are known as|stands "
         r"for|is short for|is the (?:medical|technical|usual|common) (?:name|term|word))\b|\b(?:uses?|involves?) "
         r"(?:a |an )?[\w ]{1,30} to (?:make|take|see|look|show|measure|check|create)\b|^(?:a|an) [\w -]{1,30} "
-        r"(?:is|are) (?:when|where)\b")),
+        r"(?:is|are) (?:when|where)\b|^[\w'\" ,.()-]{1,60}? (?:describes?|denotes?) (?:a|an|the|pain|any|how)\b|"
+        r"\b(?:use|uses|used) the (?:term|word|name|label)\b|^(?:a|an|the)?\s*[\w' -]{1,40}?(?:, i\.e\. [^,]+,)? "
+        r"(?:is|are) (?:your|a|an) (?:\w+[ -]){0,4}?(?:\w+)(?: (?:of|in|on|that|which|for|divided|between|"
+        r"inside|behind|made|used|where)\b|\.$)")),
     Rule("anatomy", "should", "anatomy", lambda s: _anatomy(s)),
 )
 
@@ -265,7 +346,8 @@ ANATOMY_VERB_RE = re.compile(
     r"\b(?:is|are|has|have|join|joins|connects?|links|runs?|passes|pass|sits?|lies|lie|attach(?:es)?|"
     r"made (?:up )?of|consists? of|contains?|forms?|cross(?:es)?|holds?|hold|wraps?|surrounds?|covers?|lines?|"
     r"starts?|ends?|begins?|splits?|branch(?:es)?|supplies|protects?|supports?|moves?|bends?|straightens?|"
-    r"lets?|allows?|keeps?|stabili[sz]es?|fits?|sit|between|inside|behind|below|above|along|across)\b",
+    r"lets?|allows?|keeps?|stabili[sz]es?|fits?|sit|meet|meets|tucked|between|inside|behind|below|above|along|"
+    r"across)\b",
     re.IGNORECASE,
 )
 
@@ -294,6 +376,10 @@ def _anatomy(sentence: str) -> re.Match[str] | None:
 
 def _imperative(sentence: str) -> re.Match[str] | None:
     match = IMPERATIVE_RE.match(sentence.strip().lstrip("*-•0123456789.) "))
+    if match and match.start("verb") == 0 and match["verb"].lower() in NOUN_VERBS and re.match(
+            r"^\w+(?: [\w-]+){0,6}? (?:is|are|was|were|can|may|might|could|will|does|do|has|have|"
+            r"\w+(?<!s)s)\b", sentence.strip(), re.IGNORECASE):
+        return None  # "Ice after a sprain eases swelling": the word is the subject, not an order
     if match and match["verb"].lower() in ("cut", "reduce", "work") and re.match(r"^\w+ (?:the|your|down|back|"
                                                                                   r"out|on)\b", sentence, re.I):
         return match
@@ -328,9 +414,13 @@ def classify(sentence: str) -> Verdict:
             claim = _first(STRONG_RULES, reason.group(0)) or _first(WEAK_RULES, reason.group(0))
             if claim:
                 return Verdict(claim.label, claim.kind, f"reason-in-instruction/{claim.rule}", claim.words)
+            because = re.search(r"\b(?:because|since|as (?:it|this|they|that))\b.*", text, re.IGNORECASE)
+            if because:
+                return Verdict("must", "claim", "reason-in-instruction", because.group(0))
         kind = "call-to-action" if re.match(r"(?:call|talk|book|speak|ask|see|go|get|ring|tell|contact|phone|seek|"
                                             r"visit|attend|mention|report)\b", imperative["verb"], re.I) \
             else "instruction"
         return Verdict("none", kind, "imperative", imperative["verb"])
+    # A plain statement with no other form in a health article asserts something about health.
     return (_first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
-            or Verdict("none", "statement", "no-claim-cue"))
+            or Verdict("must", "claim", "statement", " ".join(words[:6])))

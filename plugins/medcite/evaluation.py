@@ -15,6 +15,7 @@ LABELS = ("must", "should", "none")
 class Scores:
     total: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_kind: Counter[tuple[str, str, bool]] = field(default_factory=Counter)  # (label, kind, correct)
     mistakes: list[tuple[str, str, str, Verdict]] = field(default_factory=list)
 
     def count(self, gold: str) -> int:
@@ -63,6 +64,7 @@ def score(rows: list[tuple[str, str, str]]) -> Scores:
         verdict = classify(sentence)
         scores.total += 1
         scores.confusion[(label, verdict.label)] += 1
+        scores.by_kind[(label, kind, verdict.label == label)] += 1
         if verdict.label != label:
             scores.mistakes.append((label, kind, sentence, verdict))
     return scores
@@ -77,4 +79,10 @@ def report(name: str, scores: Scores) -> str:
     lines.append(f"  must recall at error level : {scores.must_recall:.3f}  (target >= 0.95)")
     lines.append(f"  should flagged (warn/error): {scores.should_flagged:.3f}  (target >= 0.80)")
     lines.append(f"  none false positives       : {scores.none_false_positives:.3f}  (target <= 0.10)")
+    kinds = sorted({(label, kind) for label, kind, _ in scores.by_kind})
+    cells = []
+    for label, kind in kinds:
+        right, wrong = scores.by_kind[(label, kind, True)], scores.by_kind[(label, kind, False)]
+        cells.append(f"{label}/{kind} {right}/{right + wrong}")
+    lines.append("  correct by kind: " + ", ".join(cells))
     return "\n".join(lines)
