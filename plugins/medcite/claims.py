@@ -85,7 +85,7 @@ IMPERATIVE_VERBS = (
 NOUN_VERBS = ("ice", "heat", "rest", "exercise", "work", "walk", "walking", "sleep", "stretch", "stretching", "drink",
               "massage", "swim", "swimming", "use", "stop", "cut", "reduce", "move", "lift", "cycling")
 IMPERATIVE_RE = re.compile(
-    r"^(?:(?:if|when|once|before|after|while|as soon as|until|each|every|for)\b[^,]{0,80},\s*)?"
+    r"^(?:(?:if|when|once|before|after|while|as soon as|until|each|every|for|to)\b[^,]{0,80},\s*)?"
     r"(?:(?:now|then|next|first|finally|slowly|gently|carefully|also|please|just|still|instead|afterwards|again),?\s+)*"
     r"(?P<verb>" + "|".join(sorted((re.escape(v) for v in IMPERATIVE_VERBS), key=len, reverse=True)) + r")\b"
     r"(?!\s*(?:and|or|,|is|are)\b)",  # "swollen, warm and sore" is a description, not an order
@@ -93,8 +93,8 @@ IMPERATIVE_RE = re.compile(
 )
 # A claim hidden inside an instruction: "Keep moving, because gentle activity helps …".
 REASON_RE = re.compile(
-    r"(?:,?\s*\b(?:because|since|as it|as this|as they|as that|which (?:can|may|will|helps?|reduces?|lowers?|eases?)"
-    r"|this (?:can|may|will|helps?|lowers?|reduces?)|it (?:can|may|will|helps?|lowers?|reduces?)"
+    r"(?:,?\s*\b(?:because|since|as it|as this|as they|as that|which (?:can|may|will|helps?|reduces?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|eases?)"
+    r"|this (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)|it (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)"
     r"|to (?:help|ease|reduce|lower|prevent|speed|protect|cut|improve|relieve|avoid (?:a |the )?(?:risk|injury)))\b)"
     r"(?P<claim>.*)$",
     re.IGNORECASE,
@@ -132,10 +132,24 @@ HEALTH = _words(
     r"osteo\w+", r"tendin\w+", r"bursitis", r"scans?", r"x-rays?", r"mri", r"physio\w*", r"vaccin\w+", r"diet\w*",
     r"obes\w+", r"overweight", r"inflam\w+", r"flare\w*", r"chronic", r"acute", r"pregnan\w+", r"depress\w+",
     r"anxi\w+", r"stress\w*", r"fever", r"cough\w*", r"heart", r"falls?", r"posture", r"activ\w+", r"rest\w*",
+    r"tears?", r"torn", r"acl", r"reconstruction", r"braces?", r"splints?", r"casts?", r"curves?", r"scoliosis",
+    r"independen\w+", r"fitness", r"fit", r"sport\w*", r"mobility", r"disab\w+", r"movement", r"function\w*",
+    r"bruis\w+", r"wounds?", r"ulcers?", r"cramp\w*", r"spasms?", r"\w+(?:itis|osis|algia|pathy|ectomy|plasty|"
+    r"mab|pril|olol|statin|xate|profen|cillin|mycin|azole|sartan|prazole|oxacin|triptan)", r"mg",
 )
 HEALTH_RE = re.compile(HEALTH + "|" + BODY + "|" + DRUGS, re.IGNORECASE)
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
+    Rule("list-continuation", "none", "fragment", re.compile(r"^[a-z(][^.!?]*[^.!?\s]\s*$")),
+    Rule("editorial-note", "none", "disclaimer", _r(
+        r"\b(?:our|the|these) (?:sources|summary|summaries|evidence|reviews?|studies|trials|research)(?: (?:we|that "
+        r"we) (?:checked|used|found|read))?(?: for this page)? (?:say|says|said|do not|does not|did not|don't|doesn't|"
+        r"give|cover|covers|tell|mention)\b.{0,80}\b(?:little|nothing|not|no|about)\b|\b(?:we|this page) (?:could "
+        r"not|did not|do not|cannot|can't|couldn't) (?:find|cover|say|give|include)\b|\bwhat we could not cover\b")),
+    Rule("what-to-expect", "none", "instruction", _r(
+        r"^(?:your (?:doctor|gp|physio\w*|surgeon|nurse|(?:surgical |care )?team|pharmacist)(?: or (?:a |your )?"
+        r"\w+)?|they|the (?:doctor|surgeon|nurse|team)|you) (?:will |may |might |usually |then |first |also )*(?:ask|"
+        r"check|examine|look at|give you|talk|explain|rest|lie|go home|feel for|test your|press|watch|want to know)\b")),
     Rule("question", "none", "question", _r(r"\?\s*[\"')\]]*\s*$")),
     Rule("ends-with-colon", "none", "transition", _r(r"^[^.!?]{0,60}:\s*$")),
     Rule("disclaimer", "none", "disclaimer", _r(
@@ -159,13 +173,17 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
         r"can be found (?:on|in|at)|(?:is|are) (?:linked|available) (?:at|from|on|below|above|in)|on page \d+|"
         r"(?:sign|signing) up|newsletter|(?:our|this) (?:website|leaflet|booklet)|\bpart \d+\b|see also|related "
         r"(?:pages|topics|articles|links)|back to (?:top|contents)|(?:links?|buttons?) (?:below|above|at the)|"
-        r"printable|download|this (?:section|chapter) (?:looks|covers|explains|is about|describes)|"
+        r"printable|download|(?:our|this|the) [\w -]{0,30} page (?:gives|has|covers|explains|lists|describes|"
+        r"is about)|this (?:section|chapter) (?:looks|covers|explains|is about|describes)|"
         r"(?:we|you) (?:will|'ll) (?:look|cover|explain|find|read|learn) .{0,40}(?:later|below|next|in the|on the))")),
     Rule("illustration", "none", "disclaimer", _r(r"\b(?:for illustration only|everyone is different|every (?:person|"
                                                    r"body) is different|(?:images?|photos?|pictures?) (?:are|is) "
                                                    r"(?:for|not)|not (?:a|an) (?:complete|full) list)\b")),
     Rule("suggestion", "none", "instruction", _r(r"^(?:it (?:can|may|might) be (?:handy|useful|a good idea|worth|"
                                                   r"helpful) to (?:jot|write|keep|note|bring|make|ask|take a|have)|"
+                                                  r"it (?:helps|can help|may help|is useful|is worth it) to (?:know|"
+                                                  r"read|understand|ask|write|keep|plan|learn|have)|(?:so )?it makes "
+                                                  r"sense to|"
                                                   r"you (?:might|may|could) (?:want|like|wish) to|(?:try|aim|plan) to "
                                                   r"(?:do|keep|jot|write|take|make))\b")),
     Rule("byline", "none", "bio", _r(r"^(?:(?:this|the) (?:article|page|leaflet|guide|sheet) (?:was|is|has been) "
@@ -269,11 +287,11 @@ STRONG_RULES: tuple[Rule, ...] = (
     Rule("cause", "must", "cause", _r(
         r"\b(?:causes?|caused|causing|leads? to|led to|results? in|resulting in|triggers?|triggered|risks?|"
         r"linked|associated|association|contribut\w+|due to|more likely|less likely|likelier|predispos\w+|"
-        r"(?:raises?|increases?|doubles?|lowers?|cuts?|reduces?) (?:the |your )?(?:risk|chance|odds)|"
+        r"(?:raises?|increases?|doubles?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|cuts?|reduces?) (?:the |your )?(?:risk|chance|odds)|"
         r"(?:puts?|adds?|places?) (?:extra |more )?(?:strain|stress|load|pressure) (?:on|to)|"
         r"makes? (?:\w+ ){0,4}(?:worse|more likely|likelier|weaker|stiffer)|"
         r"(?:is|are) (?:a |the )?(?:main |common |leading |major )?(?:cause|reason|trigger)|"
-        r"because of|brought on by|comes? from|stems? from|tied to|connected to|protects? against|"
+        r"because of|brought on by|stems? from|tied to|connected to|protects? against|"
         r"(?:reason|blame) (?:behind|for)|to blame|runs? in families|hand in hand|plays? a (?:part|role)|prone to|"
         r"sets? off|brings? on)\b")),
     Rule("prognosis", "must", "prognosis", _r(
@@ -308,7 +326,9 @@ SHOULD_RULES: tuple[Rule, ...] = (
         r"for|is short for|is the (?:medical|technical|usual|common) (?:name|term|word))\b|\b(?:uses?|involves?) "
         r"(?:a |an )?[\w ]{1,30} to (?:make|take|see|look|show|measure|check|create)\b|^(?:a|an) [\w -]{1,30} "
         r"(?:is|are) (?:when|where)\b|^[\w'\" ,.()-]{1,60}? (?:describes?|denotes?) (?:a|an|the|pain|any|how)\b|"
-        r"\b(?:use|uses|used) the (?:term|word|name|label)\b|^(?:a|an|the)?\s*[\w' -]{1,40}?(?:, i\.e\. [^,]+,)? "
+        r"\b(?:use|uses|used) the (?:term|word|name|label)\b|\b(?:call|calls|called) (?:this|it|them|these)\b|"
+        r"\b(?:hear|see) (?:it|this|them) (?:called|described|named)\b|^[\w' ()-]{1,40}: [A-Z\w]|"
+        r"^(?:an?|the)?\s*[\w' -]{1,40}?(?: \([^)]{1,30}\))? (?:is|are) (?:a|an) |^(?:a|an|the)?\s*[\w' -]{1,40}?(?:, i\.e\. [^,]+,)? "
         r"(?:is|are) (?:your|a|an) (?:\w+[ -]){0,4}?(?:\w+)(?: (?:of|in|on|that|which|for|divided|between|"
         r"inside|behind|made|used|where)\b|\.$)")),
     Rule("anatomy", "should", "anatomy", lambda s: _anatomy(s)),
@@ -319,7 +339,7 @@ WEAK_RULES: tuple[Rule, ...] = (
     Rule("efficacy", "must", "efficacy", _r(
         r"\b(?:help|helps|helped|helping|work|works|worked|improves?|improved|reduces?|reduced|relieves?|relieved|"
         r"eases?|eased|speeds?(?: up)?|prevents?|prevented|protects?|effective|benefits?|beneficial|fix|fixes|"
-        r"cures?|lowers?|lowered|boosts?|strengthens?|loosens?|soothes?|calms?|shortens?|cuts? (?:down|the)|"
+        r"cures?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|lowered|boosts?|strengthens?|loosens?|soothes?|calms?|shortens?|cuts? (?:down|the)|"
         r"takes? (?:the )?(?:pressure|strain|edge|load) off|makes? (?:\w+ ){0,3}(?:easier|better|stronger|"
         r"less|more comfortable)|good for|bad for|pays? off|worth (?:trying|it)|gives? (?:\w+ ){0,2}relief|"
         r"keeps? (?:\w+ ){0,3}(?:healthy|strong|supple|moving)|brings? down|wards? off|builds? up)\b")),
@@ -368,10 +388,14 @@ def _number_about_people(sentence: str) -> re.Match[str] | None:
 
 
 def _anatomy(sentence: str) -> re.Match[str] | None:
+    """A body part and a verb of place or structure ("runs", "sits", "is made of")."""
     body = BODY_RE.search(sentence)
-    if not body or body.start() > 60:
+    if not body:
         return None
-    return ANATOMY_VERB_RE.search(sentence, body.end())
+    if body.start() > 60 and not re.match(r"^(?:it|they|this|these|each|both)\b", sentence, re.IGNORECASE):
+        return None
+    pronoun = re.match(r"^(?:it|they|this|these|each|both)\b", sentence, re.IGNORECASE)
+    return ANATOMY_VERB_RE.search(sentence, 0 if pronoun else body.end())
 
 
 def _imperative(sentence: str) -> re.Match[str] | None:
@@ -402,7 +426,7 @@ def classify(sentence: str) -> Verdict:
     if not re.search(r"[A-Za-z]{2}", text):
         return Verdict("none", "fragment", "no-words")
     words = re.findall(r"[\w'-]+", text)
-    if len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text):
+    if len(words) <= 3 or (len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text)):
         return Verdict("none", "fragment", "short-fragment", text)
     verdict = _first(STRUCTURE_RULES, text)
     if verdict:
@@ -421,6 +445,11 @@ def classify(sentence: str) -> Verdict:
                                             r"visit|attend|mention|report)\b", imperative["verb"], re.I) \
             else "instruction"
         return Verdict("none", kind, "imperative", imperative["verb"])
-    # A plain statement with no other form in a health article asserts something about health.
-    return (_first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
-            or Verdict("must", "claim", "statement", " ".join(words[:6])))
+    found = _first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
+    if found:
+        return found
+    # A plain statement about health, in a health article, asserts something that needs a source.
+    health = HEALTH_RE.search(text) or PEOPLE_RE.search(text)
+    if health:
+        return Verdict("must", "claim", "health-statement", health.group(0))
+    return Verdict("none", "statement", "no-health-content")

@@ -11,12 +11,14 @@ from . import identifiers as ids
 from .bibliography import Bibliography
 from .citations import find_citations, mask_code
 from .claims import classify
-from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, read_front_matter
+from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
 from .prose import Exemption, parse_document
 from .readability import Readability, measure
 from .render import EVIDENCE_LABELS
 
+# Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
+PAGE_EXEMPTION = "no_cite"
 STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -65,12 +67,17 @@ def _finding(path: str, line: int, column: int, rule: str, severity: Severity, c
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
-    report.findings.extend(_check_metadata(path, text, options))
+    front = read_front_matter(text)
+    report.findings.extend(_check_metadata(path, front, options))
     report.citations = find_citations(text, mask_code(text))
     for cite in report.citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
     document = parse_document(text)
     report.exemptions = document.exemptions
+    page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
+    if page_reason is not None:
+        reason = str(page_reason).strip()
+        report.exemptions = [Exemption(front.lines.get(PAGE_EXEMPTION, 1), 1, reason, "page"), *report.exemptions]
     for exemption in document.exemptions:
         if not exemption.reason:
             report.findings.append(_finding(path, exemption.line, exemption.column, "exemption-without-reason",
@@ -85,7 +92,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         if verdict.label == "must":
             report.claims += 1
             report.cited_claims += sentence.cited
-        if sentence.exemption is not None or block.exemption is not None:
+        if sentence.exemption is not None or block.exemption is not None or page_reason is not None:
             continue
         if verdict.label == "must" and not sentence.cited:
             report.findings.append(_finding(
@@ -148,8 +155,7 @@ def _check_evidence(path: str, line: int, column: int, kind: str, text: str, ref
                            f"(newest: {newest}); check for newer evidence", kind, text)
 
 
-def _check_metadata(path: str, text: str, options: LintOptions) -> Iterable[Finding]:
-    front = read_front_matter(text)
+def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iterable[Finding]:
     if not front.present:
         yield _finding(path, 1, 1, "missing-front-matter", "error", "metadata",
                        "no front matter: add title, description, last_reviewed and next_review between '---' lines")

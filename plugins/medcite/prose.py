@@ -105,16 +105,19 @@ def parse_document(source: str) -> Document:
             inline_markers.append((match.start(), exemption))
 
     blocks: list[Block] = []
+    # A marker on its own line covers the Markdown block after it: every paragraph, list item
+    # or table cell up to the next blank line.
     pending_marker: Exemption | None = None
+    marker_used = False
     current: list[tuple[int, int, str]] = []  # (line, start offset of kept text, text)
 
     def flush() -> None:
-        nonlocal current, pending_marker
+        nonlocal current, marker_used
         if current:
             block = _make_block(current, source, inline_markers, index)
             if pending_marker is not None:
                 block.exemption = pending_marker
-                pending_marker = None
+                marker_used = True
             if block.sentences:
                 blocks.append(block)
         current = []
@@ -125,11 +128,13 @@ def parse_document(source: str) -> Document:
         offset += len(text) + 1
         if number in block_markers:
             flush()
-            pending_marker = block_markers[number]
+            pending_marker, marker_used = block_markers[number], False
             continue
         stripped = text.strip()
         if not stripped:
             flush()
+            if marker_used:
+                pending_marker, marker_used = None, False
             continue
         if SETEXT_RE.match(text) and len(current) == 1:
             current = []  # the previous text was a setext heading
