@@ -425,8 +425,10 @@ def classify(sentence: str) -> Verdict:
     text = " ".join(sentence.split())
     if not re.search(r"[A-Za-z]{2}", text):
         return Verdict("none", "fragment", "no-words")
+    if re.search(r"\?\s*[\"')\]]*\s*$", text):
+        return Verdict("none", "question", "question", text[-30:])
     words = re.findall(r"[\w'-]+", text)
-    if len(words) <= 3 or (len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text)):
+    if len(words) <= 2 or (len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text)):
         return Verdict("none", "fragment", "short-fragment", text)
     verdict = _first(STRUCTURE_RULES, text)
     if verdict:

@@ -156,6 +156,7 @@ def _run(args: argparse.Namespace) -> int:
     findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
     for report in reports:
         findings.extend(report.findings)
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     print(FORMATTERS[args.format](findings, reports))
     if any(f.rule == "bibtex-syntax" for f in load_findings):
         return 2

@@ -8,12 +8,13 @@ lines, abbreviation and link definitions. Sentences come from syntok, a real seg
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import syntok.segmenter as syntok
 
-from .citations import CITATION_RE, LineIndex, mask_code
+from .citations import CITATION_RE, LineIndex, mask_code, parse_citation
 
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 SETEXT_RE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
@@ -178,18 +179,24 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     cleaned = _clean_for_segmenter(text)
     cites = [(m.start(), m.end(), m) for m in CITATION_RE.finditer(cleaned)]
     block = Block(line=lines[0][0])
+    starts: list[int] = []
     for start, end in _sentence_spans(cleaned):
         raw = cleaned[start:end]
         inside = [m for (s, _e, m) in cites if start <= s < end]
-        keys = tuple(item.strip().lstrip("@").split(",")[0].strip() for m in inside for item in m["body"].split(";"))
+        keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
         plain = " ".join(CITATION_RE.sub(" ", raw).split())
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
         if not re.search(r"[A-Za-z]", plain):
             continue
-        first, last = origins[start], origins[min(end, len(origins)) - 1]
+        first = origins[start]
         line, column = index.position(first)
-        exemption = next((ex for off, ex in inline_markers if first <= off <= last + 40), None)
-        block.sentences.append(Sentence(plain, " ".join(raw.split()), line, column, bool(inside), keys, exemption))
+        block.sentences.append(Sentence(plain, " ".join(raw.split()), line, column, bool(keys), keys))
+        starts.append(first)
+    # An inline marker exempts the sentence it stands in or right after.
+    block_end = origins[-1] if origins else 0
+    for offset, exemption in inline_markers:
+        if starts and starts[0] <= offset <= block_end + 80:
+            block.sentences[bisect_right(starts, offset) - 1].exemption = exemption
     return block
 
 
