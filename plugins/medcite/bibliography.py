@@ -17,12 +17,11 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
-from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 
 from .identifiers import normalize_doi
 from .model import Finding, Reference
-from .names import vancouver_name
+from .names import latex_plain, vancouver_name
 
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
@@ -216,10 +215,7 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
 
 def latex_to_text(value: str) -> str:
     """Decode LaTeX accents and braces to plain Unicode; fall back to the raw value."""
-    try:
-        return " ".join(Text.from_latex(value).render_as("text").split())
-    except Exception:  # pybtex's LaTeX reader raises many types on odd input
-        return " ".join(value.replace("{", "").replace("}", "").split())
+    return " ".join(latex_plain(value).split())
 
 
 def _finding(path: str, line: int, rule: str, severity: str, message: str) -> Finding:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Person
 from pybtex.richtext import Text
 
+# A backend instance: render_as("text") would look the backend up through entry points every call.
+PLAIN_TEXT = PlainTextBackend()
 
-def _plain(part: str) -> str:
+
+def latex_plain(part: str) -> str:
+    if not any(ch in part for ch in "\\{}~$"):
+        return part  # nothing for the LaTeX reader to do
     try:
-        return Text.from_latex(part).render_as("text")
+        return Text.from_latex(part).render(PLAIN_TEXT)
     except Exception:  # odd LaTeX in a name: keep its letters
         return part.replace("{", "").replace("}", "")
 
@@ -17,14 +23,14 @@ def initials(given: list[str]) -> str:
     """``['Jean-François', 'T.']`` -> ``JFT``."""
     letters = []
     for name in given:
-        for piece in _plain(name).replace(".", " ").replace("-", " ").split():
+        for piece in latex_plain(name).replace(".", " ").replace("-", " ").split():
             first = next((ch for ch in piece if ch.isalpha()), "")
             letters.append(first.upper())
     return "".join(letters)
 
 
 def vancouver_name(person: Person) -> str:
-    surname = " ".join(_plain(part) for part in person.prelast_names + person.last_names)
+    surname = " ".join(latex_plain(part) for part in person.prelast_names + person.last_names)
     given = initials(person.first_names + person.middle_names)
-    lineage = " ".join(_plain(part).rstrip(".") for part in person.lineage_names)
+    lineage = " ".join(latex_plain(part).rstrip(".") for part in person.lineage_names)
     return " ".join(part for part in (surname, given, lineage) if part)

@@ -17,6 +17,7 @@ from pybtex.style.template import FieldIsMissing
 
 from .identifiers import is_web_url
 from .model import Reference
+from .names import PLAIN_TEXT
 from .style import VancouverStyle
 
 EVIDENCE_LABELS = {
@@ -79,7 +80,7 @@ class ReferenceFormatter:
             return hit[1]
         try:
             rich = self.style.format_entry(ref.key, ref.entry).text
-            result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render_as("text").split()))
+            result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
         except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError):
             # An incomplete entry still shows what it has (the linter reports the gap).
             known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))

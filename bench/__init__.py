@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic corpus generator and the build/lint timing runner."""
