@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Label = Literal["must", "should", "none"]
@@ -420,8 +421,9 @@ def _first(rules: tuple[Rule, ...], text: str) -> Verdict | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def classify(sentence: str) -> Verdict:
-    """The label of one sentence of prose (citations already removed)."""
+    """The label of one sentence of prose (citations already removed); pure, so cached."""
     text = " ".join(sentence.split())
     if not re.search(r"[A-Za-z]{2}", text):
         return Verdict("none", "fragment", "no-words")

@@ -7,6 +7,8 @@ file or unparsable bibliography.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .bibliography import BibliographyError, load_bibliography
+from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .formats import FORMATTERS
 from .lint import DocumentReport, LintOptions, check_bibliography, check_document, filter_findings
 from .model import Finding
@@ -98,6 +100,25 @@ def _read(path: Path) -> str:
                          "save the file as UTF-8") from None
 
 
+_shared: tuple[Bibliography, LintOptions] | None = None
+
+
+def _check_one(document: tuple[str, str]) -> DocumentReport:
+    assert _shared is not None
+    return check_document(document[0], document[1], *_shared)
+
+
+def _check_all(documents: list[tuple[str, str]], bib: Bibliography, options: LintOptions,
+               jobs: int) -> list[DocumentReport]:
+    """Lint every page; large sites are split over forked workers that share the loaded bibliography."""
+    global _shared
+    _shared = (bib, options)
+    if jobs <= 1 or len(documents) < 50 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_one(document) for document in documents]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_check_one, documents, chunksize=max(1, len(documents) // (jobs * 8)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is cited "
                                      "and every reference is sound.")
@@ -108,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes for large sites (default: one per CPU)")
     parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
     return parser
 
@@ -145,13 +168,13 @@ def _run(args: argparse.Namespace) -> int:
     paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
-    reports: list[DocumentReport] = []
+    documents: list[tuple[str, str]] = []
     for path in _markdown_files(paths):
         try:
-            text = _read(path)
+            documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-        reports.append(check_document(_shown(path), text, bib, options))
+    reports = _check_all(documents, bib, options, args.jobs)
     cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
     findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
     for report in reports:

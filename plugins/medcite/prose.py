@@ -180,7 +180,8 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     cites = [(m.start(), m.end(), m) for m in CITATION_RE.finditer(cleaned)]
     block = Block(line=lines[0][0])
     starts: list[int] = []
-    for start, end in _sentence_spans(cleaned):
+    # The segmenter does not need to see citations (brackets cost it time); blank them, keeping offsets.
+    for start, end in _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)):
         raw = cleaned[start:end]
         inside = [m for (s, _e, m) in cites if start <= s < end]
         keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
@@ -200,7 +201,17 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     return block
 
 
+# Where a sentence could end: terminal punctuation, closing quotes/brackets, space, a capital.
+POSSIBLE_BOUNDARY_RE = re.compile(r"[.!?][\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z0-9]")
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    if not POSSIBLE_BOUNDARY_RE.search(text):  # one sentence: no need to run the segmenter
+        stripped = text.strip()
+        if not stripped:
+            return []
+        start = len(text) - len(text.lstrip())
+        return [(start, start + len(stripped))]
     spans: list[tuple[int, int]] = []
     for paragraph in syntok.analyze(text):
         for sentence in paragraph:
