@@ -5,7 +5,7 @@ export NO_MKDOCS_2_WARNING := 1
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve lint bundle bench clean lock
+.PHONY: site test serve lint bundle bench eval clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+## Recall and precision of the claim classifier on the labelled sentence sets.
+eval: $(STAMP)
+	$(BIN)/python scripts/evaluate_claims.py
 
 clean:
 	rm -rf site dist .pytest_cache

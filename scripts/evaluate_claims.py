@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/evaluate_claims.py [--errors] [FILE.tsv ...]
 
-Default: tests/eval/claims-dev.tsv (used while writing the rules) and
-tests/eval/claims-test.tsv (held out: never used to write rules).
+Default: tests/eval/claims-dev.tsv and claims-dev2.tsv (used while writing the rules) and
+tests/eval/claims-test.tsv (held out: scored, never read while writing rules).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from medcite.evaluation import read_labelled, report, score
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = [ROOT / "tests/eval/claims-dev.tsv", ROOT / "tests/eval/claims-test.tsv"]
+DEFAULT = [ROOT / "tests/eval/claims-dev.tsv", ROOT / "tests/eval/claims-dev2.tsv", ROOT / "tests/eval/claims-test.tsv"]
 
 
 def main(argv: list[str] | None = None) -> int:
