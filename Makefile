@@ -4,6 +4,7 @@ VENV   ?= .venv
 export NO_MKDOCS_2_WARNING := 1
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: site test serve lint bundle bench eval clean lock
 
@@ -13,13 +14,22 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# Third-party browser code (Material's Worker shim for file://) from the npm registry, pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## Build the published site into site/ and the offline bundle into dist/.
-site: $(STAMP)
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python scripts/build_offline.py --out dist
+
+bundle: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/build_offline.py --out dist
 
 ## Every test: unit, extension, real builds.
-test: $(STAMP)
-	$(BIN)/ruff check plugins tests
+test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check plugins tests scripts overrides bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -99,3 +99,31 @@ def build(tmp_path: Path):
         return run_build(write_project(tmp_path, pages, bib, **kwargs), strict=strict)
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built with ``mkdocs build --strict`` (as ``make site`` does)."""
+    site = tmp_path_factory.mktemp("repo-site") / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def repo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline bundle, built by the same script as ``make site``, and unzipped."""
+    out = tmp_path_factory.mktemp("dist")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_offline.py"), "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (bundle,) = out.glob("*-offline.zip")
+    unzipped = tmp_path_factory.mktemp("unzipped")
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(unzipped)
+    (root,) = [p for p in unzipped.iterdir() if p.is_dir()]
+    return root

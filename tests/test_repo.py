@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +22,9 @@ def test_citation_lint_passes_on_the_repo() -> None:
     assert data["summary"]["files"] >= 30
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("repo-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return site
+@pytest.fixture
+def built_site(repo_site: Path) -> Path:
+    return repo_site
 
 
 @pytest.mark.parametrize("page", ["conditions/low-back-pain/index.html", "anatomy/hamstrings/index.html"])

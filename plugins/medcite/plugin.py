@@ -7,6 +7,7 @@ logged at info level so advice never breaks a strict build.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,13 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
 from .lint import LintOptions, check_bibliography, check_document, filter_findings
 from .markdown import CitationsExtension
+from .metadata import read_front_matter
 from .model import Finding, Reference
-from .render import CitingPage, ReferenceFormatter, bibliography_html
+from .render import CitingPage, ReferenceFormatter, bibliography_html, medical_webpage_jsonld, review_html
 
 log = get_plugin_logger(__name__)
 CSS_URI = "assets/medcite/medcite.css"
+H1_END_RE = re.compile(r"</h1>")
 BIBLIOGRAPHY_MARKER = '<div class="medcite-bibliography-placeholder"></div>'
 
 
@@ -47,6 +50,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.pages: dict[str, PageCitationRecord] = {}
         self.options = LintOptions()
         self.cited_keys: set[str] = set()
+        self.grades: dict[str, float] = {}
         self.project_dir = "."
 
     # -- configuration -------------------------------------------------------------------
@@ -68,6 +72,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self._log(filter_findings(findings, self.options))
         self.pages = {}
         self.cited_keys = set()
+        self.grades = {}
         self.extension = CitationsExtension(
             bibliography=bib, formatter=self.formatter, references_title=self.config.references_title
         )
@@ -96,6 +101,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             # linter needs both the metadata and true line numbers.
             report = check_document(path, page.file.content_string, self.bibliography, self.options)
             self.cited_keys.update(report.cited_keys)
+            if report.readability and report.readability.words >= 100:
+                self.grades[page.file.src_uri] = report.readability.grade
             self._log(report.findings)
         return markdown
 
@@ -106,6 +113,16 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             )
         if page.file.src_uri == self.config.bibliography_page:
             html += "\n" + BIBLIOGRAPHY_MARKER
+        front = read_front_matter(page.file.content_string) if not page.file.generated_by else None
+        if front is not None and front.present and "last_reviewed" in front.data:
+            grade = self.grades.get(page.file.src_uri)
+            box = review_html(front.date("last_reviewed"), front.date("next_review"), grade)
+            html = H1_END_RE.sub(lambda m: m.group(0) + "\n" + box, html, count=1) if H1_END_RE.search(html) \
+                else box + "\n" + html
+            record = self.pages.get(page.file.src_uri)
+            page.meta["medcite_jsonld"] = medical_webpage_jsonld(
+                page.title or "", str(page.meta.get("description") or ""), page.canonical_url,
+                front.date("last_reviewed"), record.refs if record else [], self.formatter)
         return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:

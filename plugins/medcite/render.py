@@ -6,7 +6,9 @@ only made from http(s) URLs (see :mod:`medcite.identifiers`).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from string import ascii_lowercase
 from pybtex.backends.html import Backend as PybtexHtmlBackend
 from pybtex.style.template import FieldIsMissing
 
-from .identifiers import is_web_url
+from .identifiers import doi_url, is_doi, is_pmcid, is_pmid, is_web_url, pmc_url, pubmed_url
 from .model import Reference
 from .names import PLAIN_TEXT
 from .style import VancouverStyle
@@ -212,3 +214,67 @@ def bibliography_html(references: Iterable[Reference], formatter: ReferenceForma
             f"{where}</li>"
         )
     return '<ul class="medcite-bibliography">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _date_text(value: dt.date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def review_html(last_reviewed: dt.date | None, next_review: dt.date | None, grade: float | None) -> str:
+    """The dates and reading level shown under an article's title."""
+    parts = []
+    if last_reviewed:
+        parts.append(f'Last reviewed <time datetime="{last_reviewed.isoformat()}">{_date_text(last_reviewed)}</time>')
+    if next_review:
+        parts.append(f'Next review <time datetime="{next_review.isoformat()}">{_date_text(next_review)}</time>')
+    if grade is not None:
+        parts.append(f"Reading level: about school grade {max(1, round(grade))}")
+    return f'<p class="medcite-review">{" · ".join(parts)}</p>' if parts else ""
+
+
+def reference_urls(ref: Reference) -> list[str]:
+    """Links that identify a source, built only from validated identifiers."""
+    urls = []
+    doi, pmid, pmcid = (ref.fields.get(name, "").strip() for name in ("doi", "pmid", "pmcid"))
+    if doi and is_doi(doi):
+        urls.append(doi_url(doi))
+    if pmid and is_pmid(pmid):
+        urls.append(pubmed_url(pmid))
+    if pmcid and is_pmcid(pmcid):
+        urls.append(pmc_url(pmcid))
+    url = ref.fields.get("url", "").strip()
+    if url and is_web_url(url):
+        urls.append(url)
+    return urls
+
+
+def medical_webpage_jsonld(name: str, description: str, url: str | None, last_reviewed: dt.date | None,
+                           refs: Sequence[Reference], formatter: ReferenceFormatter) -> str:
+    """schema.org MedicalWebPage, safe to place inside <script type="application/ld+json">."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": name,
+        "description": description,
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "inLanguage": "en",
+    }
+    if url:
+        data["url"] = url
+    if last_reviewed:
+        data["lastReviewed"] = last_reviewed.isoformat()
+    citations = []
+    for ref in refs:
+        urls = reference_urls(ref)
+        item: dict[str, object] = {"@type": "ScholarlyArticle" if ref.entry_type == "article" else "CreativeWork",
+                                   "name": ref.fields.get("title", ref.key), "citation": formatter.format(ref).text}
+        if urls:
+            item["url"] = urls[0]
+            if len(urls) > 1:
+                item["sameAs"] = urls[1:]
+        citations.append(item)
+    if citations:
+        data["citation"] = citations
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # No "</script>" or HTML comment can be formed from field values inside the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

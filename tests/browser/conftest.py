@@ -1,0 +1,81 @@
+"""Real headless Chromium (Debian's package) driven by Playwright, against the served site and the
+unzipped offline bundle. Browser downloads are impossible here, so Playwright uses /usr/bin/chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Target:
+    """Where the pages are: the served site (http://127.0.0.1) or the bundle (file://)."""
+
+    name: str
+    base: str
+    root: Path
+    requests: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        """``path`` as a directory URL ("conditions/sciatica/"); the bundle has .html files."""
+        if self.name == "bundle":
+            path = "index.html" if path in ("", "/") else path.rstrip("/") + ".html"
+        return self.base + path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served(repo_site: Path) -> Iterator[Target]:
+    handler = functools.partial(_QuietHandler, directory=str(repo_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Target("served", f"http://127.0.0.1:{server.server_address[1]}/", repo_site)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def bundle(repo_bundle: Path) -> Target:
+    return Target("bundle", repo_bundle.as_uri() + "/", repo_bundle)
+
+
+@pytest.fixture(params=["served", "bundle"])
+def target(request: pytest.FixtureRequest) -> Target:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def page(browser: Browser, target: Target) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda request: target.requests.append(request.url))
+    yield page
+    context.close()
