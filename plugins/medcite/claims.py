@@ -48,7 +48,7 @@ PEOPLE = _words(
     r"boys?", r"patients?", r"cases?", r"runners?", r"athletes?", r"players?", r"workers?", r"smokers?", r"users?",
     r"deaths?", r"injur(?:y|ies)", r"fractures?", r"falls?", r"visits?", r"admissions?", r"episodes?", r"attacks?",
     r"of (?:us|those|them)", r"population", r"those", r"mothers?", r"babies", r"infants?", r"older", r"americans?",
-    r"everyone", r"someone", r"anyone", r"broken bones", r"operations?", r"surgeries", r"births?",
+    r"everyone", r"someone", r"anyone", r"broken bones", r"births?",
 )
 BODY = _words(
     r"muscles?", r"bones?", r"joints?", r"tendons?", r"ligaments?", r"nerves?", r"discs?", r"disks?", r"vertebra[e]?",
@@ -80,11 +80,13 @@ IMPERATIVE_VERBS = (
     "point", "reach", "hug", "clasp", "sleep", "mention", "seek", "report", "give", "find", "ice", "elevate",
     "alternate", "switch", "drop", "limit", "spread", "pace", "share", "join", "learn", "consider", "work",
     "fill", "sign", "jot", "print", "download", "save", "bookmark", "skip", "pick", "wait",
-    "click", "tap", "scroll", "email", "arrange", "prepare", "pack",
+    "click", "tap", "scroll", "email", "arrange", "prepare", "pack", "kneel", "shift", "loop", "pad", "adjust",
+    "change", "stay",
 )
 # Words that are both a treatment (noun) and an order (verb): "Ice eases swelling" is a claim.
 NOUN_VERBS = ("ice", "heat", "rest", "exercise", "work", "walk", "walking", "sleep", "stretch", "stretching", "drink",
-              "massage", "swim", "swimming", "use", "stop", "cut", "reduce", "move", "lift", "cycling")
+              "massage", "swim", "swimming", "use", "stop", "cut", "reduce", "move", "lift", "cycling", "repeat", "change",
+              "shift")
 IMPERATIVE_RE = re.compile(
     r"^(?:(?:if|when|once|before|after|while|as soon as|until|each|every|for|to)\b[^,]{0,80},\s*)?"
     r"(?:(?:now|then|next|first|finally|slowly|gently|carefully|also|please|just|still|instead|afterwards|again),?\s+)*"
@@ -92,14 +94,23 @@ IMPERATIVE_RE = re.compile(
     r"(?!\s*(?:and|or|,|is|are)\b)",  # "swollen, warm and sore" is a description, not an order
     re.IGNORECASE,
 )
+# An order at the very start of a sentence ("Stop and get help") needs no look-ahead.
+PLAIN_IMPERATIVE_RE = re.compile(
+    r"^(?P<verb>" + "|".join(sorted((re.escape(v) for v in IMPERATIVE_VERBS), key=len, reverse=True)) + r")\b"
+    r"(?=\s+(?:and|or)\s+(?:" + "|".join(re.escape(v) for v in IMPERATIVE_VERBS) + r")\b)",
+    re.IGNORECASE,
+)
 # A claim hidden inside an instruction: "Keep moving, because gentle activity helps …".
 REASON_RE = re.compile(
     r"(?:,?\s*\b(?:because|since|as it|as this|as they|as that|which (?:can|may|will|helps?|reduces?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|eases?)"
-    r"|this (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)|it (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)"
+    r"|this (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)|(?<!if )it (?:can|may|will|helps?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|reduces?)"
     r"|to (?:help|ease|reduce|lower|prevent|speed|protect|cut|improve|relieve|avoid (?:a |the )?(?:risk|injury)))\b)"
     r"(?P<claim>.*)$",
     re.IGNORECASE,
 )
+
+
+LABEL_RE = re.compile(r"^(?:safety note|note|tip|important|warning|remember|caution|top tip)\s*[:.]\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -128,8 +139,9 @@ HEALTH = _words(
     r"pain\w*", r"ache\w*", r"sore\w*", r"arthritis", r"gout", r"fractures?", r"broken", r"sprains?", r"strains?",
     r"injur\w+", r"diabet\w+", r"cancer\w*", r"infection\w*", r"strokes?", r"sciatica", r"symptoms?", r"swell\w*",
     r"disease\w*", r"conditions?", r"blood", r"pressure", r"weight", r"sleep\w*", r"smok\w+", r"alcohol",
-    r"exercis\w*", r"surgery", r"operations?", r"treat\w*", r"therap\w+", r"recover\w*", r"heal\w*", r"risk\w*",
-    r"health\w*", r"ill\w*", r"sick\w*", r"tired\w*", r"fatigue", r"stiff\w*", r"weak\w*", r"numb\w*", r"tingl\w*",
+    r"exercis\w*", r"surg\w*", r"fusion", r"operations?", r"treat\w*", r"therap\w+", r"recover\w*", r"heal\w*", r"risk\w*",
+    r"health\w*", r"ill(?:ness|nesses)?", r"emergenc\w+", r"urgent\w*", r"serious", r"birth", r"born", r"rates?",
+    r"re-?injur\w*", r"sick\w*", r"tired\w*", r"fatigue", r"stiff\w*", r"weak\w*", r"numb(?:ness|ed|ing)?", r"tingl\w*",
     r"osteo\w+", r"tendin\w+", r"bursitis", r"scans?", r"x-rays?", r"mri", r"physio\w*", r"vaccin\w+", r"diet\w*",
     r"obes\w+", r"overweight", r"inflam\w+", r"flare\w*", r"chronic", r"acute", r"pregnan\w+", r"depress\w+",
     r"anxi\w+", r"stress\w*", r"fever", r"cough\w*", r"heart", r"falls?", r"posture", r"activ\w+", r"rest\w*",
@@ -144,9 +156,10 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     Rule("list-continuation", "none", "fragment", re.compile(r"^[a-z(][^.!?]*[^.!?\s]\s*$")),
     Rule("editorial-note", "none", "disclaimer", _r(
         r"\b(?:our|the|these) (?:sources|summary|summaries|evidence|reviews?|studies|trials|research)(?: (?:we|that "
-        r"we) (?:checked|used|found|read))?(?: for this page)? (?:say|says|said|do not|does not|did not|don't|doesn't|"
+        r"we) (?:have )?(?:checked|used|found|read))?(?: for this page)? (?:say|says|said|do not|does not|did not|don't|doesn't|"
         r"give|cover|covers|tell|mention)\b.{0,80}\b(?:little|nothing|not|no|about)\b|\b(?:we|this page) (?:could "
-        r"not|did not|do not|cannot|can't|couldn't) (?:find|cover|say|give|include)\b|\bwhat we could not cover\b")),
+        r"not|did not|do not|cannot|can't|couldn't) (?:find|cover|say|give|include)\b|\bwhat we could not cover\b|\b(?:research|sources|evidence|studies|trials) (?:we|that we) "
+        r"(?:have )?(?:checked|used|found|read)\b")),
     Rule("what-to-expect", "none", "instruction", _r(
         r"^(?:your (?:doctor|gp|physio\w*|surgeon|nurse|(?:surgical |care )?team|pharmacist)(?: or (?:a |your )?"
         r"\w+)?|they|the (?:doctor|surgeon|nurse|team)|you) (?:will |may |might |usually |then |first |also )*(?:ask|"
@@ -169,7 +182,7 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
         r"(?:next|previous|following|last) (?:section|page|part)|scroll (?:down|up)|click|tap (?:here|the)|"
         r"(?:this|the) (?:page|guide|article|site) (?:has|is split|covers|explains|describes|is divided|lists)|"
         r"(?:find|read) (?:out )?more (?:about|on|in)|on our \w+(?: \w+)? page|(?:covered|explained) (?:on|in) (?:our|the)"
-        r" \w+|(?:jump|skip) to|more (?:on|about) this (?:on|in)|in the (?:box|table|section) (?:below|above)|"
+        r" (?:page|section|next|previous|glossary|box|table)|(?:jump|skip) to|more (?:on|about) this (?:on|in)|in the (?:box|table|section) (?:below|above)|"
         r"(?:the )?(?:table|box|list|chart|diagram|picture|section|video) (?:below|above|on this page)|"
         r"can be found (?:on|in|at)|(?:is|are) (?:linked|available) (?:at|from|on|below|above|in)|on page \d+|"
         r"(?:sign|signing) up|newsletter|(?:our|this) (?:website|leaflet|booklet)|\bpart \d+\b|see also|related "
@@ -191,11 +204,13 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
                                      r"(?:written|reviewed|checked|produced|prepared|updated)|(?:written|reviewed|"
                                      r"checked|edited) by)\b")),
     Rule("career", "none", "bio", re.compile(
-        r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Miss|Professor|Nurse)\.? )?(?:[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z'-]+)?|She|He|They)"
-        r"(?:, [A-Z][\w ,]{1,20},)? (?:is|was|has been|has|works|trained|qualified|specialises|specializes|leads|"
-        r"joined|teaches|sees|treats|runs|writes|edits)\b.{0,80}?(?i:\b(?:" + PROFESSIONS + r"|years (?:of "
+        r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Miss|Professor|Nurse)\.? (?:[A-Z]\.? )*[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?(?!'s)"
+        r"|[A-Z][a-z]+ (?:[A-Z]\. )?[A-Z][a-z'-]+(?!'s)"
+        r"|She|He)(?:, [A-Z][\w ,]{1,20},)? (?:is|was|has been|has|works|trained|qualified|specialises|specializes|"
+        r"leads|joined|teaches|sees|treats|runs|writes|edits)\b.{0,80}?(?i:\b(?:" + PROFESSIONS + r"|years (?:of "
         r"experience|in practice)|qualified|trained|specialis\w+|speciali[sz]\w+|degree|phd|msc|clinic|practice|"
-        r"hospital|university|award)\b)")),
+        r"hospital|university|award)\b)|^[A-Z][a-z]+(?:, [A-Z][\w ,]{1,20},)? (?:is|was) (?:a|an|our) (?:\w+ ){0,2}"
+        r"(?i:" + PROFESSIONS + r")\b")),
     Rule("bio", "none", "bio", _r(
         r"^(?:dr\.?|prof\.?|professor|nurse|our (?:author|editor|team))\b.{0,60}\b(?:leads|runs|heads|works (?:as|at|"
         r"with|in)|has (?:worked|been|written|"
@@ -203,7 +218,9 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
         r"specialist|consultant|pharmacist|professor|researcher|lecturer))|^[A-Z][a-z]+ (?:writes|has written|"
         r"edits|has worked|has run|has finished|runs|is a (?:\w+ )?(?:writer|runner|editor|coach|trainer))")),
     Rule("named-person", "none", "anecdote", re.compile(
-        r"^(?:our (?:reader|patient|client)s? )?[A-Z][a-z]+(?:, (?:an? |our )[\w -]{2,40},)? (?:noticed|came|went|"
+        r"^(?!(?:It|This|That|These|Those|They|The|A|An|One|Each|Most|Many|Some|Few|Research|Evidence|"
+        r"Studies|Trials?|Reviews?|Guidelines?|Doctors|Surgeons|People|Patients)\b)"
+        r"(?:our (?:reader|patient|client)s? )?[A-Z][a-z]+(?:, (?:an? |our )[\w -]{2,40},)? (?:noticed|came|went|"
         r"told|said|wrote|tried|decided|started|felt|kept|found|hurt|slipped|fell|had to|was told|remembers|"
         r"visited|booked|asked)\b|\b(?:one of our|our) (?:patients|readers|clients|members) (?:told|wrote|said|"
         r"asked|shared)|\b(?:told us|wrote (?:in|to us)|came to us|says (?:she|he))\b")),
@@ -218,8 +235,6 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     Rule("anecdote", "none", "anecdote", _r(r"^(?:(?:last|this|one|in) [\w ]{0,20},?\s*)?(?:i|my|we|our family)\b"
                                              r"(?! (?:know|found that|recommend))|\b(?:i|my) (?:hurt|slipped|fell|"
                                              r"twisted|broke|tried|found|started|mum|dad|son|daughter|wife|husband)\b")),
-    Rule("short-no-health", "none", "transition", lambda s: None if HEALTH_RE.search(s) or len(s.split()) > 8
-         else re.match(r"^.+$", s)),
     Rule("discourse", "none", "transition", _r(
         r"^(?:but|so|and|now|well|okay|ok|still|yet),? (?:there's|there is|here's|here is|that's|that is|what about|"
         r"let's|on to|back to|what|how)\b|(?:that's|that is|this is|it's|it is) not the (?:whole|full|end|only)|"
@@ -240,8 +255,9 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
 STRONG_RULES: tuple[Rule, ...] = (
     Rule("warning-sign", "must", "warning-sign", _r(
         r"\b(?:(?:a |an |the )?(?:warning )?signs? of|symptoms? of (?:a |an )?(?:serious|heart|stroke|infection|"
-        r"cancer|clot|fracture|cauda)|warning sign|red flags?\b(?! can)|(?:can|could|may|might|does|often|usually)"
-        r" (?:mean|point to|signal|indicate|suggest|be (?:a sign|an early sign|caused by|due to|linked))|could be "
+        r"cancer|clot|fracture|cauda)|warning sign|red flags?\b(?! can)|(?<!you )(?:can|could|may|might|does|often|usually)"
+        r" (?:mean|point to|signal|indicate|suggest(?! (?:that you|you|trying|surgery|fusion|an? (?:operation|"
+        r"injection|scan|test)))|be (?:a sign|an early sign|caused by|due to|linked))|could be "
         r"(?:a|an) (?:blood clot|infection|fracture|stroke|heart attack|emergency|sign|broken)|"
         r"(?:needs?|requires?) (?:urgent|emergency|same-day|prompt) (?:care|help|treatment|attention|check)|"
         r"is an emergency|medical emergency)")),
@@ -261,14 +277,15 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"work[s]?(?! by)|effective|benefit\w*|no better|small|little|not recommended|recommended|advised|first[- ]line|"
         r"second[- ]line|should not|shouldn't|avoid\w*|stop\w* working|wear[s]? off|last[s]? (?:for|about|up to))\b")),
     Rule("statistic-percent", "must", "statistic", _r(r"\d(?:[\d,.]*)\s?(?:%|per ?cent\b)|\bper (?:100|1,?000|"
-                                                      r"10,?000|100,?000)\b|\bin (?:every )?" + NUMBER + r" (?:of|"
+                                                      r"10,?000|100,?000)\b|\b" + NUMBER + r" (?:in|out of) (?:every "
+                                                      r")?" + NUMBER + r"\b|\bin (?:every )?" + NUMBER + r" (?:"
                                                       r"people|adults|children|women|men|patients|cases|\w+ers)\b")),
     Rule("statistic-people", "must", "statistic", lambda s: _number_about_people(s)),
     Rule("statistic-rate", "must", "statistic", _r(
         r"\b(?:" + NUMBER + r"|several|many) times (?:more|less|as) (?:likely|common|often)|\b(?:most|more|less|"
         r"very|quite|fairly|rare|common|uncommon)\b[\w ]{0,12}\b(?:common|rare) (?:in|among|after|before|than|"
         r"cause|reason|type)\b|\b(?:affects?|accounts? for|makes? up|is diagnosed in|occurs? in|happens? in|"
-        r"(?:is|are) (?:very |quite |fairly )?(?:common|rare|uncommon)\b)|\b(?:leading|top|main|most common|"
+        r"(?:is|are) (?:very |quite |fairly )?(?:common|rare|uncommon)\b)|\b(?:more|less) (?:common|frequent)\b|\b(?:leading|top|main|most common|"
         r"biggest|commonest) (?:cause|reason)s?\b|\bprevalence\b|\bincidence\b")),
     Rule("evidence", "must", "efficacy", _r(
         r"\b(?:evidence|studies|trials?|research|reviews?|guidelines?|experts?|doctors|nice|trials) (?:\w+ )?"
@@ -286,7 +303,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"cure|fix|speed|protect|ease|relieve|stop|lower|change|make (?:a|much|any) difference|shorten)\b|\brarely "
         r"(?:help|helps|fix|fixes|work|works|cure|cures)\b")),
     Rule("cause", "must", "cause", _r(
-        r"\b(?:causes?|caused|causing|leads? to|led to|results? in|resulting in|triggers?|triggered|risks?|"
+        r"\b(?:causes?|caused|causing|leads? to|led to|results? in|resulting in|triggers?(?! points?)|triggered|risks?|"
         r"linked|associated|association|contribut\w+|due to|more likely|less likely|likelier|predispos\w+|"
         r"(?:raises?|increases?|doubles?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|cuts?|reduces?) (?:the |your )?(?:risk|chance|odds)|"
         r"(?:puts?|adds?|places?) (?:extra |more )?(?:strain|stress|load|pressure) (?:on|to)|"
@@ -338,7 +355,7 @@ SHOULD_RULES: tuple[Rule, ...] = (
 # Weaker cues: a benefit or effect, often hedged ("may ease", "can help").
 WEAK_RULES: tuple[Rule, ...] = (
     Rule("efficacy", "must", "efficacy", _r(
-        r"\b(?:help|helps|helped|helping|work|works|worked|improves?|improved|reduces?|reduced|relieves?|relieved|"
+        r"\b(?:help|helps|helped|helping|(?<!desk )(?<!home )(?<!office )(?<!shift )(?<!manual )work|works|worked|improves?|improved|reduces?|reduced|relieves?|relieved|"
         r"eases?|eased|speeds?(?: up)?|prevents?|prevented|protects?|effective|benefits?|beneficial|fix|fixes|"
         r"cures?|lowers?(?! (?:back|legs?|limbs?|part|end|body|spine|abdomen|belly))|lowered|boosts?|strengthens?|loosens?|soothes?|calms?|shortens?|cuts? (?:down|the)|"
         r"takes? (?:the )?(?:pressure|strain|edge|load) off|makes? (?:\w+ ){0,3}(?:easier|better|stronger|"
@@ -367,7 +384,7 @@ ANATOMY_VERB_RE = re.compile(
     r"\b(?:is|are|has|have|join|joins|connects?|links|runs?|passes|pass|sits?|lies|lie|attach(?:es)?|"
     r"made (?:up )?of|consists? of|contains?|forms?|cross(?:es)?|holds?|hold|wraps?|surrounds?|covers?|lines?|"
     r"starts?|ends?|begins?|splits?|branch(?:es)?|supplies|protects?|supports?|moves?|bends?|straightens?|"
-    r"lets?|allows?|keeps?|stabili[sz]es?|fits?|sit|meet|meets|tucked|between|inside|behind|below|above|along|"
+    r"lets?|allows?|keeps?|stabili[sz]es?|fits?|sit|meet|meets|tucked|involves?|between|inside|behind|below|above|along|"
     r"across)\b",
     re.IGNORECASE,
 )
@@ -400,9 +417,14 @@ def _anatomy(sentence: str) -> re.Match[str] | None:
 
 
 def _imperative(sentence: str) -> re.Match[str] | None:
-    match = IMPERATIVE_RE.match(sentence.strip().lstrip("*-•0123456789.) "))
+    text = sentence.strip().lstrip("*-•0123456789.) ")
+    plain = PLAIN_IMPERATIVE_RE.match(text)
+    if plain:
+        return plain  # "Stop and get help …"
+    match = IMPERATIVE_RE.match(text)
     if match and match.start("verb") == 0 and match["verb"].lower() in NOUN_VERBS and re.match(
-            r"^\w+(?: [\w-]+){0,6}? (?:is|are|was|were|can|may|might|could|will|does|do|has|have|"
+            r"^\w+(?: (?!(?:if|when|while|because|and|or|to|so|as|until|then)\b)[\w-]+){0,6}? "
+            r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|"
             r"\w+(?<!s)s)\b", sentence.strip(), re.IGNORECASE):
         return None  # "Ice after a sprain eases swelling": the word is the subject, not an order
     if match and match["verb"].lower() in ("cut", "reduce", "work") and re.match(r"^\w+ (?:the|your|down|back|"
@@ -424,7 +446,7 @@ def _first(rules: tuple[Rule, ...], text: str) -> Verdict | None:
 @lru_cache(maxsize=65536)
 def classify(sentence: str) -> Verdict:
     """The label of one sentence of prose (citations already removed); pure, so cached."""
-    text = " ".join(sentence.split())
+    text = LABEL_RE.sub("", " ".join(sentence.split()))
     if not re.search(r"[A-Za-z]{2}", text):
         return Verdict("none", "fragment", "no-words")
     if re.search(r"\?\s*[\"')\]]*\s*$", text):
@@ -452,6 +474,8 @@ def classify(sentence: str) -> Verdict:
     found = _first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
     if found:
         return found
+    if len(words) <= 8 and not HEALTH_RE.search(text) and not PEOPLE_RE.search(text):
+        return Verdict("none", "transition", "short-no-health", text)
     # A plain statement about health, in a health article, asserts something that needs a source.
     health = HEALTH_RE.search(text) or PEOPLE_RE.search(text)
     if health:
