@@ -46,6 +46,18 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+## Benchmark: plain Material vs the citations plugin vs mkdocs-bibtex (own environment); writes BENCHMARKS.md.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements.lock bench/requirements-bench.lock pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r bench/requirements-bench.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --write BENCHMARKS.md
+
 ## Recall and precision of the claim classifier on the labelled sentence sets.
 eval: $(STAMP)
 	$(BIN)/python scripts/evaluate_claims.py

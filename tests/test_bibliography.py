@@ -96,3 +96,20 @@ def test_load_is_cached_by_content(tmp_path: Path) -> None:
     path.write_text(SMALL_BIB + "\n@misc{extra, title={Extra}, year={2020}}\n", encoding="utf-8")
     changed, _ = load_bibliography(path)
     assert changed is not first and changed.resolve("extra") is not None
+
+
+def test_disk_cache_survives_a_new_process_and_follows_content(tmp_path: Path, monkeypatch) -> None:
+    import medcite.bibliography as bibliography
+
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(SMALL_BIB, encoding="utf-8")
+    first, _ = load_bibliography(path)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    bibliography._cache.clear()  # as in a new process
+    again, _ = load_bibliography(path)
+    assert again is not first and [r.key for r in again] == [r.key for r in first]
+    bibliography._cache.clear()
+    path.write_text(SMALL_BIB.replace("Accents in names", "Changed title"), encoding="utf-8")
+    changed, _ = load_bibliography(path)
+    assert changed.resolve("genevay2020").fields["title"] == "Changed title"

@@ -8,6 +8,9 @@ at all raises :class:`BibliographyError`. Results are cached by content hash, so
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 
+from . import __version__
 from .identifiers import normalize_doi
 from .model import Finding, Reference
 from .names import latex_plain, vancouver_name
@@ -80,8 +84,13 @@ class Bibliography:
 _cache: dict[tuple[str, str], tuple[Bibliography, tuple[Finding, ...]]] = {}
 
 
-def load_bibliography(path: str | Path, display_path: str | None = None) -> tuple[Bibliography, list[Finding]]:
-    """Read and parse ``path``; raises :class:`BibliographyError` only if it is unusable."""
+def load_bibliography(path: str | Path, display_path: str | None = None,
+                      use_disk_cache: bool = True) -> tuple[Bibliography, list[Finding]]:
+    """Read and parse ``path``; raises :class:`BibliographyError` only if it is unusable.
+
+    Parsed results are kept in memory (``mkdocs serve`` rebuilds) and on disk (later runs),
+    both keyed by the file's content hash, so an edit always invalidates them.
+    """
     shown = display_path or str(path)
     try:
         data = Path(path).read_bytes()
@@ -93,13 +102,56 @@ def load_bibliography(path: str | Path, display_path: str | None = None) -> tupl
     cached = _cache.get((shown, digest))
     if cached is not None:
         return cached[0], list(cached[1])
-    text = decode_bibtex(data, shown)
-    bib, findings = parse_bibliography(text, shown)
-    bib.digest = digest
+    stored = _disk_cache_path(shown, digest) if use_disk_cache else None
+    loaded = _read_disk_cache(stored) if stored else None
+    if loaded is not None:
+        bib, findings = loaded
+    else:
+        text = decode_bibtex(data, shown)
+        bib, findings = parse_bibliography(text, shown)
+        bib.digest = digest
+        if stored:
+            _write_disk_cache(stored, bib, findings)
     if len(_cache) >= _CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[(shown, digest)] = (bib, tuple(findings))
     return bib, findings
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("MEDCITE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medcite"
+
+
+def _disk_cache_path(shown: str, digest: str) -> Path:
+    key = hashlib.sha256(f"{__version__}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
+    return cache_dir() / f"bibliography-{key}.pickle"
+
+
+def _read_disk_cache(path: Path) -> tuple[Bibliography, list[Finding]] | None:
+    try:
+        with path.open("rb") as handle:
+            bib, findings = pickle.load(handle)  # our own cache, in the user's cache directory
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    return (bib, list(findings)) if isinstance(bib, Bibliography) else None
+
+
+def _write_disk_cache(path: Path, bib: Bibliography, findings: list[Finding]) -> None:
+    """Best effort: an unwritable cache only costs the next run a parse."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = sorted(path.parent.glob("bibliography-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-(_CACHE_SIZE - 1)] if len(old) >= _CACHE_SIZE else []:
+            stale.unlink(missing_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            pickle.dump((bib, tuple(findings)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except (OSError, pickle.PickleError, RecursionError):
+        pass
 
 
 def decode_bibtex(data: bytes, path: str) -> str:

@@ -83,6 +83,11 @@ IMPERATIVE_VERBS = (
     "click", "tap", "scroll", "email", "arrange", "prepare", "pack", "kneel", "shift", "loop", "pad", "adjust",
     "change", "stay",
 )
+# Verbs that follow a treatment named as a subject ("Ice eases swelling"); a plural noun such as
+# "minutes" must not count, so this is a list rather than "any word ending in s".
+THIRD_PERSON_VERBS = (r"(?:eases|helps|reduces|relieves|improves|works|causes|lowers|speeds|prevents|protects|"
+                      r"makes|keeps|gives|brings|cuts|soothes|calms|loosens|strengthens|builds|boosts|fixes|"
+                      r"shortens|lessens|worsens|increases|raises|triggers|leads|seems|appears|tends|offers)")
 # Words that are both a treatment (noun) and an order (verb): "Ice eases swelling" is a claim.
 NOUN_VERBS = ("ice", "heat", "rest", "exercise", "work", "walk", "walking", "sleep", "stretch", "stretching", "drink",
               "massage", "swim", "swimming", "use", "stop", "cut", "reduce", "move", "lift", "cycling", "repeat", "change",
@@ -424,8 +429,8 @@ def _imperative(sentence: str) -> re.Match[str] | None:
     match = IMPERATIVE_RE.match(text)
     if match and match.start("verb") == 0 and match["verb"].lower() in NOUN_VERBS and re.match(
             r"^\w+(?: (?!(?:if|when|while|because|and|or|to|so|as|until|then)\b)[\w-]+){0,6}? "
-            r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|"
-            r"\w+(?<!s)s)\b", sentence.strip(), re.IGNORECASE):
+            r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|" + THIRD_PERSON_VERBS + r")\b",
+            sentence.strip(), re.IGNORECASE):
         return None  # "Ice after a sprain eases swelling": the word is the subject, not an order
     if match and match["verb"].lower() in ("cut", "reduce", "work") and re.match(r"^\w+ (?:the|your|down|back|"
                                                                                   r"out|on)\b", sentence, re.I):

@@ -7,7 +7,6 @@ file or unparsable bibliography.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
@@ -16,11 +15,12 @@ from typing import Any
 
 import yaml
 
-from .bibliography import Bibliography, BibliographyError, load_bibliography
+from .bibliography import BibliographyError, load_bibliography
 from .formats import FORMATTERS
-from .lint import DocumentReport, LintOptions, check_bibliography, check_document, filter_findings
+from .lint import LintOptions, check_bibliography, filter_findings
 from .model import Finding
 from .rules import RULES
+from .runner import LintRun
 
 
 class UsageError(Exception):
@@ -100,25 +100,6 @@ def _read(path: Path) -> str:
                          "save the file as UTF-8") from None
 
 
-_shared: tuple[Bibliography, LintOptions] | None = None
-
-
-def _check_one(document: tuple[str, str]) -> DocumentReport:
-    assert _shared is not None
-    return check_document(document[0], document[1], *_shared)
-
-
-def _check_all(documents: list[tuple[str, str]], bib: Bibliography, options: LintOptions,
-               jobs: int) -> list[DocumentReport]:
-    """Lint every page; large sites are split over forked workers that share the loaded bibliography."""
-    global _shared
-    _shared = (bib, options)
-    if jobs <= 1 or len(documents) < 50 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_check_one(document) for document in documents]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_check_one, documents, chunksize=max(1, len(documents) // (jobs * 8)))
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is cited "
                                      "and every reference is sound.")
@@ -174,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
             documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-    reports = _check_all(documents, bib, options, args.jobs)
+    reports = LintRun(documents, bib, options, args.jobs).reports()
     cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
     findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
     for report in reports:

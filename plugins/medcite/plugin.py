@@ -21,11 +21,20 @@ from mkdocs.utils import get_relative_url
 
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
-from .lint import LintOptions, check_bibliography, check_document, filter_findings
+from .lint import LintOptions, check_bibliography, filter_findings
 from .markdown import CitationsExtension
-from .metadata import read_front_matter
+from .metadata import FrontMatter
 from .model import Finding, Reference
-from .render import CitingPage, ReferenceFormatter, bibliography_html, medical_webpage_jsonld, review_html
+from .render import (
+    GRADE_MARKER,
+    CitingPage,
+    ReferenceFormatter,
+    bibliography_html,
+    grade_html,
+    medical_webpage_jsonld,
+    review_html,
+)
+from .runner import LintRun
 
 log = get_plugin_logger(__name__)
 CSS_URI = "assets/medcite/medcite.css"
@@ -52,6 +61,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_keys: set[str] = set()
         self.grades: dict[str, float] = {}
         self.project_dir = "."
+        self.command = "build"
+        self.lint_run: LintRun | None = None
+        self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Forked lint workers only for one-off builds; `mkdocs serve` lints in-process, where the
+        # per-page cache makes a rebuild after one edit re-check only that page.
+        self.command = command
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -91,21 +108,34 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             files.append(File.generated(config, self.config.bibliography_page, content=content))
         css = (Path(__file__).parent / "assets" / "medcite.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_URI, content=css))
+        self._start_lint(files)
         return files
 
-    # -- pages ---------------------------------------------------------------------------
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.config.lint and self.bibliography is not None and not page.file.generated_by:
-            path = self._relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
-            # The raw file, front matter included: MkDocs strips it from `markdown`, and the
-            # linter needs both the metadata and true line numbers.
-            report = check_document(path, page.file.content_string, self.bibliography, self.options)
-            self.cited_keys.update(report.cited_keys)
-            if report.readability and report.readability.words >= 100:
-                self.grades[page.file.src_uri] = report.readability.grade
-            self._log(report.findings)
-        return markdown
+    def _start_lint(self, files: Files) -> None:
+        """Lint every page's raw source (front matter included: true line numbers) in the background."""
+        if self.lint_run is not None:
+            self.lint_run.cancel()
+        self.lint_run = None
+        if not self.config.lint or self.bibliography is None:
+            return
+        documents = []
+        self.lint_paths = {}
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            path = self._relative(file.abs_src_path)
+            self.lint_paths[path] = file.src_uri
+            documents.append((path, file.content_string))
+        cpus = os.cpu_count() or 1
+        background = self.command != "serve" and cpus > 1
+        self.lint_run = LintRun(documents, self.bibliography, self.options, max(1, cpus - 1), background)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.lint_run is not None:
+            self.lint_run.cancel()
+            self.lint_run = None
+
+    # -- pages ---------------------------------------------------------------------------
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.extension is not None and self.extension.last_page.order:
             self.pages[page.file.src_uri] = PageCitationRecord(
@@ -113,10 +143,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             )
         if page.file.src_uri == self.config.bibliography_page:
             html += "\n" + BIBLIOGRAPHY_MARKER
-        front = read_front_matter(page.file.content_string) if not page.file.generated_by else None
-        if front is not None and front.present and "last_reviewed" in front.data:
-            grade = self.grades.get(page.file.src_uri)
-            box = review_html(front.date("last_reviewed"), front.date("next_review"), grade)
+        # MkDocs has already read the front matter into page.meta.
+        front = FrontMatter(present=True, data=dict(page.meta)) if page.meta else None
+        if front is not None and not page.file.generated_by and "last_reviewed" in front.data:
+            # The reading grade comes from the lint run; it is filled in at on_page_context.
+            box = review_html(front.date("last_reviewed"), front.date("next_review"), None, GRADE_MARKER)
             html = H1_END_RE.sub(lambda m: m.group(0) + "\n" + box, html, count=1) if H1_END_RE.search(html) \
                 else box + "\n" + html
             record = self.pages.get(page.file.src_uri)
@@ -127,13 +158,22 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""
-        if self.config.lint and self.bibliography is not None:
+        if self.lint_run is not None and self.bibliography is not None:
+            for report in self.lint_run.reports():
+                self._log(report.findings)
+                self.cited_keys.update(report.cited_keys)
+                if report.readability and report.readability.words >= 100:
+                    self.grades[self.lint_paths.get(report.path, report.path)] = report.readability.grade
+            self.lint_run = None
             self._log(check_bibliography(self.bibliography, self.cited_keys, self.options))
         return env
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if page.file.src_uri == self.config.bibliography_page and page.content and self.bibliography:
             page.content = page.content.replace(BIBLIOGRAPHY_MARKER, self._bibliography_html(page))
+        if page.content and GRADE_MARKER in page.content:
+            grade = self.grades.get(page.file.src_uri)
+            page.content = page.content.replace(GRADE_MARKER, grade_html(grade) if grade is not None else "")
         return context
 
     def _bibliography_html(self, page: Page) -> str:

@@ -220,16 +220,23 @@ def _date_text(value: dt.date) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
-def review_html(last_reviewed: dt.date | None, next_review: dt.date | None, grade: float | None) -> str:
-    """The dates and reading level shown under an article's title."""
+GRADE_MARKER = "<!--medcite:reading-grade-->"
+
+
+def grade_html(grade: float) -> str:
+    return f" · Reading level: about school grade {max(1, round(grade))}"
+
+
+def review_html(last_reviewed: dt.date | None, next_review: dt.date | None, grade: float | None,
+                grade_slot: str = "") -> str:
+    """The dates and reading level shown under an article's title (``grade_slot`` is filled in later)."""
     parts = []
     if last_reviewed:
         parts.append(f'Last reviewed <time datetime="{last_reviewed.isoformat()}">{_date_text(last_reviewed)}</time>')
     if next_review:
         parts.append(f'Next review <time datetime="{next_review.isoformat()}">{_date_text(next_review)}</time>')
-    if grade is not None:
-        parts.append(f"Reading level: about school grade {max(1, round(grade))}")
-    return f'<p class="medcite-review">{" · ".join(parts)}</p>' if parts else ""
+    text = " · ".join(parts) + (grade_html(grade) if grade is not None else grade_slot)
+    return f'<p class="medcite-review">{text}</p>' if parts else ""
 
 
 def reference_urls(ref: Reference) -> list[str]:

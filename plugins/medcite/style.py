@@ -11,16 +11,7 @@ from typing import Any
 
 from pybtex.richtext import HRef, Text
 from pybtex.style.formatting import BaseStyle, toplevel
-from pybtex.style.template import (
-    FieldIsMissing,
-    field,
-    first_of,
-    join,
-    node,
-    optional,
-    optional_field,
-    sentence,
-)
+from pybtex.style.template import FieldIsMissing, first_of, join, node, optional, sentence
 
 from . import identifiers as ids
 from .names import vancouver_name
@@ -41,6 +32,26 @@ def nlm_pages(pages: str) -> str:
     while common < len(first) - 1 and first[common] == last[common]:
         common += 1
     return f"{prefix}{first}-{last[common:]}"
+
+
+LATEX_MARKS = ("\\", "{", "}", "$", "~", "--", "``", "''", "%", "^", "_")
+
+
+@node
+def field(children: list[Any], context: dict[str, Any], name: str, apply_func: Any = None) -> Text:
+    """pybtex's ``field``, skipping the (slow) LaTeX reader for values with no LaTeX in them."""
+    entry = context["entry"]
+    try:
+        value = entry._find_field(name, bib_data=context.get("bib_data"))
+    except KeyError:
+        raise FieldIsMissing(name, entry) from None
+    text = Text.from_latex(value) if any(mark in value for mark in LATEX_MARKS) else Text(value)
+    return apply_func(text) if apply_func else text
+
+
+@node
+def optional_field(children: list[Any], context: dict[str, Any], *args: Any, **kwargs: Any) -> Text:
+    return optional[field(*args, **kwargs)].format_data(context)
 
 
 def _raw(entry: Any, name: str) -> str:

@@ -1,0 +1,71 @@
+"""Lint many pages at once: in forked worker processes when that pays, with results cached by
+content so an unchanged page is never linted twice in one process (``mkdocs serve`` rebuilds).
+
+Used by both adapters: ``citation-lint`` waits for the results at once; the MkDocs plugin
+starts the run when it knows the files and collects it after MkDocs has rendered the pages,
+so on a multi-core machine the checks cost the build almost no wall time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Sequence
+from multiprocessing.pool import AsyncResult, Pool
+
+from .bibliography import Bibliography
+from .lint import DocumentReport, LintOptions, check_document
+
+MIN_DOCUMENTS_FOR_WORKERS = 40
+_CACHE_LIMIT = 20000
+_cache: dict[tuple[str, str, str, LintOptions], DocumentReport] = {}
+_shared: tuple[Bibliography, LintOptions] | None = None  # inherited by forked workers
+
+
+def _check(document: tuple[str, str]) -> DocumentReport:
+    assert _shared is not None
+    return check_document(document[0], document[1], *_shared)
+
+
+class LintRun:
+    """A lint of ``documents`` ([(path, text)]) that may run in the background."""
+
+    def __init__(self, documents: Sequence[tuple[str, str]], bib: Bibliography, options: LintOptions,
+                 jobs: int = 1, background: bool = False) -> None:
+        """``jobs`` worker processes; ``background`` uses workers even for one, so the caller can
+        do other work meanwhile (the MkDocs plugin renders pages while its pages are linted)."""
+        global _shared
+        self._keys = [(path, hashlib.sha1(text.encode()).hexdigest(), bib.digest, options) for path, text in documents]
+        self._todo = [doc for doc, key in zip(documents, self._keys, strict=True) if key not in _cache]
+        self._pool: Pool | None = None
+        self._async: AsyncResult[list[DocumentReport]] | None = None
+        self._done: list[DocumentReport] | None = None
+        _shared = (bib, options)
+        can_fork = "fork" in multiprocessing.get_all_start_methods()
+        if (jobs > 1 or background) and jobs >= 1 and can_fork and len(self._todo) >= MIN_DOCUMENTS_FOR_WORKERS:
+            self._pool = multiprocessing.get_context("fork").Pool(jobs)
+            chunk = max(1, len(self._todo) // (jobs * 8))
+            self._async = self._pool.map_async(_check, self._todo, chunksize=chunk)
+
+    def reports(self) -> list[DocumentReport]:
+        """Every document's report, in the order given (waits for the workers)."""
+        if self._done is None:
+            if self._async is not None and self._pool is not None:
+                try:
+                    fresh = self._async.get()
+                finally:
+                    self._pool.close()
+                    self._pool.join()
+            else:
+                fresh = [_check(doc) for doc in self._todo]
+            if len(_cache) + len(fresh) > _CACHE_LIMIT:
+                _cache.clear()
+            todo_keys = [key for key in self._keys if key not in _cache]
+            _cache.update(zip(todo_keys, fresh, strict=True))
+            self._done = [_cache[key] for key in self._keys]
+        return self._done
+
+    def cancel(self) -> None:
+        if self._pool is not None and self._done is None:
+            self._pool.terminate()
+            self._pool.join()
