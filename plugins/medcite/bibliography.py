@@ -260,9 +260,23 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
     merged.update(entry.fields)
     for name, value in merged.items():
         fields[name.lower()] = value.strip() if name.lower() in RAW_FIELDS else latex_to_text(value)
-    persons = entry.persons.get("author") or (parent.persons.get("author") if parent is not None else None) or []
-    authors = tuple(vancouver_name(person) for person in persons)
-    return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors, entry=entry)
+    roles = dict(parent.persons) if parent is not None else {}
+    roles.update(entry.persons)
+    people = tuple((role.lower(), tuple(str(person) for person in persons))
+                   for role, persons in roles.items() if persons)
+    authors = tuple(vancouver_name(person) for person in roles.get("author", []))
+    return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors,
+                     source=tuple(merged.items()), people=people)
+
+
+def to_pybtex(ref: Reference) -> Entry:
+    """A pybtex Entry for the formatting style, rebuilt from the plain strings kept in ``ref``."""
+    entry = Entry(ref.entry_type, fields=dict(ref.source))
+    for role, names in ref.people:
+        for name in names:
+            entry.add_person(Person(name), role)
+    entry.key = ref.key
+    return entry
 
 
 def latex_to_text(value: str) -> str:

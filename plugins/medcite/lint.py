@@ -222,9 +222,8 @@ def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str)
 
 
 def _check_entry(path: str, ref: Reference) -> Iterable[Finding]:
-    fields, entry = ref.fields, ref.entry
-    persons = getattr(entry, "persons", {}) or {}
-    present = {name for name, value in fields.items() if value.strip()} | {role for role in persons if persons[role]}
+    fields = ref.fields
+    present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
     for name, value in fields.items():
         if not value.strip():
             yield _bib(path, ref, "empty-field", "error", f"'{ref.key}' has an empty '{name}' field")

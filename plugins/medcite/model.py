@@ -65,7 +65,10 @@ class Reference:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
-    entry: object = field(default=None, repr=False)  # the pybtex Entry, for the style
+    # The entry as written (crossref parent merged in), for the formatting style. Plain strings
+    # rather than pybtex objects: a 5,000-entry bibliography stays small in memory and on disk.
+    source: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    people: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False)
 
     @property
     def evidence(self) -> str:

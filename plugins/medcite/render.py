@@ -17,6 +17,7 @@ from string import ascii_lowercase
 from pybtex.backends.html import Backend as PybtexHtmlBackend
 from pybtex.style.template import FieldIsMissing
 
+from .bibliography import to_pybtex
 from .identifiers import doi_url, is_doi, is_pmcid, is_pmid, is_web_url, pmc_url, pubmed_url
 from .model import Reference
 from .names import PLAIN_TEXT
@@ -81,7 +82,7 @@ class ReferenceFormatter:
         if hit is not None and hit[0] is ref:
             return hit[1]
         try:
-            rich = self.style.format_entry(ref.key, ref.entry).text
+            rich = self.style.format_entry(ref.key, to_pybtex(ref)).text
             result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
         except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError):
             # An incomplete entry still shows what it has (the linter reports the gap).
