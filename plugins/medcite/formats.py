@@ -27,7 +27,7 @@ def summary(findings: list[Finding], reports: list[DocumentReport]) -> dict[str,
                 "sentences": r.readability.sentences if r.readability else 0,
                 "claims": r.claims,
                 "cited_claims": r.cited_claims,
-                "citations": len(r.citations),
+                "citations": r.citations,
                 "sources": len(r.cited_keys),
             }
             for r in reports

@@ -51,7 +51,7 @@ class DocumentReport:
 
     path: str
     findings: list[Finding] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
+    citations: int = 0  # how many bracketed citations the page has
     cited_keys: set[str] = field(default_factory=set)
     exemptions: list[Exemption] = field(default_factory=list)
     readability: Readability | None = None
@@ -69,8 +69,9 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report = DocumentReport(path)
     front = read_front_matter(text)
     report.findings.extend(_check_metadata(path, front, options))
-    report.citations = find_citations(text, mask_code(text))
-    for cite in report.citations:
+    citations = find_citations(text, mask_code(text))
+    report.citations = len(citations)
+    for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
     document = parse_document(text)
     report.exemptions = document.exemptions
