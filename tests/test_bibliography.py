@@ -46,9 +46,10 @@ def test_resolve_by_key_doi_and_pmid(key: str, expected: str | None) -> None:
     [
         ("@article{a, title={One}}\n\n@article{a, title={Two}}\n", "duplicate-key", 3, "first defined on line 1"),
         ("@article{A, title={One}}\n@article{a, title={Two}}\n", "duplicate-key", 2, "duplicate key 'a'"),
-        ("@article{a,\n  title = {Unbalanced,\n  year = 2020\n}\n", "bibtex-syntax", 5, "premature end of file"),
+        ("@article{a,\n  title = {Unbalanced,\n  year = 2020\n}\n", "bibtex-syntax", 1,
+         "in entry 'a' (noticed on line 5): premature end of file"),
         ("@article{a, title={x}, title={y}}\n", "duplicate-field", 1, "field 'title' twice"),
-        ("@article{a,\n title = undefinedmacro}\n", "bibtex-syntax", 2, "undefinedmacro"),
+        ("@article{a,\n title = undefinedmacro}\n", "bibtex-syntax", 1, "in entry 'a' (noticed on line 2): undefinedmacro"),
         ("", "empty-bibliography", 1, "empty"),
     ],
 )

@@ -141,4 +141,4 @@ def test_bibtex_syntax_error_names_file_and_line(build) -> None:
     bib = "@article{ok, title={Fine}, author={Doe, J}, year={2020}, journal={J}, pmid={1}}\n\n@article{broken,\n title = {x\n"
     result = build({"index.md": "# Home\n\nX [@ok].\n"}, bib=bib)
     assert result.returncode != 0
-    assert "refs.bib:4:" in result.log and "premature end of file" in result.log
+    assert "refs.bib:3:1: BibTeX syntax error in entry 'broken' (noticed on line 4): premature end of file" in result.log

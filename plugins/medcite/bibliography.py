@@ -172,6 +172,10 @@ def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding
     references: dict[str, Reference] = {}
     for key, (entry, line) in parser.entries.items():
         references[key] = _to_reference(key, entry, line, parser.data)
+        crossref = entry.fields.get("crossref", "").strip()
+        if crossref and crossref not in parser.data.entries:
+            parser.findings.append(_finding(path, line, "unknown-crossref", "error",
+                                            f"'{key}': crossref '{crossref}' is not in the bibliography"))
     if not text.strip():
         parser.findings.append(_finding(path, 1, "empty-bibliography", "warning", "the bibliography file is empty"))
     return Bibliography(path, references), parser.findings
@@ -192,6 +196,7 @@ class _LocatingParser(Parser):
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         self.unnamed_entry_counter = 1
         scanner = LowLevelParser(text, handle_error=self.handle_error, filename=self.path, macros=self.macros)
+        self._scanner, self._starts = scanner, starts
         for command, body in scanner:
             self._line = bisect_right(starts, scanner.command_start)
             kind = command.lower()
@@ -240,8 +245,15 @@ class _LocatingParser(Parser):
         if isinstance(error, PybtexSyntaxError):
             line = error.lineno or self._line
             message = str(PybtexError.__str__(error))
-            rule = "bibtex-syntax"
-            self.findings.append(_finding(self.path, line, rule, "error", f"BibTeX {error.error_type}: {message}"))
+            scanner = getattr(self, "_scanner", None)
+            key = getattr(scanner, "current_entry_key", None)
+            where = ""
+            if key and scanner is not None:  # point at the entry, where the author has to look
+                start = bisect_right(self._starts, scanner.command_start)
+                where = f" in entry '{key}'" + (f" (noticed on line {line})" if line != start else "")
+                line = start
+            self.findings.append(_finding(self.path, line, "bibtex-syntax", "error",
+                                          f"BibTeX {error.error_type}{where}: {message}"))
         else:
             self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error", str(error)))
 

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from .model import Citation, CiteItem
 
-# A bracket whose content starts with "@" and that is not a link ("[@x](…)", "[@x][ref]").
-# A backslash before "[" keeps it literal.
-CITATION_RE = re.compile(r"(?<!\\)\[(?P<body>\s*@[^\[\]\n]*)\](?![(\[])")
+# A bracket whose content starts with "@" and that is not an inline link ("[@x](…)"); it may
+# wrap onto the next line (not across a blank line). A backslash before "[" keeps it literal.
+CITATION_RE = re.compile(r"(?<!\\)\[(?P<body>\s*@(?:[^\[\]\n]|\n(?![ \t]*\n))*)\](?!\()")
 ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]+)(?:\s*,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(?<![\\`])(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+# Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists.
+NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^>\n]*>|!\[[^\]\n]*\](?:\([^)\n]*\))?|\{:?[ \t]*[#.:\w-][^}\n]*=[^}\n]*\}"
+                          r"|\{:?[ \t]*[#.][\w-][^}\n]*\}")
+LIST_ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
+CONTAINER_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?|///)")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -62,12 +68,37 @@ def mask_code(text: str) -> str:
         offset += len(line)
     if fence:  # an unclosed fence runs to the end of the document, as in CommonMark
         blank(fence_start, len(text))
+    _mask_indented_code(text, blank)
     masked = "".join(chars)
-    for pattern in (HTML_COMMENT_RE, CODE_SPAN_RE):
+    for pattern in (HTML_COMMENT_RE, CODE_SPAN_RE, NOT_PROSE_RE):
         for match in pattern.finditer(masked):
             blank(match.start(), match.end())
         masked = "".join(chars)
     return masked
+
+
+def _mask_indented_code(text: str, blank: Callable[[int, int], None]) -> None:
+    """Indented code blocks: 4+ spaces (or a tab) after a blank line, outside lists and admonitions."""
+    offset, previous_blank, context_line, in_code = 0, True, "", False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if in_code and (indented or not stripped):
+            blank(offset, offset + len(line))
+        elif indented and previous_blank and stripped and not (
+                LIST_ITEM_RE.match(context_line) or CONTAINER_RE.match(context_line)
+                or context_line.startswith((" ", "\t"))):
+            in_code = True
+            blank(offset, offset + len(line))
+        else:
+            in_code = False
+        if stripped:
+            if not in_code:
+                context_line = line
+            previous_blank = False
+        else:
+            previous_blank = True
+        offset += len(line)
 
 
 class LineIndex:
@@ -87,8 +118,10 @@ def find_citations(markdown: str, masked: str | None = None) -> list[Citation]:
     index = LineIndex(markdown)
     found = []
     for match in CITATION_RE.finditer(masked):
-        items, problem = parse_citation(match["body"])
+        # Positions come from the masked text; the items are read from the source, as Markdown
+        # will render them (a code span inside a locator is still part of the locator).
+        items, problem = parse_citation(markdown[match.start("body"):match.end("body")])
         line, column = index.position(match.start())
-        found.append(Citation(raw=match.group(0), items=items, start=match.start(), end=match.end(),
-                              line=line, column=column, problem=problem))
+        found.append(Citation(raw=markdown[match.start():match.end()], items=items, start=match.start(),
+                              end=match.end(), line=line, column=column, problem=problem))
     return found

@@ -30,6 +30,7 @@ from .render import CitedNumber, ReferenceFormatter, citation_html, references_h
 
 TOKEN = "\x02medcite:{}\x03"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 
 
 @dataclass
@@ -59,10 +60,16 @@ class CitationInlineProcessor(InlineProcessor):
         self.ext = ext
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]  # noqa: N802
-        items, problem = parse_citation(m.group("body"))
+        # Escapes and code spans inside the brackets were already replaced by Markdown's
+        # placeholders (they run first); read the body as the author wrote it.
+        body = ESCAPED_CHAR_RE.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group("body")))
+        if "[" in body or "]" in body:  # an escaped bracket inside: not a citation (as for the linter)
+            return None, None, None
+        items, problem = parse_citation(body)
         pending = self.ext.state.pending
-        raw = m.group(0).lstrip(" \t")
-        pending.append((m.group(0)[: len(m.group(0)) - len(raw)], raw, items, problem))
+        whole = m.group(0)
+        lead = whole[: len(whole) - len(whole.lstrip(" \t"))]
+        pending.append((lead, f"[{body}]", items, problem))
         return TOKEN.format(len(pending) - 1), m.start(0), m.end(0)
 
 
@@ -78,6 +85,19 @@ class ReferencesTreeprocessor(Treeprocessor):
         self.ext.last_page = state
         if not state.pending:
             return
+        # A citation cannot live in an attribute (alt text, an attr_list, an autolink) or in raw
+        # HTML: there it goes back to the text the author wrote. The linter skips those places too.
+        literal = self._restore_literal
+        for element in root.iter():
+            if any("\x02medcite:" in value for value in element.attrib.values()):
+                for name, value in element.attrib.items():
+                    element.set(name, TOKEN_RE.sub(literal, value))
+                if element.tag == "a" and element.text:  # an autolink: its text is its URL
+                    element.text = TOKEN_RE.sub(literal, element.text)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and "\x02medcite:" in block:
+                stash[index] = TOKEN_RE.sub(literal, block)
         for element, attr in _text_slots(root):
             text = getattr(element, attr)
             if text and "\x02medcite:" in text:
@@ -88,6 +108,10 @@ class ReferencesTreeprocessor(Treeprocessor):
         heading.text = self.ext.getConfig("references_title")
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
         holder.text = self.md.htmlStash.store(references_html(state.order, state.spots, self.ext.formatter))
+
+    def _restore_literal(self, match: re.Match[str]) -> str:
+        lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
+        return lead + raw
 
     def _render(self, index: int) -> str:
         state, bib = self.ext.state, self.ext.bibliography
@@ -143,9 +167,10 @@ class CitationsExtension(Extension):
         # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
         pattern = r"[ \t]*" + CITATION_RE.pattern
         md.inlinePatterns.register(CitationInlineProcessor(pattern, md, self), "medcite-citation", 175)
-        # 8: after inline processing (20) so every citation token exists; before the table
-        # of contents (5) so "References" appears in it and headings get clean text.
-        md.treeprocessors.register(ReferencesTreeprocessor(md, self), "medcite-references", 8)
+        # 6: after inline processing (20) so every citation token exists, and after attr_list (8),
+        # which moves "{: title=… }" text into attributes; before the table of contents (5) so
+        # "References" appears in it and headings get clean text.
+        md.treeprocessors.register(ReferencesTreeprocessor(md, self), "medcite-references", 6)
 
     def reset(self) -> None:
         self.state = PageCitations()

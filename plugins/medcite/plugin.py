@@ -125,7 +125,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 continue
             path = self._relative(file.abs_src_path)
             self.lint_paths[path] = file.src_uri
-            documents.append((path, file.content_string))
+            try:
+                documents.append((path, file.content_string))
+            except UnicodeDecodeError as exc:  # MkDocs would stop on it with a traceback
+                raw = file.content_bytes
+                line = raw[: exc.start].count(b"\n") + 1
+                raise PluginError(f"{path}:{line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+                                  "save the file as UTF-8") from None
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, self.options, max(1, cpus - 1), background)

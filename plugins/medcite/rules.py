@@ -19,6 +19,7 @@ RULES: dict[str, str] = {
     "bibtex-syntax": "The BibTeX file cannot be parsed at this point.",
     "duplicate-key": "Two entries have the same key.",
     "duplicate-field": "An entry has the same field twice.",
+    "unknown-crossref": "An entry's crossref names an entry that is not in the bibliography.",
     "duplicate-doi": "Two entries have the same DOI.",
     "duplicate-pmid": "Two entries have the same PMID.",
     "invalid-doi": "A DOI does not look like 10.NNNN/suffix.",
