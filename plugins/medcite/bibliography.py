@@ -7,6 +7,7 @@ at all raises :class:`BibliographyError`. Results are cached by content hash, so
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -126,7 +127,9 @@ def cache_dir() -> Path:
 
 
 def _disk_cache_path(shown: str, digest: str) -> Path:
-    key = hashlib.sha256(f"{__version__}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
+    # The layout of Reference is part of the key: a cache written by another version is never read.
+    layout = ",".join(f.name for f in dataclasses.fields(Reference))
+    key = hashlib.sha256(f"{__version__}|{layout}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
     return cache_dir() / f"bibliography-{key}.pickle"
 
 

@@ -59,7 +59,7 @@ class CitationInlineProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.ext = ext
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: N802
         # Escapes and code spans inside the brackets were already replaced by Markdown's
         # placeholders (they run first); read the body as the author wrote it.
         body = ESCAPED_CHAR_RE.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group("body")))
