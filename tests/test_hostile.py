@@ -390,11 +390,14 @@ def test_html(name: str, built: Callable[[str], Built]) -> None:
     assert len(data.get("citation", [])) == len(soup.select("ol.medcite-references > li"))
 
 
-@pytest.mark.parametrize(("name", "bug"), _bug_params())
-def test_known_bug(name: str, bug: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                   capsys: pytest.CaptureFixture[str], built: Callable[[str], Built]) -> None:
-    run_check(name, bug["mode"], bug["check"], bug["value"], lambda: run_cli(tmp_path, name, monkeypatch, capsys),
-              built)
+KNOWN_BUGS = _bug_params()
+if KNOWN_BUGS:  # every bug found so far is fixed; a new one is added to expected.toml as [[case.X.bug]]
+
+    @pytest.mark.parametrize(("name", "bug"), KNOWN_BUGS)
+    def test_known_bug(name: str, bug: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       capsys: pytest.CaptureFixture[str], built: Callable[[str], Built]) -> None:
+        run_check(name, bug["mode"], bug["check"], bug["value"],
+                  lambda: run_cli(tmp_path, name, monkeypatch, capsys), built)
 
 
 # -- cases that cannot be files in the corpus -------------------------------------------------------------
