@@ -25,7 +25,7 @@ from pybtex.scanner import PybtexSyntaxError
 
 from . import __version__
 from .identifiers import normalize_doi
-from .model import Finding, Reference
+from .model import Finding, InputError, Reference, decode_utf8
 from .names import latex_plain, vancouver_name
 
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
@@ -33,14 +33,8 @@ RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evide
 _CACHE_SIZE = 8
 
 
-class BibliographyError(Exception):
+class BibliographyError(InputError):
     """The bibliography cannot be used at all (missing, unreadable, not UTF-8)."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
 
 
 @dataclass
@@ -158,14 +152,10 @@ def _write_disk_cache(path: Path, bib: Bibliography, findings: list[Finding]) ->
 
 
 def decode_bibtex(data: bytes, path: str) -> str:
-    """Bibliographies must be UTF-8 (a byte-order mark is allowed)."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BibliographyError(
-            path, line, f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
-        ) from None
+        return decode_utf8(data, path)
+    except InputError as exc:
+        raise BibliographyError(exc.path, exc.line, exc.message) from None
 
 
 def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding]]:

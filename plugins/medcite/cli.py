@@ -18,7 +18,7 @@ import yaml
 from .bibliography import BibliographyError, load_bibliography
 from .formats import FORMATTERS
 from .lint import LintOptions, check_bibliography, filter_findings
-from .model import Finding
+from .model import Finding, InputError, decode_utf8
 from .rules import RULES
 from .runner import LintRun
 
@@ -91,13 +91,10 @@ def _shown(path: Path) -> str:
 
 
 def _read(path: Path) -> str:
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"{_shown(path)}:{line}: byte 0x{data[exc.start]:02x} is not valid UTF-8; "
-                         "save the file as UTF-8") from None
+        return decode_utf8(path.read_bytes(), _shown(path))
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,26 @@ Severity = Literal["error", "warning"]
 Category = Literal["bibliography", "citation", "claim", "metadata", "readability"]
 
 
+class InputError(Exception):
+    """A file that cannot be used at all; the message names the file and line."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+def decode_utf8(data: bytes, path: str) -> str:
+    """Text files (pages and bibliographies) must be UTF-8; a byte-order mark is allowed."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8") \
+            from None
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem, located in a source file (1-based line and column)."""

@@ -24,7 +24,7 @@ from .config import CitationsConfig
 from .lint import LintOptions, check_bibliography, filter_findings
 from .markdown import CitationsExtension
 from .metadata import FrontMatter
-from .model import Finding, Reference
+from .model import Finding, InputError, Reference, decode_utf8
 from .render import (
     GRADE_MARKER,
     CitingPage,
@@ -125,13 +125,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 continue
             path = self._relative(file.abs_src_path)
             self.lint_paths[path] = file.src_uri
-            try:
-                documents.append((path, file.content_string))
-            except UnicodeDecodeError as exc:  # MkDocs would stop on it with a traceback
-                raw = file.content_bytes
-                line = raw[: exc.start].count(b"\n") + 1
-                raise PluginError(f"{path}:{line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
-                                  "save the file as UTF-8") from None
+            try:  # MkDocs itself would stop on a non-UTF-8 page with a traceback
+                documents.append((path, decode_utf8(file.content_bytes, path)))
+            except InputError as exc:
+                raise PluginError(str(exc)) from None
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, self.options, max(1, cpus - 1), background)
