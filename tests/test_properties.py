@@ -217,7 +217,8 @@ def test_lint_never_raises_on_any_text(text: str) -> None:
 
 HOSTILE_LOCATOR = st.one_of(
     st.sampled_from(HOSTILE),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[]\\`;\n"), min_size=1,
+    # Backslash escapes and code spans inside a locator included: Markdown handles them before citations.
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[];\n"), min_size=1,
             max_size=20).filter(lambda s: s.strip()),
 )
 HOSTILE_KEY = st.one_of(st.sampled_from([*KNOWN, "nosuch", "<script>alert(1)</script>", "<img/src=x/onerror=alert(1)>",
@@ -265,8 +266,12 @@ def cited_document(draw: Any) -> tuple[str, list[list[str]]]:
         for key in group:
             locator = draw(st.sampled_from(["", "", "p. 3", "table 2"]))
             items.append(f"@{key}" + (f", {locator}" if locator else ""))
-        text = f"Statement number {number} is here [{'; '.join(items)}]."
-        blocks.append(draw(st.sampled_from(CONTAINERS)).format(text=text))
+        container = draw(st.sampled_from(CONTAINERS))
+        # In a paragraph or an admonition a citation may wrap onto the next line (hard-wrapped prose).
+        wrap = {"{text}": ";\n", "!!! note\n    {text}": ";\n    "}.get(container)
+        separator = draw(st.sampled_from(["; ", wrap])) if wrap else "; "
+        text = f"Statement number {number} is here [{separator.join(items)}]."
+        blocks.append(container.format(text=text))
     return "\n\n".join(blocks) + "\n", groups
 
 
@@ -277,6 +282,9 @@ def cited_document(draw: Any) -> tuple[str, list[list[str]]]:
 def test_every_valid_citation_is_numbered_once_in_order_of_first_appearance(
         document: tuple[str, list[list[str]]]) -> None:
     text, groups = document
+    report = check_document("docs/page.md", FRONT + text, BIB, LintOptions())
+    assert report.citations == len(groups)  # the linter sees the same valid citations ...
+    assert not [f for f in report.findings if f.rule in ("unknown-key", "malformed-citation")], report.findings
     soup = BeautifulSoup(convert(text), "html.parser")
     order: list[str] = []
     for group in groups:
@@ -305,7 +313,7 @@ def test_every_valid_citation_is_numbered_once_in_order_of_first_appearance(
         assert set(back) == spots[li["id"]] and len(back) == len(set(back))
 
 
-SAFE_GRAMMAR = st.lists(st.one_of(WORDS, citation(), MALFORMED.filter(lambda s: "(" not in s and "\\" not in s),
+SAFE_GRAMMAR = st.lists(st.one_of(WORDS, citation(), MALFORMED.filter(lambda s: "(" not in s),
                                   code_span(citation()), fence(citation()),
                                   st.sampled_from(["\n\n", "\n\n- ", "\n\n> ", "\n\n!!! note\n    "])),
                         max_size=30).map(" ".join)
@@ -338,6 +346,14 @@ DISAGREEMENTS = [
     pytest.param("A paragraph [@chou2007diagnosis]\n{: title=\"[@nice2016low]\" }\n", id="citation-in-attr-list"),
     pytest.param("Fenced:\n\n```\n[@nosuch]\n```\n\nTilde:\n\n~~~\n[@nosuch]\n~~~\n", id="fenced-code"),
     pytest.param("Code `[@nosuch]` and ``[@x] `y` `` here [@chou2007diagnosis].\n", id="code-spans"),
+    pytest.param("See \\\\[@nosuch] here.\n", id="escaped-backslash-before-citation"),
+    pytest.param(" Intro.\n\n     [@nosuch]\n", id="indented-code-after-indented-paragraph"),
+    pytest.param("\\``[@nosuch1]`` [@nosuch2] `[@nosuch3]`\n", id="escaped-backtick-before-code-span",
+                 marks=pytest.mark.xfail(strict=True, reason="BUG: after an escaped backtick, Python-Markdown pairs the "
+                 "backticks differently from citations.CODE_SPAN_RE: it renders '[@nosuch1]`` [@nosuch2]' as code and "
+                 "'[@nosuch3]' as a citation, while the linter reports nosuch1 and nosuch2 and never sees nosuch3. Fix in "
+                 "plugins/medcite/citations.py mask_code: pair backtick runs as Python-Markdown's BACKTICK_RE does "
+                 "(an escaped backtick still opens a shorter run).")),
 ]
 
 

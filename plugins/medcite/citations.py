@@ -19,6 +19,7 @@ ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]+)(?:\s*,\s*(?P<locator>\S.*?))?\s*
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(?<![\\`])(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+ESCAPED_BACKSLASH_RE = re.compile(r"\\\\")
 # Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists.
 NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^>\n]*>|!\[[^\]\n]*\](?:\([^)\n]*\))?|\{:?[ \t]*[#.:\w-][^}\n]*=[^}\n]*\}"
                           r"|\{:?[ \t]*[#.][\w-][^}\n]*\}")
@@ -55,6 +56,8 @@ def mask_code(text: str) -> str:
     front = FRONT_MATTER_RE.match(text)
     if front:
         blank(0, front.end())
+    for pair in ESCAPED_BACKSLASH_RE.finditer(text):  # "\\[@x]" is a backslash, then a citation
+        blank(pair.start(), pair.end())
     offset, fence, fence_start = 0, "", 0
     for line in text.splitlines(keepends=True):
         match = FENCE_RE.match(line)
@@ -87,7 +90,7 @@ def _mask_indented_code(text: str, blank: Callable[[int, int], None]) -> None:
             blank(offset, offset + len(line))
         elif indented and previous_blank and stripped and not (
                 LIST_ITEM_RE.match(context_line) or CONTAINER_RE.match(context_line)
-                or context_line.startswith((" ", "\t"))):
+                or context_line.startswith(("    ", "\t"))):  # 1-3 spaces still start a paragraph
             in_code = True
             blank(offset, offset + len(line))
         else:
