@@ -215,11 +215,19 @@ def test_lint_never_raises_on_any_text(text: str) -> None:
 
 # -- nothing from a citation becomes markup -------------------------------------------------------------------
 
+LOCATOR_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[];`\\\n"),
+                       min_size=1, max_size=20).filter(lambda s: s.strip())
 HOSTILE_LOCATOR = st.one_of(
     st.sampled_from(HOSTILE),
-    # Backslash escapes and code spans inside a locator included: Markdown handles them before citations.
-    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[];\n"), min_size=1,
-            max_size=20).filter(lambda s: s.strip()),
+    LOCATOR_TEXT,
+    # Backslash escapes and code spans inside a locator (Markdown handles them before citations), but
+    # backticks only in pairs within one locator and no backslash before ']' or '`': a lone backtick or
+    # an escaped ']' moves the end of the citation (see "code-span-across-citations" and
+    # "escaped-closing-bracket" below).
+    st.builds(lambda a, b, c: f"{a}`{b}`{c}", LOCATOR_TEXT, st.one_of(LOCATOR_TEXT, st.sampled_from(HOSTILE)),
+              LOCATOR_TEXT),
+    st.sampled_from(["p\\. 480", "\\<script\\>alert(1)\\</script\\>", "\\*not emphasis\\*", "a \\\\ b",
+                     "\\<img src=x onerror=alert(1)\\>"]),
 )
 HOSTILE_KEY = st.one_of(st.sampled_from([*KNOWN, "nosuch", "<script>alert(1)</script>", "<img/src=x/onerror=alert(1)>",
                                          'x"onmouseover="alert(1)', "javascript:alert(1)"]),
@@ -246,8 +254,8 @@ def test_citations_never_inject_markup(text: str) -> None:
             assert attr in ATTRS_ALLOWED, f"attribute {attr} from the input: {str(tag)[:300]}"
     for locator in re.findall(r"@[^\s,;\[\]]+, ([^;\]\n]+)", text):
         raw = locator.strip()
-        if raw and "<" in raw:
-            assert raw not in html  # shown escaped, never as-is
+        if raw in HOSTILE and "<" in raw:
+            assert raw not in html  # never as-is (it is shown escaped, or not at all for an unknown key)
 
 
 # -- every valid citation is numbered exactly once -------------------------------------------------------------
@@ -348,6 +356,16 @@ DISAGREEMENTS = [
     pytest.param("Code `[@nosuch]` and ``[@x] `y` `` here [@chou2007diagnosis].\n", id="code-spans"),
     pytest.param("See \\\\[@nosuch] here.\n", id="escaped-backslash-before-citation"),
     pytest.param(" Intro.\n\n     [@nosuch]\n", id="indented-code-after-indented-paragraph"),
+    pytest.param("[@chou2007diagnosis, `] [@chou2007diagnosis, `; @chou2007diagnosis, <script>alert(1)</script>]\n",
+                 id="code-span-across-citations"),
+    pytest.param('[@chou2007diagnosis, <a href="javascript:alert(1)">x</a>; @chou2007diagnosis, \\]\n',
+                 id="escaped-closing-bracket", marks=pytest.mark.xfail(strict=True, reason="BUG: a locator ending in "
+                 "a backslash: for Markdown '\\]' is an escaped bracket, so the citation never closes and the page "
+                 "shows no citation - the would-be first locator '<a href=\"javascript:alert(1)\">x</a>' is passed "
+                 "through as raw HTML, a live javascript: link - while the linter (CITATION_RE's body stops at any "
+                 "']') reads one valid citation and reports nothing. Found by test_citations_never_inject_markup. Fix "
+                 "in plugins/medcite/citations.py: an odd number of backslashes before ']' does not close the "
+                 "citation (and '[@...' left unclosed is reported as malformed-citation).")),
     pytest.param("\\``[@nosuch1]`` [@nosuch2] `[@nosuch3]`\n", id="escaped-backtick-before-code-span",
                  marks=pytest.mark.xfail(strict=True, reason="BUG: after an escaped backtick, Python-Markdown pairs the "
                  "backticks differently from citations.CODE_SPAN_RE: it renders '[@nosuch1]`` [@nosuch2]' as code and "

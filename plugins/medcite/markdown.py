@@ -62,9 +62,10 @@ class CitationInlineProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: N802
         # Escapes and code spans inside the brackets were already replaced by Markdown's
         # placeholders (they run first); read the body as the author wrote it.
-        body = ESCAPED_CHAR_RE.sub(lambda e: chr(int(e.group(1))), self.unescape(m.group("body")))
-        if "[" in body or "]" in body:  # an escaped bracket inside: not a citation (as for the linter)
+        text = self.unescape(m.group("body"))  # code spans -> their text; escapes stay as \x02<ord>\x03
+        if "\x0291\x03" in text or "\x0293\x03" in text:  # an escaped bracket: not a citation (as for the linter)
             return None, None, None
+        body = ESCAPED_CHAR_RE.sub(lambda e: chr(int(e.group(1))), text)
         items, problem = parse_citation(body)
         pending = self.ext.state.pending
         whole = m.group(0)
