@@ -215,15 +215,14 @@ def test_lint_never_raises_on_any_text(text: str) -> None:
 
 # -- nothing from a citation becomes markup -------------------------------------------------------------------
 
-LOCATOR_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[];`\\\n"),
+# Backticks (code spans, also lone ones that pair across citations) and backslash escapes inside a locator:
+# Markdown handles them before citations. Free text has no backslash, though: one before ']' moves the end
+# of the citation (the "escaped-closing-bracket" known bug below); escapes come from the samples.
+LOCATOR_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[];\\\n"),
                        min_size=1, max_size=20).filter(lambda s: s.strip())
 HOSTILE_LOCATOR = st.one_of(
     st.sampled_from(HOSTILE),
     LOCATOR_TEXT,
-    # Backslash escapes and code spans inside a locator (Markdown handles them before citations), but
-    # backticks only in pairs within one locator and no backslash before ']' or '`': a lone backtick or
-    # an escaped ']' moves the end of the citation (see "code-span-across-citations" and
-    # "escaped-closing-bracket" below).
     st.builds(lambda a, b, c: f"{a}`{b}`{c}", LOCATOR_TEXT, st.one_of(LOCATOR_TEXT, st.sampled_from(HOSTILE)),
               LOCATOR_TEXT),
     st.sampled_from(["p\\. 480", "\\<script\\>alert(1)\\</script\\>", "\\*not emphasis\\*", "a \\\\ b",
