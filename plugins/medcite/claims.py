@@ -432,11 +432,6 @@ def _imperative(sentence: str) -> re.Match[str] | None:
             r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|" + THIRD_PERSON_VERBS + r")\b",
             sentence.strip(), re.IGNORECASE):
         return None  # "Ice after a sprain eases swelling": the word is the subject, not an order
-    if match and match["verb"].lower() in ("cut", "reduce", "work") and re.match(r"^\w+ (?:the|your|down|back|"
-                                                                                  r"out|on)\b", sentence, re.I):
-        return match
-    if match and match["verb"].lower() in ("cut", "reduce", "work"):
-        return None
     return match
 
 
