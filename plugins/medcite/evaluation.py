@@ -1,4 +1,4 @@
-"""Score the claim classifier on a labelled TSV (``label<TAB>kind<TAB>sentence``)."""
+"""Score the claim classifier on a labelled TSV (``label<TAB>kind<TAB>sentence[<TAB>register]``)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def read_labelled(path: Path) -> list[tuple[str, str, str]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#") or line.startswith("label\t"):
             continue
-        label, kind, sentence = line.split("\t")
+        label, kind, sentence = line.split("\t")[:3]  # a fourth column may name the writer's register
         if label not in LABELS:
             raise ValueError(f"{path}:{number}: unknown label {label!r}")
         rows.append((label, kind, sentence))
