@@ -18,6 +18,13 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OMITTED = frozenset({"404.html"})
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def build_bundle(out_dir: Path, name: str, config: Path = ROOT / "mkdocs.yml") -> Path:
@@ -36,8 +43,10 @@ def build_bundle(out_dir: Path, name: str, config: Path = ROOT / "mkdocs.yml") -
         try:
             with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
                 for path in sorted(site.rglob("*")):
-                    if path.is_file():
+                    # 404.html is only ever shown by a web server; from disk its absolute links break.
+                    if path.is_file() and path.relative_to(site).as_posix() not in OMITTED:
                         bundle.write(path, Path(name) / path.relative_to(site))
+            os.chmod(partial, 0o666 & ~_umask())  # mkstemp makes it 0600; a bundle is for sharing
             os.replace(partial, target)
         except BaseException:
             Path(partial).unlink(missing_ok=True)

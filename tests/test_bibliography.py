@@ -106,7 +106,7 @@ def test_disk_cache_survives_a_new_process_and_follows_content(tmp_path: Path, m
     path = tmp_path / "refs.bib"
     path.write_text(SMALL_BIB, encoding="utf-8")
     first, _ = load_bibliography(path)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("bibliography-*.json"))) == 1
     bibliography._cache.clear()  # as in a new process
     again, _ = load_bibliography(path)
     assert again is not first and [r.key for r in again] == [r.key for r in first]

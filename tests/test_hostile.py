@@ -410,15 +410,17 @@ def test_unreadable_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     from mkdocs.exceptions import Abort, PluginError
 
     write_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome [@chou2007diagnosis].\n"})
+    import medcite.model as model
+
     bib = (tmp_path / "refs.bib").resolve()
-    real_read_bytes = Path.read_bytes
+    real_os_open = model.os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.resolve() == bib:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def os_open(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).resolve() == bib:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_os_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(model.os, "open", os_open)
     monkeypatch.chdir(tmp_path)
     code = lint_main(["--jobs", "1", "--bib", "refs.bib", "docs/index.md"])
     out, err = capsys.readouterr()

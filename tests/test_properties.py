@@ -242,9 +242,26 @@ CITED_PROSE = st.lists(st.one_of(SAFE_PROSE, citation(HOSTILE_KEY, st.one_of(st.
 @example("[@chou2007diagnosis, </sup></a><script>alert(1)</script>]")
 @example('[@chou2007diagnosis, p. 3" onmouseover="alert(1)]')
 @example("[@<script>alert(1)</script>] [@x\"onmouseover=\"alert(1)]")
+# A blank line ends the bracket before "]", so this is no citation: the <a> is the author's own HTML.
+@example('[@0&#; @chou2007diagnosis; @chou2007diagnosis, <a href="javascript:alert(1)">x \n\n> ]')
 def test_citations_never_inject_markup(text: str) -> None:
-    """Keys and locators are text: the only elements are the extension's own and Markdown's prose markup."""
+    """What a citation holds (keys, locators) is text, never an element or attribute.
+
+    Raw HTML an author writes outside every citation is Markdown's to render, not ours: when the input
+    has some, only the citations' own content is checked (it must not appear unescaped).
+    """
     html = convert(text)
+    citations = find_citations(text)
+    outside = text
+    for cite in citations:
+        outside = outside[:cite.start] + " " * (cite.end - cite.start) + outside[cite.end:]
+    if "<" in outside:
+        for cite in citations:
+            for item in cite.items:
+                for part in (item.key, item.locator):
+                    if "<" in part and not part.startswith("`"):
+                        assert part not in html, f"{part!r} from a citation is in the page unescaped"
+        return
     soup = assert_no_live_markup_from_input(html)
     own = MARKUP_ALLOWED | PROSE_MARKUP
     for tag in soup.find_all(True):

@@ -9,10 +9,12 @@ request to any other host.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
 SHIM_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "iframe-worker" / "shim" / "index.js"
@@ -38,3 +40,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"{SHIM_SOURCE} is missing: run 'npm ci' (make site does) to fetch iframe-worker")
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(SHIM_SOURCE)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """In the bundle, rel=canonical and the JSON-LD url name the page's address on the web.
+
+    The offline build writes ``page.html`` files, but those addresses do not exist online.
+    """
+    if _offline(config) and config.site_url:
+        online = File(page.file.src_uri, config.docs_dir, config.site_dir, use_directory_urls=True)
+        page.canonical_url = urljoin(config.site_url, online.url)
+    return markdown

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pickle
 import sys
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
+from confusable_homoglyphs import confusables
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 
-from . import __version__
+from . import __version__, diskcache
 from .identifiers import normalize_doi
-from .model import Finding, InputError, Reference, decode_utf8
+from .model import Category, Finding, InputError, Reference, Severity, decode_utf8, read_regular_file
 from .names import latex_plain, vancouver_name
 
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
@@ -88,17 +90,17 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     """
     shown = display_path or str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         raise BibliographyError(shown, 0, "bibliography file not found") from None
     except OSError as exc:
-        raise BibliographyError(shown, 0, f"cannot read bibliography: {exc.strerror}") from None
+        raise BibliographyError(shown, 0, f"cannot read bibliography: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
     cached = _cache.get((shown, digest))
     if cached is not None:
         return cached[0], list(cached[1])
     stored = _disk_cache_path(shown, digest) if use_disk_cache else None
-    loaded = _read_disk_cache(stored) if stored else None
+    loaded = _read_disk_cache(stored, shown, digest, len(data)) if stored else None
     if loaded is not None:
         bib, findings = loaded
     else:
@@ -113,42 +115,103 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     return bib, findings
 
 
-def cache_dir() -> Path:
-    configured = os.environ.get("MEDCITE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medcite"
+cache_dir = diskcache.cache_dir
+_CACHE_KIND = "bibliography"
 
 
 def _disk_cache_path(shown: str, digest: str) -> Path:
     # The layout of Reference is part of the key: a cache written by another version is never read.
     layout = ",".join(f.name for f in dataclasses.fields(Reference))
     key = hashlib.sha256(f"{__version__}|{layout}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
-    return cache_dir() / f"bibliography-{key}.pickle"
+    return cache_dir() / f"bibliography-{key}.json"
 
 
-def _read_disk_cache(path: Path) -> tuple[Bibliography, list[Finding]] | None:
-    try:
-        with path.open("rb") as handle:
-            bib, findings = pickle.load(handle)  # our own cache, in the user's cache directory
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+def _read_disk_cache(path: Path, shown: str, digest: str,
+                     source_size: int) -> tuple[Bibliography, list[Finding]] | None:
+    """The cached parse of the bibliography with this digest, or None: any doubt is a miss."""
+    # A parse is a few times the size of its source; anything far bigger is not ours.
+    payload = diskcache.read(path, _CACHE_KIND, digest, max_bytes=16 * source_size + (1 << 20))
+    if not isinstance(payload, dict):
         return None
-    return (bib, list(findings)) if isinstance(bib, Bibliography) else None
+    references = payload.get("references")
+    findings = payload.get("findings")
+    if payload.get("path") != shown or not isinstance(references, list) or not isinstance(findings, list):
+        return None
+    refs: dict[str, Reference] = {}
+    for item in references:
+        ref = _reference_from_json(item)
+        if ref is None or ref.key in refs:
+            return None
+        refs[ref.key] = ref
+    loaded = [_finding_from_json(item) for item in findings]
+    if any(finding is None for finding in loaded):
+        return None
+    return Bibliography(shown, refs, digest), [f for f in loaded if f is not None]
 
 
 def _write_disk_cache(path: Path, bib: Bibliography, findings: list[Finding]) -> None:
-    """Best effort: an unwritable cache only costs the next run a parse."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        old = sorted(path.parent.glob("bibliography-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-(_CACHE_SIZE - 1)] if len(old) >= _CACHE_SIZE else []:
-            stale.unlink(missing_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as handle:
-            pickle.dump((bib, tuple(findings)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except (OSError, pickle.PickleError, RecursionError):
-        pass
+    payload = {"path": bib.path,
+               "references": [_reference_to_json(ref) for ref in bib.references.values()],
+               "findings": [dataclasses.asdict(finding) for finding in findings]}
+    diskcache.write(path, _CACHE_KIND, bib.digest, payload, keep=_CACHE_SIZE)
+
+
+def _reference_to_json(ref: Reference) -> dict[str, object]:
+    return {"key": ref.key, "entry_type": ref.entry_type, "line": ref.line, "fields": ref.fields,
+            "authors": list(ref.authors), "source": [list(pair) for pair in ref.source],
+            "people": [[role, list(names)] for role, names in ref.people]}
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _reference_from_json(item: object) -> Reference | None:
+    """Rebuild one Reference, checking every type; None if anything is off."""
+    if not isinstance(item, dict) or set(item) != {"key", "entry_type", "line", "fields", "authors", "source",
+                                                    "people"}:
+        return None
+    key, entry_type, line, fields = item["key"], item["entry_type"], item["line"], item["fields"]
+    if not (isinstance(key, str) and key and isinstance(entry_type, str) and type(line) is int and line >= 0):
+        return None
+    if not isinstance(fields, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
+        return None
+    authors = _strings(item["authors"])
+    pairs = [_strings(pair) for pair in item["source"]] if isinstance(item["source"], list) else None
+    people_in = item["people"] if isinstance(item["people"], list) else None
+    if authors is None or pairs is None or people_in is None or any(p is None or len(p) != 2 for p in pairs):
+        return None
+    people: list[tuple[str, tuple[str, ...]]] = []
+    for entry in people_in:
+        names = _strings(entry[1]) if isinstance(entry, list) and len(entry) == 2 else None
+        if names is None or not isinstance(entry[0], str):
+            return None
+        people.append((entry[0], names))
+    source = tuple((p[0], p[1]) for p in pairs if p is not None)
+    return Reference(key=key, entry_type=entry_type, line=line, fields=dict(fields), authors=authors,
+                     source=source, people=tuple(people))
+
+
+_FINDING_FIELDS = {f.name: f.type for f in dataclasses.fields(Finding)}
+
+
+def _finding_from_json(item: object) -> Finding | None:
+    if not isinstance(item, dict) or set(item) != set(_FINDING_FIELDS):
+        return None
+    for name in ("path", "rule", "message"):
+        if not isinstance(item[name], str):
+            return None
+    for name in ("line", "column"):
+        if type(item[name]) is not int:
+            return None
+    for name in ("claim_kind", "text"):
+        if item[name] is not None and not isinstance(item[name], str):
+            return None
+    if item["severity"] not in get_args(Severity) or item["category"] not in get_args(Category):
+        return None
+    return Finding(**item)
 
 
 def decode_bibtex(data: bytes, path: str) -> str:
@@ -169,9 +232,74 @@ def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding
         if crossref and crossref not in parser.data.entries:
             parser.findings.append(_finding(path, line, "unknown-crossref", "error",
                                             f"'{key}': crossref '{crossref}' is not in the bibliography"))
+        elif crossref and (cycle := _crossref_cycle(key, parser.data)):
+            parser.findings.append(_finding(path, line, "crossref-cycle", "error",
+                                            f"'{key}': crossref goes round in a circle ({' -> '.join(cycle)})"))
     if not text.strip():
         parser.findings.append(_finding(path, 1, "empty-bibliography", "warning", "the bibliography file is empty"))
+    parser.findings.extend(_check_keys(path, {key: line for key, (_entry, line) in parser.entries.items()}))
     return Bibliography(path, references), parser.findings
+
+
+def _crossref_cycle(key: str, data: BibliographyData) -> list[str]:
+    """The chain of crossrefs from ``key`` if it comes back to an entry already on it, else []."""
+    chain = [key]
+    current = data.entries.get(key)
+    while current is not None:
+        parent = current.fields.get("crossref", "").strip()
+        if not parent:
+            return []
+        if parent in chain:
+            return [*chain, parent]
+        chain.append(parent)
+        current = data.entries.get(parent)
+    return []
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Zs"})
+
+
+def _char_name(ch: str) -> str:
+    fallback = "control character" if unicodedata.category(ch) == "Cc" else "unnamed character"
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, fallback)}"
+
+
+@lru_cache(maxsize=4096)
+def _skeleton_char(ch: str) -> str:
+    """The ASCII letter or digit a character is confused with (Unicode TR39 data), else itself."""
+    if ch.isascii():
+        return ch
+    for found in confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []:
+        for glyph in found.get("homoglyphs", []):
+            if glyph["c"].isascii():
+                return glyph["c"].casefold()
+    return ch
+
+
+def key_skeleton(key: str) -> str:
+    """What a key looks like on screen: NFKC, case-folded, confusables mapped, invisibles dropped."""
+    folded = unicodedata.normalize("NFKC", key).casefold()
+    return "".join(_skeleton_char(ch) for ch in folded if unicodedata.category(ch) not in _INVISIBLE)
+
+
+def _check_keys(path: str, keys: dict[str, int]) -> Iterator[Finding]:
+    """Keys an author cannot tell apart: invisible characters, or look-alikes of another key."""
+    seen: dict[str, str] = {}
+    for key, line in keys.items():
+        hidden = [ch for ch in key if unicodedata.category(ch) in _INVISIBLE]
+        if hidden:
+            yield _finding(path, line, "suspicious-key", "error",
+                           f"key {key!r} holds an invisible or control character ({_char_name(hidden[0])}); "
+                           "retype the key")
+        skeleton = key_skeleton(key) if not key.isascii() or hidden else key.casefold()
+        other = seen.setdefault(skeleton, key)
+        if other != key:
+            odd = next((ch for ch in key if ch not in other), None) or next(
+                (ch for ch in other if ch not in key), "")
+            detail = f": they differ in {_char_name(odd)}" if odd else ""
+            yield _finding(path, line, "lookalike-key", "error",
+                           f"key {key!r} looks the same as {other!r} (line {keys[other]}){detail}; "
+                           "rename one of them")
 
 
 class _LocatingParser(Parser):

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .model import Citation, CiteItem
 
+# Every pattern here runs on text anyone can write, so none may backtrack: a repeat never
+# crosses the character that could start another match (a scan from one start stops where the
+# next start is), repeats are possessive where they meet, and nothing unbounded is nested.
+#
 # A bracket whose content starts with "@" and that is not an inline link ("[@x](…)"); it may
 # wrap onto the next line (not across a blank line). A backslash before "[" keeps it literal.
-CITATION_RE = re.compile(r"(?<!\\)\[(?P<body>\s*@(?:[^\[\]\n]|\n(?![ \t]*\n))*)\](?!\()")
-ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]+)(?:\s*,\s*(?P<locator>\S.*?))?\s*$", re.DOTALL)
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+CITATION_RE = re.compile(r"(?<!\\)\[(?P<body>\s*+@(?:[^\[\]\n]++|\n(?![ \t]*+\n))*+)\](?!\()")
+ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]++)(?:\s*+,\s*+(?P<locator>\S.*+))?$", re.DOTALL)
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*+)(?P<fence>`{3,}+|~{3,}+)")
 CODE_SPAN_RE = re.compile(r"(?<![\\`])(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
-HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 ESCAPED_BACKSLASH_RE = re.compile(r"\\\\")
 # Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists.
-NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^>\n]*>|!\[[^\]\n]*\](?:\([^)\n]*\))?|\{:?[ \t]*[#.:\w-][^}\n]*=[^}\n]*\}"
-                          r"|\{:?[ \t]*[#.][\w-][^}\n]*\}")
+NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+\](?:\([^()\n]*+\))?"
+                          r"|\{:?[ \t]*+[#.:\w-][^{}\n=]*+=[^{}\n]*+\}|\{:?[ \t]*+[#.][\w-][^{}\n]*+\}")
 LIST_ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
-CONTAINER_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?|///)")
+CONTAINER_RE = re.compile(r"^[ \t]*+(?:!!!|\?\?\?\+?|///)")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -73,11 +76,24 @@ def mask_code(text: str) -> str:
         blank(fence_start, len(text))
     _mask_indented_code(text, blank)
     masked = "".join(chars)
-    for pattern in (HTML_COMMENT_RE, CODE_SPAN_RE, NOT_PROSE_RE):
+    for start, end in comment_spans(masked):
+        blank(start, end)
+    masked = "".join(chars)
+    for pattern in (CODE_SPAN_RE, NOT_PROSE_RE):
         for match in pattern.finditer(masked):
             blank(match.start(), match.end())
         masked = "".join(chars)
     return masked
+
+
+def comment_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every HTML comment, in one pass: an unclosed ``<!--`` runs to the end."""
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        close = text.find("-->", start + 4)
+        end = len(text) if close == -1 else close + 3
+        yield start, end
+        position = end
 
 
 def _mask_indented_code(text: str, blank: Callable[[int, int], None]) -> None:

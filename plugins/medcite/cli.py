@@ -18,7 +18,7 @@ import yaml
 from .bibliography import BibliographyError, load_bibliography
 from .formats import FORMATTERS
 from .lint import LintOptions, check_bibliography, filter_findings
-from .model import Finding, InputError, decode_utf8
+from .model import Finding, InputError, decode_utf8, read_regular_file
 from .rules import RULES
 from .runner import LintRun
 
@@ -86,13 +86,13 @@ def _markdown_files(paths: list[Path]) -> list[Path]:
 def _shown(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return path.as_posix()
 
 
 def _read(path: Path) -> str:
     try:
-        return decode_utf8(path.read_bytes(), _shown(path))
+        return decode_utf8(read_regular_file(path), _shown(path))
     except InputError as exc:
         raise UsageError(str(exc)) from None
 

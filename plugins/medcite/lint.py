@@ -4,6 +4,7 @@ for ``citation-lint`` and the MkDocs plugin."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,12 +16,15 @@ from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, F
 from .model import Category, Citation, Finding, Reference, Severity
 from .prose import Exemption, parse_document
 from .readability import Readability, measure
-from .render import EVIDENCE_LABELS
+from .render import EVIDENCE_LABELS, ReferenceFormatter
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
 PAGE_EXEMPTION = "no_cite"
 STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
+# A "sentence" longer than this is not prose a reader would meet; its claim is judged on its start,
+# so text with no sentence breaks cannot make the claim rules slow.
+MAX_CLASSIFIED_CHARS = 1000
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     # Each inner tuple is satisfied by any one of its fields.
     "article": (("author",), ("title",), ("year",), ("journal", "shortjournal")),
@@ -40,6 +44,7 @@ class LintOptions:
     readability_target: float = 8.0
     max_source_age: int = 10
     today: dt.date = field(default_factory=dt.date.today)
+    page_time_limit: float = 10.0  # seconds of claim checking per page before "page too complex"
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -85,9 +90,16 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "error", "claim", "a no-cite exemption needs a reason: "
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
+    deadline = time.monotonic() + options.page_time_limit
     for block, sentence in document.sentences():
+        if time.monotonic() > deadline:
+            report.findings.append(_finding(
+                path, sentence.line, sentence.column, "page-too-complex", "error", "claim",
+                f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
+                "checked; split the page or simplify its markup"))
+            break
         prose.append(sentence.text)
-        verdict = classify(sentence.text)
+        verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
         if verdict.label == "none":
             continue
         if verdict.label == "must":
@@ -166,9 +178,22 @@ def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iter
         return
     for key in REQUIRED_TEXT:
         value = front.data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            yield _finding(path, front.lines.get(key, 1), 1, "missing-metadata", "warning", "metadata",
+        line = front.lines.get(key, 1)
+        if value is not None and not isinstance(value, str):
+            # YAML reads `title: 2024` as a number and `title: yes` as true: quote it.
+            yield _finding(path, line, 1, "invalid-metadata", "error", "metadata",
+                           f"'{key}' must be text, not {type(value).__name__} {str(value)[:40]!r}: "
+                           f"put it in quotes ({key}: \"...\")")
+        elif not isinstance(value, str) or not value.strip():
+            yield _finding(path, line, 1, "missing-metadata", "warning", "metadata",
                            f"front matter has no '{key}'")
+        elif "<" in value or ">" in value:
+            yield _finding(path, line, 1, "metadata-markup", "error", "metadata",
+                           f"'{key}' holds '<' or '>': write plain text (it is shown escaped, never as HTML)")
+        elif '"' in value and key == "description":
+            yield _finding(path, line, 1, "metadata-markup", "warning", "metadata",
+                           f"'{key}' holds a double quote; it is escaped in the page's <meta> tag, but "
+                           "search engines may cut the text there: prefer single quotes")
     dates = {}
     for key in REQUIRED_DATES:
         if key not in front.data:
@@ -199,8 +224,11 @@ def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: 
     findings: list[Finding] = []
     seen_doi: dict[str, Reference] = {}
     seen_pmid: dict[str, Reference] = {}
+    formatter = ReferenceFormatter()
+    shapes: dict[tuple[object, ...], bool] = {}
     for ref in bib:
         findings.extend(_check_entry(bib.path, ref))
+        findings.extend(_check_formatting(bib.path, ref, formatter, shapes))
         doi = ids.normalize_doi(ref.fields.get("doi", "")).casefold()
         if doi and doi in seen_doi:
             findings.append(_bib(bib.path, ref, "duplicate-doi", "error",
@@ -216,6 +244,24 @@ def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: 
         if cited_keys is not None and ref.key not in cited_keys:
             findings.append(_bib(bib.path, ref, "uncited-entry", "warning", f"'{ref.key}' is never cited"))
     return filter_findings(findings, options)
+
+
+def _check_formatting(path: str, ref: Reference, formatter: ReferenceFormatter,
+                      shapes: dict[tuple[object, ...], bool]) -> Iterable[Finding]:
+    """Report every entry the style cannot format (it would show "(incomplete reference)").
+
+    The style fails on which fields an entry has, not on their values, so one entry of each
+    shape (type, fields present, name roles) is formatted; every entry of a failing shape is.
+    """
+    present = frozenset(name for name, value in ref.source if value.strip())
+    shape = (ref.entry_type, present, frozenset(role for role, names in ref.people if names))
+    if shapes.get(shape, False):
+        return
+    problem = formatter.format(ref).problem
+    shapes[shape] = not problem
+    if problem:
+        yield _bib(path, ref, "incomplete-reference", "error",
+                   f"'{ref.key}' ({ref.entry_type}) is shown as '(incomplete reference)': {problem}")
 
 
 def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str) -> Finding:

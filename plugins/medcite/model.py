@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -20,13 +23,31 @@ class InputError(Exception):
 
 
 def decode_utf8(data: bytes, path: str) -> str:
-    """Text files (pages and bibliographies) must be UTF-8; a byte-order mark is allowed."""
+    """Text files (pages and bibliographies) must be UTF-8; a byte-order mark is allowed.
+
+    Windows (CRLF) and old Mac (CR) line endings become LF, as when MkDocs reads a page in text
+    mode, so the linter and the build see the same lines.
+    """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(path, line, f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8") \
             from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """The bytes of a regular file; a FIFO, device or folder raises OSError instead of blocking.
+
+    Opened non-blocking, so naming a FIFO fails at once rather than waiting for a writer.
+    Raises FileNotFoundError, or OSError with ``strerror`` set for every other problem.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -40,6 +41,8 @@ log = get_plugin_logger(__name__)
 CSS_URI = "assets/medcite/medcite.css"
 H1_END_RE = re.compile(r"</h1>")
 BIBLIOGRAPHY_MARKER = '<div class="medcite-bibliography-placeholder"></div>'
+TEXT_META = ("title", "description")
+JSONLD_META = "medcite_jsonld"
 
 
 @dataclass
@@ -139,10 +142,19 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.lint_run = None
 
     # -- pages ---------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
+        for key in TEXT_META:
+            value = page.meta.get(key)
+            if value is not None and not isinstance(value, str):
+                page.meta[key] = str(value)
+        page.meta.pop(JSONLD_META, None)  # only this plugin may set it, never the front matter
+        return markdown
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.extension is not None and self.extension.last_page.order:
             self.pages[page.file.src_uri] = PageCitationRecord(
-                page.title or page.file.src_uri, page.url, list(self.extension.last_page.order)
+                str(page.title or page.file.src_uri), page.url, list(self.extension.last_page.order)
             )
         if page.file.src_uri == self.config.bibliography_page:
             html += "\n" + BIBLIOGRAPHY_MARKER
@@ -154,13 +166,20 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             html = H1_END_RE.sub(lambda m: m.group(0) + "\n" + box, html, count=1) if H1_END_RE.search(html) \
                 else box + "\n" + html
             record = self.pages.get(page.file.src_uri)
-            page.meta["medcite_jsonld"] = medical_webpage_jsonld(
-                page.title or "", str(page.meta.get("description") or ""), page.canonical_url,
+            page.meta[JSONLD_META] = medical_webpage_jsonld(
+                str(page.title or ""), str(page.meta.get("description") or ""), page.canonical_url,
                 front.date("last_reviewed"), record.refs if record else [], self.formatter)
         return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""
+        # Material prints page titles and descriptions into the HTML unescaped (no autoescape), and
+        # every page's title appears in every page's navigation: escape them all before any is shown.
+        for file in files.documentation_pages():
+            meta = file.page.meta if file.page is not None else {}
+            for key in TEXT_META:
+                if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
+                    meta[key] = escape(meta[key])
         if self.lint_run is not None and self.bibliography is not None:
             for report in self.lint_run.reports():
                 self._log(report.findings)

@@ -14,23 +14,25 @@ from dataclasses import dataclass, field
 
 import syntok.segmenter as syntok
 
-from .citations import CITATION_RE, LineIndex, mask_code, parse_citation
+from .citations import CITATION_RE, LineIndex, comment_spans, mask_code, parse_citation
 
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
-SETEXT_RE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
-RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+SETEXT_RE = re.compile(r"^\s{0,3}(?:=++|-++)\s*+$")
+RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*+){3,}+|(?:\*\s*+){3,}+|(?:_\s*+){3,}+)$")
 ADMONITION_RE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s")
 LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+")
 QUOTE_RE = re.compile(r"^\s*(?:>\s?)+")
 HTML_LINE_RE = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$|^\s*<(?:div|figure|figcaption|table|details|summary|svg|"
                           r"img|p|section|aside|span|br|hr)\b", re.IGNORECASE)
-TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+TABLE_SEP_RE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 DEFINITION_RE = re.compile(r"^\s*\*?\[[^\]]+\]:\s")
-ONLY_LINK_RE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:!?\[[^\]]*\]\([^)]*\)\s*[,;.]?\s*)+$")
-LINK_RE = re.compile(r"!?\[(?P<text>[^\]\[]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
-IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|<[^>\n]+>|\{[:#.][^}\n]*\}|\[\^[^\]]+\]")
-EXEMPT_RE = re.compile(r"<!--\s*no-cite\b(?P<colon>:?)(?P<reason>.*?)-->", re.DOTALL)
+# None of these may backtrack (see citations.py): repeats stop where another match could start.
+ONLY_LINK_RE = re.compile(r"^\s*+(?:(?:[-*+]|\d{1,3}[.)])\s++)?(?:!?\[[^\[\]]*+\]\([^()]*+\)\s*+(?:[,;.]\s*+)?)++$")
+LINK_RE = re.compile(r"!?\[(?P<text>[^\]\[]*+)\]\((?P<url>[^()\[\]\s]*+)(?:\s++\"[^\"()\[\]]*+\")?\)")
+IMAGE_RE = re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)")
+MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|<[^<>\n]++>|\{[:#.][^{}\n]*+\}|\[\^[^\[\]]++\]")
+# Matched inside one HTML comment (found by citations.comment_spans), never across the page.
+EXEMPT_RE = re.compile(r"<!--\s*+no-cite\b(?P<colon>:?)(?P<reason>.*)-->\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,11 @@ def parse_document(source: str) -> Document:
     exemptions: list[Exemption] = []
     block_markers: dict[int, Exemption] = {}  # marker line -> exemption for the next block
     inline_markers: list[tuple[int, Exemption]] = []  # (offset, exemption)
-    for match in EXEMPT_RE.finditer(source):
-        line, column = index.position(match.start())
+    for start, end in comment_spans(source):
+        match = EXEMPT_RE.match(source, start, end)
+        if not match:
+            continue
+        line, column = index.position(start)
         reason = match["reason"].strip() if match["colon"] else ""
         line_text = source[index.starts[line - 1]:].split("\n", 1)[0]
         alone = line_text.strip() == match.group(0).strip()
@@ -103,7 +108,7 @@ def parse_document(source: str) -> Document:
         if alone:
             block_markers[line] = exemption
         else:
-            inline_markers.append((match.start(), exemption))
+            inline_markers.append((start, exemption))
 
     blocks: list[Block] = []
     # A marker on its own line covers the Markdown block after it: every paragraph, list item

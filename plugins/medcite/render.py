@@ -67,6 +67,7 @@ class SafeHtmlBackend(PybtexHtmlBackend):
 class FormattedReference:
     html: str
     text: str
+    problem: str = ""  # set when the style could not format the entry and a fallback is shown
 
 
 class ReferenceFormatter:
@@ -84,14 +85,20 @@ class ReferenceFormatter:
         try:
             rich = self.style.format_entry(ref.key, to_pybtex(ref)).text
             result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
-        except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError):
+        except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             # An incomplete entry still shows what it has (the linter reports the gap).
             known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))
             words = ". ".join(part for part in known if part)
             text = (words or ref.key) + " (incomplete reference)"
-            result = FormattedReference(esc(text), text)
+            result = FormattedReference(esc(text), text, _problem(exc))
         self._cache[id(ref)] = (ref, result)
         return result
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, FieldIsMissing):
+        return f"it has no '{exc.field_name}' field"
+    return f"it cannot be formatted ({type(exc).__name__}: {str(exc)[:80]})"
 
 
 def evidence_html(ref: Reference) -> str:
