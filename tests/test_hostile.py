@@ -72,6 +72,9 @@ def test_corpus_bytes_are_what_the_cases_claim() -> None:
     odd = (HOSTILE / "odd-unicode.bib").read_text(encoding="utf-8")
     assert all(ch in odd for ch in ("\u202e", "\u200d", "\u0301", "\U0001F600", "\u0007", "\u001b"))
     assert "\x00" not in odd
+    assert (HOSTILE / "crlf-page.md").read_bytes().count(b"\r\n") >= 10
+    cr = (HOSTILE / "cr-page.md").read_bytes()
+    assert cr.count(b"\r") >= 10 and b"\n" not in cr
 
 
 # -- laying out and running one case ---------------------------------------------------------------------
@@ -433,7 +436,7 @@ def test_unreadable_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     logged = [record.getMessage() for record in caplog.records] + [str(raised.value)]
     assert any(re.search(r"refs\.bib:\d+: cannot read bibliography: Permission denied", line) for line in logged), logged
     if hasattr(os, "geteuid") and os.geteuid() != 0:  # a real unreadable file, where permissions apply
-        monkeypatch.setattr(Path, "read_bytes", real_read_bytes)
+        monkeypatch.setattr(model.os, "open", real_os_open)
         bib.chmod(0)
         try:
             assert lint_main(["--jobs", "1", "--bib", "refs.bib", "docs/index.md"]) == 2

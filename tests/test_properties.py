@@ -185,13 +185,25 @@ MARKDOWN = st.builds(lambda front, tokens: (FRONT if front else "") + " ".join(t
 @example("[@a, `x`] [@chou2007diagnosis, p\\. 3]")
 def test_markdown_extension_never_raises(text: str) -> None:
     html = convert(text, "attr_list")
-    BeautifulSoup(html, "html.parser")
+    assert_no_placeholder_leaks(html)
+    soup = BeautifulSoup(html, "html.parser")
+    for error in soup.select("span.medcite-error"):  # every error span says why (in its title or its text)
+        assert error.get("title") or (error.find_parent("sup") is not None and error.get_text(strip=True)), \
+            str(error)[:200]
 
 
 @SETTINGS
 @given(st.text())
 def test_markdown_extension_never_raises_on_any_text(text: str) -> None:
-    convert(text)
+    html = convert(text)
+    assert_no_placeholder_leaks(html)
+    if "@" not in text:  # nothing that could be a citation: the extension adds nothing
+        assert "medcite-" not in html
+
+
+def assert_no_placeholder_leaks(html: str) -> None:
+    """Python-Markdown's and our stash placeholders never reach the page."""
+    assert "\x02" not in html and "\x03" not in html and "klzzwxh" not in html, html[:300]
 
 
 @SETTINGS
@@ -209,8 +221,12 @@ def test_lint_never_raises_on_arbitrary_markdown(text: str) -> None:
 @SETTINGS
 @given(st.text())
 def test_lint_never_raises_on_any_text(text: str) -> None:
-    check_document("docs/page.md", FRONT + text, BIB, LintOptions())
-    check_document("docs/page.md", text, BIB, LintOptions())
+    with_front = check_document("docs/page.md", FRONT + text, BIB, LintOptions())
+    assert not any(f.rule == "missing-front-matter" for f in with_front.findings)
+    bare = check_document("docs/page.md", text, BIB, LintOptions())
+    lines = text.count("\n") + 1
+    for finding in bare.findings:
+        assert 1 <= finding.line <= lines and finding.column >= 1 and finding.message, finding
 
 
 # -- nothing from a citation becomes markup -------------------------------------------------------------------

@@ -3,6 +3,7 @@ linted again; large sites lint in background workers with the same findings."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,13 @@ def test_rebuild_after_one_edit_reparses_nothing_and_relints_one_page(tmp_path: 
 
 @pytest.mark.parametrize("pages", [45])
 def test_background_workers_report_the_same_findings(build, pages: int) -> None:
-    docs = {f"p{n:02d}.md": PAGE.format(n=n) for n in range(pages)}
+    # Every page holds one uncited claim, so the log shows whether every page was linted by the workers.
+    docs = {f"p{n:02d}.md": PAGE.format(n=n) + f"\nAbout {n + 1}% of adults have this.\n" for n in range(pages)}
     docs["p07.md"] = PAGE.format(n=7) + "\nAbout 40% of adults have this. Bad [@nosuchkey].\n"
     result = build(docs, strict=False)
     assert result.returncode == 0
+    flagged = set(re.findall(r"docs/(p\d\d)\.md:12:1: (?:error: )?statistic claim needs a citation", result.log))
+    assert flagged == {f"p{n:02d}" for n in range(pages)}
     assert "WARNING -  medcite: docs/p07.md:12:1: statistic claim needs a citation in the same sentence" in result.log
     assert "WARNING -  medcite: docs/p07.md:12:36: unknown citation key 'nosuchkey'" in result.log
     html = (result.site / "p07" / "index.html").read_text(encoding="utf-8")

@@ -294,8 +294,8 @@ def _check_keys(path: str, keys: dict[str, int]) -> Iterator[Finding]:
         skeleton = key_skeleton(key) if not key.isascii() or hidden else key.casefold()
         other = seen.setdefault(skeleton, key)
         if other != key:
-            odd = next((ch for ch in key if ch not in other), None) or next(
-                (ch for ch in other if ch not in key), "")
+            odd = next((ch for ch in key + other if not ch.isascii() or unicodedata.category(ch) in _INVISIBLE),
+                       "")
             detail = f": they differ in {_char_name(odd)}" if odd else ""
             yield _finding(path, line, "lookalike-key", "error",
                            f"key {key!r} looks the same as {other!r} (line {keys[other]}){detail}; "

@@ -166,7 +166,9 @@ class CitationsExtension(Extension):
         # 175: after backslash escapes (180) and code spans (190), so "\[@x]" and `[@x]`
         # stay literal; before links (160), so "[@x]" is never read as a shortcut link.
         # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
-        pattern = r"[ \t]*" + CITATION_RE.pattern
+        # The spaces are taken from the start of their run only (the look-behind), so a long run of
+        # spaces is scanned once, not once per space.
+        pattern = r"(?<![ \t])[ \t]*+" + CITATION_RE.pattern
         md.inlinePatterns.register(CitationInlineProcessor(pattern, md, self), "medcite-citation", 175)
         # 6: after inline processing (20) so every citation token exists, and after attr_list (8),
         # which moves "{: title=… }" text into attributes; before the table of contents (5) so
