@@ -82,7 +82,7 @@ def test_a_cache_from_another_bibliography_is_not_used(cached) -> None:
     planted = cache_file.read_bytes()
     bib_path.write_text(DOSE_BIB.replace("200 mg", "250 mg"), encoding="utf-8")
     bibliography._cache.clear()
-    again, _ = load_bibliography(bib_path)  # writes the new digest's file
+    _again, _ = load_bibliography(bib_path)  # writes the new digest's file
     new_file = next(p for p in cache_file.parent.glob("bibliography-*.json") if p != cache_file)
     new_file.write_bytes(planted)  # the old content under the new name
     bibliography._cache.clear()

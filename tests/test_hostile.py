@@ -434,7 +434,7 @@ def test_unreadable_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     logged = [record.getMessage() for record in caplog.records] + [str(raised.value)]
     assert any(re.search(r"refs\.bib:\d+: cannot read bibliography: Permission denied", line) for line in logged), logged
     if hasattr(os, "geteuid") and os.geteuid() != 0:  # a real unreadable file, where permissions apply
-        monkeypatch.setattr(Path, "read_bytes", real_read_bytes)
+        monkeypatch.setattr(model.os, "open", real_os_open)  # undo the simulated failure
         bib.chmod(0)
         try:
             assert lint_main(["--jobs", "1", "--bib", "refs.bib", "docs/index.md"]) == 2
