@@ -33,7 +33,8 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-## Live preview on http://127.0.0.1:8000 (rebuilds when content/ or references.bib change).
+## Live preview on http://127.0.0.1:8000/back-hip-thigh/ (the path of site_url; rebuilds when content/ or
+## references.bib change). Not strict: a draft with errors is served, the errors shown on the page and listed.
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 

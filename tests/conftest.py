@@ -98,8 +98,10 @@ def run_build(project: Path, strict: bool = True) -> BuildResult:
            str(project / "mkdocs.yml")]
     cmd.append("--strict" if strict else "--no-strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env, timeout=300)
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+    # One stream, so the log keeps its order (MkDocs' "Aborted ..." verdict comes last).
+    proc = subprocess.run(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                          timeout=300)
+    return BuildResult(proc.returncode, proc.stdout, site)
 
 
 @pytest.fixture
@@ -118,6 +120,7 @@ def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
                           capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    (site.parent / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")  # for test_repo
     return site
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from .conftest import FRONT
+from .conftest import FRONT, ROOT
 
 ARTICLE = """\
 ---
@@ -94,7 +96,7 @@ def test_plugin_css_is_shipped(site) -> None:
 def test_unknown_key_fails_strict_build_with_location(build) -> None:
     result = build({"index.md": FRONT + "# Home\n\nFine [@chou2007diagnosis].\n\nBad [@nope].\n"})
     assert result.returncode != 0
-    assert "docs/index.md:11:5: unknown citation key 'nope'" in result.log
+    assert "docs/index.md:11:5: error: unknown citation key 'nope'" in result.log
     assert "Traceback" not in result.log
 
 
@@ -141,4 +143,94 @@ def test_bibtex_syntax_error_names_file_and_line(build) -> None:
     bib = "@article{ok, title={Fine}, author={Doe, J}, year={2020}, journal={J}, pmid={1}}\n\n@article{broken,\n title = {x\n"
     result = build({"index.md": "# Home\n\nX [@ok].\n"}, bib=bib)
     assert result.returncode != 0
-    assert "refs.bib:3:1: BibTeX syntax error in entry 'broken' (noticed on line 4): premature end of file" in result.log
+    assert "refs.bib:3:1: error: BibTeX syntax error in entry 'broken' (noticed on line 4): premature end of file" \
+        in result.log
+
+
+NOISY = FRONT + "# Anatomy {n}\n\nThe femur is the thigh bone.\n\nThe hip is a ball and socket joint.\n"
+PLANTED = FRONT + ("# Planted\n\nAbout 40% of adults have back pain each year.\n\n"
+                   "Paracetamol is no better than placebo [@machado2015eficacy].\n")
+
+
+def _medcite(log: str) -> list[str]:
+    return [line for line in log.splitlines() if " medcite: " in line]
+
+
+@pytest.mark.parametrize("show", ["warnings", "errors"])
+def test_build_log_ends_with_the_count_then_the_errors(build, show: str) -> None:
+    pages = {f"a{n:02d}.md": NOISY.format(n=n) for n in range(8)}
+    pages |= {f"z{n:02d}.md": NOISY.format(n=n) for n in range(8)}
+    pages["m-planted.md"] = PLANTED
+    result = build(pages, plugin_config={"show": show})
+    assert result.returncode != 0
+    lines = result.log.splitlines()
+    ours = _medcite(result.log)
+    assert ours[-2:] == [
+        "WARNING -  medcite: docs/m-planted.md:9:1: error: statistic claim needs a citation in the same sentence; "
+        "statistic (statistic-percent: '40%') [uncited-claim]",
+        "WARNING -  medcite: docs/m-planted.md:11:39: error: unknown citation key 'machado2015eficacy'; "
+        "did you mean 'machado2015efficacy'? [unknown-key]",
+    ]
+    assert ours[-3].startswith("INFO    -  medcite: 2 errors, 36 warnings and 0 advice in 17 pages")
+    assert ours[-3].endswith(":")
+    # after our errors, only MkDocs' own verdict; each error counted once by --strict
+    after = [line for line in lines[lines.index(ours[-1]) + 1:] if line.strip()]
+    assert after == ["Aborted with 2 warnings in strict mode!"], after
+    warnings = [line for line in ours if ": warning: " in line]
+    if show == "warnings":
+        assert len(warnings) == 36  # 16 pages x 2 statements, 4 entries never cited and all(line.startswith("INFO    -  medcite: ") for line in warnings)
+        assert "citation-lint lists them all" not in ours[-3]
+    else:
+        assert warnings == [] and "; citation-lint lists them all:" in ours[-3]
+
+
+def test_build_and_lint_print_the_same_words(build, tmp_path) -> None:
+    from medcite.cli import main
+
+    result = build({"index.md": PLANTED}, plugin_config={"show": "all"}, strict=False)
+    assert result.returncode == 0
+    logged = {line.split(" medcite: ", 1)[1] for line in _medcite(result.log) if "[" in line}
+    os.chdir(tmp_path)
+    try:
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            main(["--jobs", "1"])
+    finally:
+        os.chdir(ROOT)
+    printed = {line for line in out.getvalue().splitlines() if line.endswith("]")}
+    assert logged == printed and any(": error: " in line for line in logged)
+    assert any(": warning: " in line for line in logged)
+
+
+def test_clean_build_is_one_line_of_ours(build) -> None:
+    result = build({"index.md": NOISY.format(n=1)})
+    assert result.returncode == 0, result.log
+    assert _medcite(result.log) == ["INFO    -  medcite: 0 errors, 6 warnings and 0 advice in 1 page; "
+                                    "citation-lint lists them all"]
+
+
+def test_baseline_option_accepts_known_errors_in_a_strict_build(build, tmp_path) -> None:
+    from medcite.cli import main
+
+    result = build({"index.md": PLANTED})
+    assert result.returncode != 0
+    os.chdir(tmp_path)
+    try:
+        assert main(["--jobs", "1", "--write-baseline", "accepted.json"]) == 0
+    finally:
+        os.chdir(ROOT)
+    result = build({"index.md": PLANTED}, plugin_config={"baseline": "accepted.json"})
+    assert result.returncode == 0, result.log
+    assert _medcite(result.log)[-1].endswith("(6 more accepted in the baseline)")
+    result = build({"index.md": PLANTED + "\nSee [@nosuchkey].\n"}, plugin_config={"baseline": "accepted.json"})
+    assert result.returncode != 0
+    assert _medcite(result.log)[-1].endswith("error: unknown citation key 'nosuchkey' [unknown-key]")
+
+
+def test_unknown_rule_in_severity_is_a_config_error(build) -> None:
+    result = build({"index.md": PLANTED}, plugin_config={"severity": {"no-such-rule": "error"}})
+    assert result.returncode != 0 and "severity: unknown rule id(s) no-such-rule" in result.log
+    assert "Traceback" not in result.log

@@ -159,7 +159,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
             spec = CASES[name]
             root = tmp_path_factory.mktemp(re.sub(r"\W", "-", name))
             write_project(root, {"index.md": FRONT + "# Home\n\nWelcome.\n"}, SMALL_BIB,
-                          plugin_config={"bibliography": spec.get("bib", "refs.bib")}, extra={"theme": THEME})
+                          plugin_config={"bibliography": spec.get("bib", "refs.bib"), "show": "all"},
+                          extra={"theme": THEME})
             _, page = lay_out(root, name, spec)
             start = time.perf_counter()
             result = run_build(root, strict=True)
@@ -175,13 +176,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
 
 def cli_lines(output: str) -> list[str]:
     """``path:line:col: error: message [rule]`` -> ``path:line:col: message [rule]``."""
-    return [re.sub(r"^(\S+?:\d+:\d+): (?:error|warning): ", r"\1: ", line) for line in output.splitlines()]
+    return [re.sub(r"^(\S+?:\d+:\d+): (?:error|warning|advice): ", r"\1: ", line) for line in output.splitlines()]
 
 
 def build_lines(log: str) -> list[str]:
-    """``WARNING -  medcite: path:line:col: message [rule]`` -> ``path:line:col: message [rule]``."""
-    return [re.sub(r"^(?:DEBUG|INFO|WARNING|ERROR)\s+-\s+(?:medcite: |citations: )?", "", line)
-            for line in log.splitlines()]
+    """``WARNING -  medcite: path:line:col: error: message [rule]`` -> ``path:line:col: message [rule]``."""
+    return cli_lines("\n".join(re.sub(r"^(?:DEBUG|INFO|WARNING|ERROR)\s+-\s+(?:medcite: |citations: )?", "", line)
+                                for line in log.splitlines()))
 
 
 def assert_messages(lines: list[str], patterns: list[str], where: str) -> None:
@@ -436,7 +437,7 @@ def test_unreadable_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     logged = [record.getMessage() for record in caplog.records] + [str(raised.value)]
     assert any(re.search(r"refs\.bib:\d+: cannot read bibliography: Permission denied", line) for line in logged), logged
     if hasattr(os, "geteuid") and os.geteuid() != 0:  # a real unreadable file, where permissions apply
-        monkeypatch.setattr(model.os, "open", real_os_open)
+        monkeypatch.setattr(model.os, "open", real_os_open)  # undo the simulated failure
         bib.chmod(0)
         try:
             assert lint_main(["--jobs", "1", "--bib", "refs.bib", "docs/index.md"]) == 2
@@ -530,7 +531,7 @@ def test_ten_megabyte_bibliography_build(big_project: tuple[Path, int, int], tmp
     print(f"mkdocs build with a 10 MB bibliography ({entries} entries): {seconds:.1f} s")
     assert_no_traceback(result.log, "10 MB build")
     assert result.returncode == 0, result.log[-3000:]
-    assert re.search(r"big\.bib:\d+:\d+: BibTeX syntax error", result.log), result.log[-3000:]
+    assert_messages(build_lines(result.log), [r"big\.bib:\d+:\d+: BibTeX syntax error"], "10 MB build")
     assert "unknown citation key 'nosuchbulk'" in result.log
     page = result.page("index.html")
     assert [li["id"] for li in page.select("ol.medcite-references > li")] == ["ref-1", "ref-2"]

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from medcite.bibliography import parse_bibliography
-from medcite.lint import LintOptions, check_bibliography, check_document
+from medcite.lint import LintOptions, check_bibliography, check_document, filter_findings
+from medcite.sources import check_sources
 
 from .conftest import FRONT, SMALL_BIB
 
@@ -83,15 +84,15 @@ def test_metadata_rules(front: str, expected: list[tuple[str, int]]) -> None:
     [
         ("About 1 in 4 adults have back pain each year.", [("uncited-claim", 10)]),
         ("About 1 in 4 adults have back pain each year [@genevay2020].", []),
-        ("About 1 in 4 adults have back pain each year [@chou2007diagnosis].", [("old-sources", 10)]),
-        ("Staying active helps back pain heal [@genevay2020].", [("weak-evidence", 10)]),
+        ("About 1 in 4 adults have back pain each year [@chou2007diagnosis].", []),  # old: see test_source_uses
+        ("Staying active helps back pain heal [@genevay2020].", []),
         ("Staying active helps back pain heal [@genevay2020; @machado2015efficacy].", []),
         ("Hold the stretch for 30 seconds.", []),
         ("The femur is the thigh bone.", [("uncited-statement", 10)]),
         ("The femur is the thigh bone. It is long [@genevay2020].", []),
         ("About 1 in 4 adults have back pain. <!-- no-cite: quoted from the title of a study -->", []),
         ("About 1 in 4 adults have back pain. <!-- no-cite -->", [("exemption-without-reason", 10)]),
-        ("Paracetamol eases pain [@pmid:17909209].", [("old-sources", 10)]),
+        ("Paracetamol eases pain [@pmid:17909209].", []),
         ("Paracetamol eases pain [@nope].", [("unknown-key", 10)]),
         ("Paracetamol eases pain [@].", [("malformed-citation", 10), ("uncited-claim", 10)]),
     ],
@@ -122,3 +123,105 @@ def test_select_ignore_and_readability() -> None:
     assert quiet.findings == []
     only = check_document("p.md", "no front matter\n", bib, LintOptions(today=TODAY, select=frozenset({"reading-grade"})))
     assert only.findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("About 1 in 4 adults have back pain each year [@chou2007diagnosis].", [("old-sources", ("chou2007diagnosis",))]),
+        ("About 1 in 4 adults have back pain [@chou2007diagnosis; @genevay2020].", []),  # one recent source is enough
+        ("Staying active helps back pain heal [@genevay2020].", [("weak-evidence", ("genevay2020",))]),
+        ("Paracetamol eases pain [@pmid:17909209].", [("old-sources", ("chou2007diagnosis",))]),
+        ("Staying active helps back pain heal [@genevay2020; @machado2015efficacy].", []),  # recent, and one SR
+        ("The femur is the thigh bone [@chou2007diagnosis].", []),  # not a must-cite claim: age is not checked
+    ],
+)
+def test_source_uses(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\n# Title\n\n" + text + "\n", bib, OPTIONS)
+    assert [(u.rule, u.keys) for u in report.source_uses] == expected
+    assert all(u.line == 10 for u in report.source_uses)
+
+
+OLD_PAGE = FRONT + "\n# T\n\nAbout 1 in 4 adults have back pain [@chou2007diagnosis].\n\nMost recover within weeks [@chou2007diagnosis].\n"
+
+
+def test_old_sources_are_one_finding_per_source_naming_claims_pages_and_year() -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    reports = [check_document(name, OLD_PAGE, bib, OPTIONS) for name in ("a.md", "b.md", "c.md")]
+    reports.append(check_document("d.md", FRONT + "\nBack pain is common [@chou2007diagnosis; @genevay2020].\n", bib,
+                                  OPTIONS))
+    findings = check_sources(reports, bib, OPTIONS)
+    assert [(f.rule, f.path, f.line, f.severity, f.text) for f in findings] == [
+        ("old-sources", "refs.bib", 2, "advice", "chou2007diagnosis")]
+    message = findings[0].message
+    assert message.startswith("'chou2007diagnosis' (2007, 19 years old) backs 6 claims with no source from the last "
+                              "10 years, on 3 pages: a.md (2), b.md (2), c.md (2);")
+    assert findings[0].related == ("a.md:10:1", "a.md:12:1", "b.md:10:1", "b.md:12:1", "c.md:10:1", "c.md:12:1")
+
+
+def test_many_pages_are_counted_and_the_rest_summed() -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    reports = [check_document(f"p{n}.md", OLD_PAGE, bib, OPTIONS) for n in range(5)]
+    (finding,) = check_sources(reports, bib, OPTIONS)
+    assert "10 claims" in finding.message and "on 5 pages: p0.md (2), p1.md (2), p2.md (2) and 2 more;" in finding.message
+
+
+def test_source_findings_follow_select_ignore_and_severity() -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    text = FRONT + "\nStaying active helps back pain heal [@genevay2020].\n\nMost people with back pain recover within weeks [@chou2007diagnosis].\n"
+    reports = [check_document("p.md", text, bib, OPTIONS)]
+    assert sorted((f.rule, f.severity) for f in check_sources(reports, bib, OPTIONS)) == [
+        ("old-sources", "advice"), ("weak-evidence", "advice")]
+    raised = LintOptions(today=TODAY, severity=(("old-sources", "warning"),), ignore=frozenset({"weak-evidence"}))
+    assert [(f.rule, f.severity) for f in check_sources(reports, bib, raised)] == [("old-sources", "warning")]
+
+
+def test_severity_overrides_apply_to_page_findings_too() -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\nThe femur is the thigh bone.\n", bib, OPTIONS)
+    assert [f.severity for f in report.findings] == ["warning"]
+    assert [f.severity for f in filter_findings(report.findings, LintOptions(
+        severity=(("uncited-statement", "advice"),)))] == ["advice"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # one paragraph, two uncited statements: one finding, the rest as related places
+        ("The femur is the thigh bone. The hip is a ball and socket joint.", [(8, ("p.md:8:30",))]),
+        # a tight list is one Markdown block: one citation near it is one fix
+        ("- The femur is the thigh bone.\n- The hip is a ball and socket joint.", [(8, ("p.md:9:3",))]),
+        # separate paragraphs are separate findings
+        ("The femur is the thigh bone.\n\nThe hip is a ball and socket joint.", [(8, ()), (10, ())]),
+        # a heading in between separates them too
+        ("The femur is the thigh bone.\n## Hip\nThe hip is a ball and socket joint.", [(8, ()), (10, ())]),
+    ],
+)
+def test_uncited_statements_are_one_finding_per_paragraph(body: str, expected: list[tuple[int, tuple[str, ...]]]) -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\n" + body + "\n", bib, OPTIONS)
+    assert [(f.line, f.related) for f in report.findings if f.rule == "uncited-statement"] == expected
+    if expected[0][1]:
+        assert report.findings[0].message.startswith("2 statements in this paragraph should be cited")
+
+
+@pytest.mark.parametrize(
+    ("key", "suggestion"),
+    [
+        ("smith2007diagnosis", None),  # same ending, another author: too far to guess
+        ("chou2007diagnosys", "chou2007diagnosis"),
+        ("Machado2015Efficacy!", "machado2015efficacy"),
+        ("nice2016lwo", "nice2016low"),
+        ("nothinglikeit", None),
+        ("doi:10.1000/nothing", None),
+    ],
+)
+def test_unknown_key_suggests_the_nearest_key(key: str, suggestion: str | None) -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + f"\nSee this [@{key}].\n", bib, OPTIONS)
+    (finding,) = [f for f in report.findings if f.rule == "unknown-key"]
+    if suggestion:
+        assert finding.message == f"unknown citation key '{key}'; did you mean '{suggestion}'?"
+    else:
+        assert finding.message == f"unknown citation key '{key}'"

@@ -55,7 +55,8 @@ def test_background_workers_report_the_same_findings(build, pages: int) -> None:
     assert result.returncode == 0
     flagged = set(re.findall(r"docs/(p\d\d)\.md:12:1: (?:error: )?statistic claim needs a citation", result.log))
     assert flagged == {f"p{n:02d}" for n in range(pages)}
-    assert "WARNING -  medcite: docs/p07.md:12:1: statistic claim needs a citation in the same sentence" in result.log
-    assert "WARNING -  medcite: docs/p07.md:12:36: unknown citation key 'nosuchkey'" in result.log
+    assert "WARNING -  medcite: docs/p07.md:12:1: error: statistic claim needs a citation in the same sentence" \
+        in result.log
+    assert "WARNING -  medcite: docs/p07.md:12:36: error: unknown citation key 'nosuchkey'" in result.log
     html = (result.site / "p07" / "index.html").read_text(encoding="utf-8")
     assert "Last reviewed" in html and "medcite:reading-grade" not in html  # short page: no grade, no marker

@@ -1,7 +1,10 @@
 """``citation-lint``: check that every claim is cited and every reference is sound.
 
-Exit status: 0 no error-level finding, 1 error-level findings, 2 usage error, unreadable
-file or unparsable bibliography.
+Exit status: 0 no error-level finding (after the baseline, if one is given), 1 error-level
+findings, 2 usage error, unreadable file or unparsable bibliography.
+
+``citation-lint merge SHARD.json ...`` combines ``--shard K/N --format json`` runs into the
+output one run over the whole site would give.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from typing import Any
 
 import yaml
 
-from .bibliography import BibliographyError, load_bibliography
-from .formats import FORMATTERS
-from .lint import LintOptions, check_bibliography, filter_findings
-from .model import Finding, InputError, decode_utf8, read_regular_file
+from .baseline import apply_baseline, baseline_json, read_baseline
+from .bibliography import Bibliography, BibliographyError, load_bibliography
+from .formats import FORMATTERS, Outcome, Show
+from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
+from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
 from .rules import RULES
 from .runner import LintRun
+from .shards import read_shard, select_shard
+from .sources import check_sources
 
 
 class UsageError(Exception):
@@ -97,36 +103,72 @@ def _read(path: Path) -> str:
         raise UsageError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is cited "
-                                     "and every reference is sound.")
-    parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of the "
-                        "config)")
+def build_parser(merge: bool = False) -> argparse.ArgumentParser:
+    if merge:
+        parser = argparse.ArgumentParser(prog="citation-lint merge", description="Merge the JSON of sharded runs "
+                                         "(citation-lint --shard K/N --format json) into one report.")
+        parser.add_argument("shards", nargs="+", type=Path, help="JSON files written by the shard runs")
+    else:
+        parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is "
+                                         "cited and every reference is sound.",
+                                         epilog="citation-lint merge SHARD.json ... combines sharded runs.")
+        parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of "
+                            "the config)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes for large sites (default: one per CPU)")
-    parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
+    parser.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                        help="report RULE at LEVEL (error, warning or advice), e.g. old-sources=warning")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--errors-only", action="store_true", help="list only errors (and the count)")
+    shown.add_argument("-q", "--quiet", action="store_true", help="list only errors, and nothing else")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="accepted findings (from --write-baseline): only new ones are listed and fail the run")
+    parser.add_argument("--write-baseline", type=Path, metavar="FILE",
+                        help="write every current finding to FILE as the accepted baseline, and exit 0")
+    if not merge:
+        parser.add_argument("--shard", metavar="K/N", help="lint only the K-th of N equal slices of the pages "
+                            "(for parallel CI jobs; merge their --format json output with citation-lint merge)")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                            help="worker processes for large sites (default: one per CPU)")
+        parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.list_rules:
+    argv = sys.argv[1:] if argv is None else argv
+    merge = bool(argv) and argv[0] == "merge"
+    args = build_parser(merge).parse_args(argv[1:] if merge else argv)
+    if not merge and args.list_rules:
         print("\n".join(f"{rule:26} {text}" for rule, text in RULES.items()))
         return 0
     try:
-        return _run(args)
+        return _merge(args) if merge else _run(args)
     except UsageError as exc:
         print(f"citation-lint: error: {exc}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace) -> int:
+def _severities(values: list[str], configured: dict[str, Any]) -> tuple[tuple[str, Severity], ...]:
+    pairs: dict[str, str] = {str(rule): str(level) for rule, level in (configured or {}).items()}
+    for value in values:
+        for item in value.split(","):
+            rule, sep, level = item.partition("=")
+            if not sep:
+                raise UsageError(f"--severity {item!r}: write RULE=LEVEL, e.g. old-sources=warning")
+            pairs[rule.strip()] = level.strip()
+    unknown = sorted(set(pairs) - set(RULES))
+    if unknown:
+        raise UsageError(f"unknown rule id(s) in severity: {', '.join(unknown)} (see citation-lint --list-rules)")
+    for rule, level in pairs.items():
+        if level not in SEVERITIES:
+            raise UsageError(f"severity of {rule}: {level!r} is not one of {', '.join(SEVERITIES)}")
+    return tuple(sorted(pairs.items()))  # type: ignore[arg-type]
+
+
+def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliography, list[Finding]]:
     settings = read_settings(args.config or Path("mkdocs.yml"), required=args.config is not None)
     bib_path = args.bib or settings.bibliography
     if bib_path is None:
@@ -137,31 +179,112 @@ def _run(args: argparse.Namespace) -> int:
         ignore=_rules(args.ignore or list(plugin.get("ignore") or [])),
         readability_target=float(plugin.get("readability_target", 8.0)),
         max_source_age=int(plugin.get("max_source_age", 10)),
+        severity=_severities(args.severity, plugin.get("severity") or {}),
     )
     try:
         bib, load_findings = load_bibliography(bib_path, _shown(bib_path))
     except BibliographyError as exc:
         raise UsageError(str(exc)) from None
-    whole_site = not args.paths
+    if args.baseline is None and plugin.get("baseline") and not args.write_baseline:
+        args.baseline = (args.config or Path("mkdocs.yml")).parent / str(plugin["baseline"])
+    return settings, options, bib, load_findings
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    number, sep, total = value.partition("/")
+    if not (sep and number.isdigit() and total.isdigit() and 1 <= int(number) <= int(total)):
+        raise UsageError(f"--shard {value!r}: write K/N with 1 <= K <= N, e.g. --shard 2/4")
+    return int(number), int(total)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings, options, bib, load_findings = _setup(args)
+    shard = _shard(args.shard)
+    whole_site = not args.paths and shard is None
     paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
     documents: list[tuple[str, str]] = []
-    for path in _markdown_files(paths):
+    for path in select_shard(_markdown_files(paths), shard):
         try:
             documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
     reports = LintRun(documents, bib, options, args.jobs).reports()
+    outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
+    outcome.shard = shard
+    return _finish(args, outcome, load_findings)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Shard outputs -> the outcome of one whole-site run (site-wide checks run once, here)."""
+    _, options, bib, load_findings = _setup(args)
+    shards = []
+    for path in args.shards:
+        try:
+            shards.append(read_shard(path))
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+    reports: dict[str, DocumentReport] = {}
+    for shard in shards:
+        if shard.digest != bib.digest:
+            raise UsageError(f"{shard.path}: linted against another version of {shard.bibliography}; "
+                             "run every shard on the same commit")
+        for report in shard.reports:
+            if report.path in reports:
+                raise UsageError(f"{shard.path}: {report.path} is also in another shard")
+            report.findings = filter_findings(report.findings, options)
+            reports[report.path] = report
+    whole_site = any(shard.whole_site for shard in shards) or _complete({shard.shard for shard in shards})
+    ordered = [reports[path] for path in sorted(reports)]
+    return _finish(args, _outcome(ordered, bib, options, load_findings, whole_site, args.baseline), load_findings)
+
+
+def _complete(parts: set[tuple[int, int] | None]) -> bool:
+    """Do these shards (K of N) cover every slice 1..N of one split?"""
+    if None in parts or not parts:
+        return False
+    totals = {part[1] for part in parts if part is not None}
+    return len(totals) == 1 and {part[0] for part in parts if part is not None} == set(range(1, totals.pop() + 1))
+
+
+def _outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions, load_findings: list[Finding],
+             whole_site: bool, baseline: Path | None) -> Outcome:
     cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
     findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
     for report in reports:
         findings.extend(report.findings)
+    findings.extend(check_sources(reports, bib, options))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    print(FORMATTERS[args.format](findings, reports))
+    outcome = Outcome(findings, reports, bib.path, bib.digest, whole_site=whole_site)
+    if baseline is not None:
+        try:
+            accepted = read_baseline(baseline)
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        filtered = apply_baseline(findings, accepted)
+        outcome = Outcome(filtered.findings, reports, bib.path, bib.digest, whole_site=whole_site,
+                          accepted=filtered.accepted, stale=filtered.stale)
+    return outcome
+
+
+def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Finding]) -> int:
+    if args.write_baseline is not None:
+        try:
+            args.write_baseline.write_text(baseline_json(outcome.findings), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{_shown(args.write_baseline)}: cannot write: {exc.strerror}") from None
+        print(f"citation-lint: wrote {len(outcome.findings)} finding(s) to {_shown(args.write_baseline)}")
+        return 0
+    show: Show = "quiet" if args.quiet else "errors" if args.errors_only else "all"
+    text = FORMATTERS[args.format](outcome, show)
+    if text:
+        print(text)
     if any(f.rule == "bibtex-syntax" for f in load_findings):
         return 2
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    return 1 if outcome.counts["error"] else 0
 
 
 if __name__ == "__main__":

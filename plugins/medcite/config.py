@@ -31,4 +31,13 @@ class CitationsConfig(base.Config):
     """Warn when an article's Flesch-Kincaid grade is above this."""
 
     max_source_age = c.Type(int, default=10)
-    """Warn when every source of a claim is older than this many years."""
+    """Advise when every source of a claim is older than this many years (one finding per source)."""
+
+    severity = c.DictOfItems(c.Choice(("error", "warning", "advice")), default={})
+    """Rule id -> the level to report it at, e.g. ``{old-sources: warning}``; only errors fail ``--strict``."""
+
+    show = c.Choice(("errors", "warnings", "all"), default="errors")
+    """Which findings the build log lists one by one (the rest are counted); errors always come last."""
+
+    baseline = c.Optional(c.File(exists=True))
+    """Accepted findings (``citation-lint --write-baseline FILE``): only new ones are reported or fail the build."""

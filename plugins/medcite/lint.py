@@ -3,7 +3,9 @@ for ``citation-lint`` and the MkDocs plugin."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from .citations import find_citations, mask_code
 from .claims import classify
 from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
-from .prose import Exemption, parse_document
+from .prose import HEADING_RE, Block, Exemption, Sentence, parse_document
 from .readability import Readability, measure
 from .render import EVIDENCE_LABELS, ReferenceFormatter
 
@@ -45,9 +47,27 @@ class LintOptions:
     max_source_age: int = 10
     today: dt.date = field(default_factory=dt.date.today)
     page_time_limit: float = 10.0  # seconds of claim checking per page before "page too complex"
+    # (rule, severity) pairs that replace a rule's own severity, e.g. (("old-sources", "warning"),)
+    severity: tuple[tuple[str, Severity], ...] = ()
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    """A cited claim whose sources are all old, or all below the strongest evidence levels.
+
+    Pages only record these; :func:`medcite.sources.check_sources` turns every page's uses into one
+    finding per source, so an editor sees "this source" once rather than once per claim.
+    """
+
+    rule: str  # old-sources, weak-evidence or unknown-evidence
+    keys: tuple[str, ...]  # the sources concerned (bibliography keys)
+    line: int
+    column: int
+    kind: str
+    text: str
 
 
 @dataclass
@@ -62,11 +82,12 @@ class DocumentReport:
     readability: Readability | None = None
     claims: int = 0
     cited_claims: int = 0
+    source_uses: list[SourceUse] = field(default_factory=list)
 
 
 def _finding(path: str, line: int, column: int, rule: str, severity: Severity, category: Category, message: str,
-             claim_kind: str | None = None, text: str | None = None) -> Finding:
-    return Finding(path, line, column, rule, severity, category, message, claim_kind, text)
+             claim_kind: str | None = None, text: str | None = None, related: tuple[str, ...] = ()) -> Finding:
+    return Finding(path, line, column, rule, severity, category, message, claim_kind, text, related)
 
 
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
@@ -78,6 +99,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    uncited_statements: list[tuple[Block, Sentence, str, str]] = []
     document = parse_document(text)
     report.exemptions = document.exemptions
     page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
@@ -113,13 +135,11 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
                 verdict.kind, sentence.text))
         elif verdict.label == "should" and not block.cited:
-            report.findings.append(_finding(
-                path, sentence.line, sentence.column, "uncited-statement", "warning", "claim",
-                f"{verdict.kind} should be cited in its paragraph; {verdict.why()}", verdict.kind, sentence.text))
+            uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
-            report.findings.extend(_check_evidence(path, sentence.line, sentence.column, verdict.kind,
-                                                   sentence.text, refs, options))
+            report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+    report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     report.readability = measure(prose)
     if report.readability.words >= 100 and report.readability.grade > options.readability_target:
         report.findings.append(_finding(
@@ -131,6 +151,39 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     return report
 
 
+def _uncited_paragraphs(path: str, text: str, found: list[tuple[Block, Sentence, str, str]]) -> Iterable[Finding]:
+    """One ``uncited-statement`` per Markdown paragraph or tight list: one citation there fixes it."""
+    lines = text.split("\n")
+    groups: list[list[tuple[Block, Sentence, str, str]]] = []
+    for item in found:
+        if groups:
+            last_block = groups[-1][-1][0]
+            between = lines[last_block.line - 1:item[0].line - 1]
+            if item[0] is last_block or all(line.strip() and not HEADING_RE.match(line) for line in between):
+                groups[-1].append(item)
+                continue
+        groups.append([item])
+    for group in groups:
+        _, first, kind, why = group[0]
+        if len(group) == 1:
+            message = f"{kind} should be cited in its paragraph; {why}"
+        else:
+            kinds = ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in _counted(k for _, _, k, _ in group))
+            where = ", ".join(str(s.line) for _, s, _, _ in group)
+            message = (f"{len(group)} statements in this paragraph should be cited ({kinds}; lines {where}); "
+                       f"first: {why}")
+        yield _finding(path, first.line, first.column, "uncited-statement", "warning", "claim", message, kind,
+                       " ".join(s.text for _, s, _, _ in group),
+                       tuple(f"{path}:{s.line}:{s.column}" for _, s, _, _ in group[1:]))
+
+
+def _counted(values: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return list(counts.items())
+
+
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
     if cite.problem:
         yield _finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
@@ -138,34 +191,38 @@ def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str
     for item in cite.items:
         ref = bib.resolve(item.key)
         if ref is None:
+            near = suggest_key(item.key, bib)
+            hint = f"; did you mean '{near}'?" if near else ""
             yield _finding(path, cite.line, cite.column, "unknown-key", "error", "citation",
-                           f"unknown citation key '{item.key}'")
+                           f"unknown citation key '{item.key}'{hint}")
         else:
             cited.add(ref.key)
 
 
-def _check_evidence(path: str, line: int, column: int, kind: str, text: str, refs: list[Reference],
-                    options: LintOptions) -> Iterable[Finding]:
+def suggest_key(key: str, bib: Bibliography) -> str | None:
+    """The bibliography key closest to a mistyped one (difflib ratio, at least 0.85), if any."""
+    if ":" in key:  # doi:/pmid: look-ups are not keys
+        return None
+    folded = {name.casefold(): name for name in bib.references}
+    close = difflib.get_close_matches(key.casefold(), list(folded), n=1, cutoff=0.85)
+    return folded[close[0]] if close else None
+
+
+def _check_evidence(sentence: Sentence, kind: str, refs: list[Reference], options: LintOptions) -> Iterable[SourceUse]:
     if not refs:
         return
+    where = (sentence.line, sentence.column, kind, sentence.text)
     if kind in EVIDENCE_CHECKED_KINDS and not any(ref.evidence in STRONG_EVIDENCE for ref in refs):
-        unknown = [ref.key for ref in refs if ref.evidence not in EVIDENCE_LABELS]
+        unknown = tuple(ref.key for ref in refs if ref.evidence not in EVIDENCE_LABELS)
         if unknown:
-            yield _finding(path, line, column, "unknown-evidence", "warning", "citation",
-                           f"{kind} claim cites sources with no known evidence level ({', '.join(unknown)}); "
-                           "add an 'evidence' field", kind, text)
+            yield SourceUse("unknown-evidence", unknown, *where)
         else:
-            levels = ", ".join(sorted({ref.evidence for ref in refs}))
-            yield _finding(path, line, column, "weak-evidence", "warning", "citation",
-                           f"{kind} claim is cited only to {levels} sources; prefer a guideline, systematic review "
-                           "or randomised trial", kind, text)
+            yield SourceUse("weak-evidence", tuple(ref.key for ref in refs), *where)
     years = [ref.year for ref in refs]
     if all(year is not None for year in years):
         newest = max(y for y in years if y is not None)
         if options.today.year - newest > options.max_source_age:
-            yield _finding(path, line, column, "old-sources", "warning", "citation",
-                           f"every source of this claim is more than {options.max_source_age} years old "
-                           f"(newest: {newest}); check for newer evidence", kind, text)
+            yield SourceUse("old-sources", tuple(ref.key for ref in refs), *where)
 
 
 def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iterable[Finding]:
@@ -300,4 +357,7 @@ def _check_entry(path: str, ref: Reference) -> Iterable[Finding]:
 
 
 def filter_findings(findings: Iterable[Finding], options: LintOptions) -> list[Finding]:
-    return [f for f in findings if options.wants(f.rule)]
+    """The findings of the wanted rules, each at its configured severity."""
+    overrides = dict(options.severity)
+    return [dataclasses.replace(f, severity=overrides[f.rule]) if f.rule in overrides else f
+            for f in findings if options.wants(f.rule)]

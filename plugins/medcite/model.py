@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "advice"]
+# Most serious first: errors fail `citation-lint` and `mkdocs build --strict`; warnings and
+# advice never do (advice is about the sources' age and strength, not a missing citation).
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "advice")
 Category = Literal["bibliography", "citation", "claim", "metadata", "readability"]
 
 
@@ -62,13 +65,15 @@ class Finding:
     category: Category
     message: str
     claim_kind: str | None = None
-    text: str | None = None
+    text: str | None = None  # the words the finding is about: a sentence, a paragraph or a source key
+    related: tuple[str, ...] = ()  # other places it covers, as "path:line:column"
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
     def as_text(self) -> str:
-        return f"{self.location()}: {self.message} [{self.rule}]"
+        """The one-line form shared by ``citation-lint`` and the build log."""
+        return f"{self.location()}: {self.severity}: {self.message} [{self.rule}]"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """MkDocs glue for the ``citations`` plugin: call the core, log its findings.
 
-Errors are logged as warnings (so ``mkdocs build --strict`` fails on them); warnings are
-logged at info level so advice never breaks a strict build.
+Findings read exactly as ``citation-lint`` prints them (``path:line:col: error: message [rule]``).
+Errors are logged at MkDocs' WARNING level, so ``mkdocs build --strict`` fails on them and on
+nothing else; warnings and advice at INFO, listed only if the ``show`` option asks for them.
+The log ends with the count and then the errors, so they are the last thing an editor sees.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from .baseline import apply_baseline, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
-from .lint import LintOptions, check_bibliography, filter_findings
+from .formats import Outcome, count_line
+from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .markdown import CitationsExtension
 from .metadata import FrontMatter
 from .model import Finding, InputError, Reference, decode_utf8
@@ -35,7 +39,9 @@ from .render import (
     medical_webpage_jsonld,
     review_html,
 )
+from .rules import RULES
 from .runner import LintRun
+from .sources import check_sources
 
 log = get_plugin_logger(__name__)
 CSS_URI = "assets/medcite/medcite.css"
@@ -43,6 +49,7 @@ H1_END_RE = re.compile(r"</h1>")
 BIBLIOGRAPHY_MARKER = '<div class="medcite-bibliography-placeholder"></div>'
 TEXT_META = ("title", "description")
 JSONLD_META = "medcite_jsonld"
+LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
 
 
 @dataclass
@@ -67,6 +74,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.command = "build"
         self.lint_run: LintRun | None = None
         self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
+        self.load_findings: list[Finding] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Forked lint workers only for one-off builds; `mkdocs serve` lints in-process, where the
@@ -84,12 +92,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if bib is not self.bibliography:  # a new or changed file: format entries afresh
             self.formatter = ReferenceFormatter()
         self.bibliography = bib
+        unknown = sorted(set(self.config.severity) - set(RULES))
+        if unknown:
+            raise PluginError(f"citations: severity: unknown rule id(s) {', '.join(unknown)}")
         self.options = LintOptions(
             select=frozenset(self.config.select), ignore=frozenset(self.config.ignore),
             readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
+            severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
-        if self.config.lint:
-            self._log(filter_findings(findings, self.options))
+        self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
         self.pages = {}
         self.cited_keys = set()
         self.grades = {}
@@ -181,13 +192,17 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
                     meta[key] = escape(meta[key])
         if self.lint_run is not None and self.bibliography is not None:
-            for report in self.lint_run.reports():
-                self._log(report.findings)
+            reports = self.lint_run.reports()
+            findings = list(self.load_findings)
+            for report in reports:
+                findings.extend(report.findings)
                 self.cited_keys.update(report.cited_keys)
                 if report.readability and report.readability.words >= 100:
                     self.grades[self.lint_paths.get(report.path, report.path)] = report.readability.grade
             self.lint_run = None
-            self._log(check_bibliography(self.bibliography, self.cited_keys, self.options))
+            findings.extend(check_bibliography(self.bibliography, self.cited_keys, self.options))
+            findings.extend(check_sources(reports, self.bibliography, self.options))
+            self._log(findings, reports)
         return env
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
@@ -211,9 +226,24 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def _relative(self, path: str) -> str:
         return os.path.relpath(path, self.project_dir).replace(os.sep, "/")
 
-    def _log(self, findings: list[Finding]) -> None:
+    def _log(self, findings: list[Finding], reports: list[DocumentReport]) -> None:
+        """Listed warnings and advice in file order, then the count, then every error."""
+        findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+        accepted = stale = 0
+        if self.config.baseline:
+            try:
+                filtered = apply_baseline(findings, read_baseline(Path(self.config.baseline)))
+            except InputError as exc:
+                raise PluginError(f"citations: baseline: {exc}") from None
+            findings, accepted, stale = filtered.findings, filtered.accepted, filtered.stale
+        outcome = Outcome(findings, reports, accepted=accepted, stale=stale)
+        listed = LISTED[self.config.show]
         for finding in findings:
-            if finding.severity == "error":
-                log.warning(finding.as_text())
-            else:
+            if finding.severity != "error" and finding.severity in listed:
                 log.info(finding.as_text())
+        unlisted = sum(1 for f in findings if f.severity not in listed)
+        hint = "; citation-lint lists them all" if unlisted else ""
+        errors = [f for f in findings if f.severity == "error"]
+        log.info(count_line(outcome, "page") + hint + (":" if errors else ""))
+        for finding in errors:
+            log.warning(finding.as_text())

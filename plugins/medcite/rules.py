@@ -6,16 +6,17 @@ RULES: dict[str, str] = {
     # claims
     "uncited-claim": "A statistic, efficacy, cause, prognosis, warning-sign, drug or comparison claim has no "
                      "citation in the same sentence.",
-    "uncited-statement": "An anatomy, definition or mechanism statement has no citation in its paragraph.",
+    "uncited-statement": "A paragraph states anatomy, definitions or mechanisms and cites nothing (once per "
+                         "paragraph).",
     "exemption-without-reason": "A <!-- no-cite --> exemption has no reason.",
     "page-too-complex": "The page could not be checked within the per-page time limit.",
     # citations
     "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
     "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]).",
-    "weak-evidence": "An efficacy or comparison claim is cited only to sources below guideline, systematic review "
-                     "or randomised trial.",
-    "unknown-evidence": "An efficacy or comparison claim cites a source with no evidence level.",
-    "old-sources": "Every source of a claim is older than the configured age.",
+    "weak-evidence": "Advice, once per source: efficacy or comparison claims are cited only to sources below "
+                     "guideline, systematic review or randomised trial.",
+    "unknown-evidence": "Efficacy or comparison claims cite a source with no evidence level (once per source).",
+    "old-sources": "Advice, once per source: claims whose every source is older than the configured age.",
     # bibliography
     "bibtex-syntax": "The BibTeX file cannot be parsed at this point.",
     "duplicate-key": "Two entries have the same key.",
