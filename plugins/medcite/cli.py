@@ -10,6 +10,7 @@ output one run over the whole site would give.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
+from .snippets import base_paths, resolve_includes
 from .sources import check_sources
 
 
@@ -45,6 +47,7 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader
 class Settings:
     bibliography: Path | None = None
     docs_dir: Path | None = None
+    snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
     plugin: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,8 +68,12 @@ def read_settings(config: Path, required: bool) -> Settings:
         elif isinstance(item, dict) and "citations" in item:
             plugin = item["citations"] or {}
     bib = plugin.get("bibliography")
+    snippets: object = None
+    for item in data.get("markdown_extensions") or []:
+        if isinstance(item, dict) and "pymdownx.snippets" in item:
+            snippets = (item["pymdownx.snippets"] or {}).get("base_path")
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin)
+                    plugin=plugin, snippet_bases=base_paths(snippets, base))
 
 
 def _rules(values: list[str]) -> frozenset[str]:
@@ -190,6 +197,20 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
     return settings, options, bib, load_findings
 
 
+def _included(documents: list[tuple[str, str]], settings: Settings) -> list[tuple[str, str]]:
+    """The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments."""
+    shown = {path for path, _ in documents}
+    found = []
+    for path in resolve_includes([text for _, text in documents], settings.snippet_bases):
+        name = _shown(path)
+        if name not in shown:
+            try:
+                found.append((name, _read(path)))
+            except OSError as exc:
+                raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+    return found
+
+
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -212,6 +233,9 @@ def _run(args: argparse.Namespace) -> int:
             documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
+    fragments = _included(documents, settings)
+    documents.extend(fragments)
+    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()
     outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
     outcome.shard = shard

@@ -49,6 +49,8 @@ class LintOptions:
     page_time_limit: float = 10.0  # seconds of claim checking per page before "page too complex"
     # (rule, severity) pairs that replace a rule's own severity, e.g. (("old-sources", "warning"),)
     severity: tuple[tuple[str, Severity], ...] = ()
+    # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
+    fragments: frozenset[str] = frozenset()
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -94,7 +96,9 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
     front = read_front_matter(text)
-    report.findings.extend(_check_metadata(path, front, options))
+    fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
+    if not fragment:
+        report.findings.extend(_check_metadata(path, front, options))
     citations = find_citations(text, mask_code(text))
     report.citations = len(citations)
     for cite in citations:
@@ -141,7 +145,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     report.readability = measure(prose)
-    if report.readability.words >= 100 and report.readability.grade > options.readability_target:
+    if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:
         report.findings.append(_finding(
             path, 1, 1, "reading-grade", "warning", "readability",
             f"reading grade {report.readability.grade:.1f} is above the target {options.readability_target:g} "

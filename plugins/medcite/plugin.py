@@ -8,6 +8,7 @@ The log ends with the count and then the errors, so they are the last thing an e
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from .render import (
 )
 from .rules import RULES
 from .runner import LintRun
+from .snippets import base_paths, resolve_includes
 from .sources import check_sources
 
 log = get_plugin_logger(__name__)
@@ -74,6 +76,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.command = "build"
         self.lint_run: LintRun | None = None
         self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
+        self.mdx_configs: dict[str, Any] = {}
         self.load_findings: list[Finding] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -84,6 +87,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.mdx_configs = dict(config.mdx_configs)
         shown = self._relative(self.config.bibliography)
         try:
             bib, findings = load_bibliography(self.config.bibliography, shown)
@@ -143,9 +147,21 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 documents.append((path, decode_utf8(file.content_bytes, path)))
             except InputError as exc:
                 raise PluginError(str(exc)) from None
+        # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
+        snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
+        fragments = []
+        for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
+            path = self._relative(str(include))
+            if path not in self.lint_paths:
+                try:
+                    fragments.append((path, decode_utf8(include.read_bytes(), path)))
+                except (OSError, InputError) as exc:
+                    raise PluginError(f"{path}: cannot read included file: {exc}") from None
+        documents.extend(fragments)
+        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
-        self.lint_run = LintRun(documents, self.bibliography, self.options, max(1, cpus - 1), background)
+        self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.lint_run is not None:
