@@ -90,6 +90,10 @@ def test_metadata_rules(front: str, expected: list[tuple[str, int]]) -> None:
         ("Hold the stretch for 30 seconds.", []),
         ("The femur is the thigh bone.", [("uncited-statement", 10)]),
         ("The femur is the thigh bone. It is long [@genevay2020].", []),
+        # A citation on a must-cite claim covers a background sentence only if they share a term (issue 10 audit).
+        ("The femur is the thigh bone. Most people with back pain recover within weeks [@genevay2020].",
+         [("uncited-statement", 10)]),
+        ("The femur is the thigh bone. A broken femur usually heals within months [@genevay2020].", []),
         ("About 1 in 4 adults have back pain. <!-- no-cite: quoted from the title of a study -->", []),
         ("About 1 in 4 adults have back pain. <!-- no-cite -->", [("exemption-without-reason", 10)]),
         ("Paracetamol eases pain [@pmid:17909209].", []),

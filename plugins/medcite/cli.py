@@ -140,6 +140,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "(for parallel CI jobs; merge their --format json output with citation-lint merge)")
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                             help="worker processes for large sites (default: one per CPU)")
+        parser.add_argument("--claims", choices=("rules", "model"), help="claim classifier (default: rules; "
+                            "'model' is the learnt one, opt-in while the site is checked against it)")
         parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
     return parser
 
@@ -187,6 +189,7 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
         readability_target=float(plugin.get("readability_target", 8.0)),
         max_source_age=int(plugin.get("max_source_age", 10)),
         severity=_severities(args.severity, plugin.get("severity") or {}),
+        claims=getattr(args, "claims", None) or ("model" if plugin.get("claims") == "model" else "rules"),
     )
     try:
         bib, load_findings = load_bibliography(bib_path, _shown(bib_path))

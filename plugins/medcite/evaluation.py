@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,10 +59,10 @@ def read_labelled(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
-def score(rows: list[tuple[str, str, str]]) -> Scores:
+def score(rows: list[tuple[str, str, str]], classifier: Callable[[str], Verdict] = classify) -> Scores:
     scores = Scores()
     for label, kind, sentence in rows:
-        verdict = classify(sentence)
+        verdict = classifier(sentence)
         scores.total += 1
         scores.confusion[(label, verdict.label)] += 1
         scores.by_kind[(label, kind, verdict.label == label)] += 1
@@ -70,7 +71,7 @@ def score(rows: list[tuple[str, str, str]]) -> Scores:
     return scores
 
 
-def report(name: str, scores: Scores) -> str:
+def report(name: str, scores: Scores, by_kind: bool = True) -> str:
     lines = [f"{name}: {scores.total} sentences"]
     lines.append(f"  {'label':<8}{'n':>5}{'recall':>9}{'precision':>11}")
     for label in LABELS:
@@ -78,7 +79,9 @@ def report(name: str, scores: Scores) -> str:
         lines.append(f"  {label:<8}{scores.count(label):>5}{recall:>9.3f}{precision:>11.3f}")
     lines.append(f"  must recall at error level : {scores.must_recall:.3f}  (target >= 0.95)")
     lines.append(f"  should flagged (warn/error): {scores.should_flagged:.3f}  (target >= 0.80)")
-    lines.append(f"  none false positives       : {scores.none_false_positives:.3f}  (target <= 0.10)")
+    lines.append(f"  none false positives       : {scores.none_false_positives:.3f}  (target <= 0.08)")
+    if not by_kind:
+        return "\n".join(lines)
     kinds = sorted({(label, kind) for label, kind, _ in scores.by_kind})
     cells = []
     for label, kind in kinds:

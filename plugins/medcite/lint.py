@@ -6,14 +6,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import identifiers as ids
 from .bibliography import Bibliography
 from .citations import find_citations, mask_code
-from .claims import classify
+from .claims import CLASSIFIERS, Verdict
 from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
 from .prose import HEADING_RE, Block, Exemption, Sentence, parse_document
@@ -51,6 +52,7 @@ class LintOptions:
     severity: tuple[tuple[str, Severity], ...] = ()
     # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
     fragments: frozenset[str] = frozenset()
+    claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims)
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -117,6 +119,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
     deadline = time.monotonic() + options.page_time_limit
+    classify = CLASSIFIERS[options.claims]
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
             report.findings.append(_finding(
@@ -138,7 +141,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
                 verdict.kind, sentence.text))
-        elif verdict.label == "should" and not block.cited:
+        elif verdict.label == "should" and not _covered(block, sentence, classify):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
@@ -186,6 +189,34 @@ def _counted(values: Iterable[str]) -> list[tuple[str, int]]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return list(counts.items())
+
+
+# Words too common in health prose to show that two sentences are about the same thing.
+COMMON_WORDS = frozenset({
+    "about", "after", "also", "because", "being", "body", "could", "does", "during", "every", "from", "have", "into",
+    "like", "make", "many", "more", "most", "much", "often", "other", "over", "people", "pain", "part", "some", "such",
+    "than", "that", "their", "them", "then", "there", "these", "they", "this", "those", "through", "very", "what",
+    "when", "where", "which", "while", "will", "with", "your", "years", "weeks", "months",
+})
+
+
+def _terms(text: str) -> set[str]:
+    return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in COMMON_WORDS}
+
+
+def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict]) -> bool:
+    """Whether a paragraph's citation can cover a background (should-cite) sentence: a citation on the
+    sentence itself or on another background sentence does; one on a must-cite claim supports that claim,
+    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...")."""
+    if sentence.cited:
+        return True
+    terms = _terms(sentence.text)
+    for other in block.sentences:
+        if other is sentence or not other.cited:
+            continue
+        if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
+            return True
+    return False
 
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
