@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from medcite.bibliography import parse_bibliography
+from medcite.bibliography import latex_to_text, parse_bibliography
+from medcite.casing import sentence_case
 from medcite.citations import ITEM_RE, LineIndex, find_citations, mask_code, parse_citation
 from medcite.identifiers import is_doi, is_pmid, is_web_url
 from medcite.lint import LintOptions, check_document
@@ -43,7 +44,8 @@ ALIASES = {
     "pmid:11111111": "genevay2020",
 }
 CANONICAL = {**{key: key for key in KNOWN}, **ALIASES}
-TITLES = {key: BIB.resolve(key).fields["title"] for key in KNOWN}
+# As the style prints them: sentence case (Citing Medicine)
+TITLES = {key: latex_to_text(sentence_case(dict(BIB.resolve(key).source)["title"]).text) for key in KNOWN}
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -9,7 +9,7 @@ from medcite.bibliography import parse_bibliography
 from medcite.render import ReferenceFormatter
 from medcite.style import VancouverStyle, nlm_pages
 
-from .conftest import SMALL_BIB
+from .conftest import ROOT, SMALL_BIB
 
 EXTRA = r"""
 @book{bogduk2005,
@@ -36,21 +36,99 @@ EXTRA = r"""
 """
 
 GOLDEN_TEXT = {
-    "chou2007diagnosis": "Chou R, Qaseem A, Snow V, Casey D, Cross JT Jr, Shekelle P, et al. Diagnosis and Treatment "
-    "of Low Back Pain. Ann Intern Med. 2007;147(7):478-91. doi:10.7326/0003-4819-147-7-200710020-00006. "
+    "chou2007diagnosis": "Chou R, Qaseem A, Snow V, Casey D, Cross JT Jr, Shekelle P, et al. Diagnosis and treatment "
+    "of low back pain. Ann Intern Med. 2007;147(7):478-91. doi:10.7326/0003-4819-147-7-200710020-00006. "
     "PMID: 17909209.",
     "machado2015efficacy": "Machado GC, Maher CG. Efficacy and safety of paracetamol for spinal pain. BMJ. "
     "2015;350:h1225. doi:10.1136/bmj.h1225. PMID: 25828856. PMCID: PMC4381278.",
     "genevay2020": "Genevay S, Chenot JF, Müller A. Accents in names. Spine. 2020;1:1-9. PMID: 11111111.",
     "nice2016low": "National Institute for Health and Care Excellence. Low back pain and sciatica in over 16s "
-    "[Internet]. NICE guideline NG59. 2016 [cited 2026-11-01]. Available from: https://www.nice.org.uk/guidance/ng59",
-    "bogduk2005": "Bogduk N. Clinical Anatomy of the Lumbar Spine and Sacrum. 4th ed. Edinburgh: Elsevier; 2005.",
-    "rodgers2019": "Rodgers CD, Raja A. Hamstring Muscle. In: Smith J, editors. StatPearls. StatPearls Publishing; "
-    "2019. p. 110-9. Available from: https://www.ncbi.nlm.nih.gov/books/NBK546688/",
+    "[Internet]. NICE guideline NG59; 2016 [cited 2026 Nov 1]. Available from: https://www.nice.org.uk/guidance/ng59",
+    "bogduk2005": "Bogduk N. Clinical anatomy of the lumbar spine and sacrum. 4th ed. Edinburgh: Elsevier; 2005.",
+    "rodgers2019": "Rodgers CD, Raja A. Hamstring Muscle. In: Smith J, editor. StatPearls [Internet]. [place unknown]: "
+    "StatPearls Publishing; 2019. p. 110-9. Available from: https://www.ncbi.nlm.nih.gov/books/NBK546688/",
     "who2023": "World Health Organization. Low back pain fact sheet. Geneva: WHO; 2023. Report No.: WHO/123.",
     "site2024": "A web page [Internet]. 2024. Available from: javascript:alert(1)",
     "many": "A A, B B, C C, D D, E E, F F, et al. Seven authors? J. 2001;2(3):e45. doi:not-a-doi. PMID: 12ab.",
 }
+
+
+# Citing Medicine (NLM, 2nd ed.) forms, one per case in tests/oracle/edge-cases.bib (invented records).
+CITING_MEDICINE = {
+    # book with editors and no authors: the editors lead, then "editors."; edition as a numeral
+    "edited2002book": "Hollis LC, Brandt FG, editors. Operative care of the injured spine. 2nd ed. New York: "
+    "Harbour Medical Press; 2002.",
+    # an edition written out ("Third") becomes "3rd ed."
+    "authored2010book": "Quill A, Marsh T. Living with hip pain. 3rd ed. London: Fenwick Books; 2010.",
+    "nopublisherplace2015": "Quill A. Walking again after surgery. [place unknown]: Fenwick Books; 2015.",
+    # chapter: In: Editors, editors. Book. Place: Publisher; Year. p. first-last.
+    "chapter2002": "Mercer PS, Kallan A, Trent JM. Nerve roots and the lumbar disc. In: Vogel B, Kinsey KW, editors. "
+    "The lumbar spine in practice. Boston: Harbour Medical Press; 2002. p. 93-113.",
+    "chapteroneeditor2019": "Ostrow L. Hamstring strain. In: Vogel B, editor. Sports injuries explained. 4th ed. "
+    "Chicago: Lakeshore; 2019. p. 210-9.",
+    "chaptereditorsothers2020": "Ostrow L. Running injuries. In: Vogel B, et al., editors. Sports injuries explained. "
+    "Chicago: Lakeshore; 2020. p. 1-20.",
+    # web pages: Title [Internet]. Place: Publisher; Year [updated …; cited …]. Available from: URL
+    "webpage2022": "Spine Health Council. Back pain at work: a guide for employees [Internet]. Leeds: Spine Health "
+    "Council; 2022 [cited 2024 Mar 1]. Available from: https://example.org/back-pain-at-work",
+    "webpageupdated2021": "Hip replacement: what to expect [Internet]. Dublin: Example Orthopaedic Society; 2021 "
+    "[updated 2023 Nov 5; cited 2024 Feb 10]. Available from: https://example.org/hip-replacement",
+    "guideline2019": "Example Guideline Group. Sciatica in adults: assessment and management [Internet]. Cardiff: "
+    "Example Institute for Care; 2019 [cited 2024 Jan 15]. Available from: https://example.org/guidance/eg12",
+    # an article found on the web (URL, no DOI or PMID): Journal [Internet], month, cited date, URL
+    "onlineonly2021": "Rahman N, Fisher O. Walking programmes for chronic low back pain: a pilot study. Example "
+    "Journal of Physiotherapy [Internet]. 2021 Mar [cited 2024 Mar 1];12(3):45-52. Available from: "
+    "https://example.org/ejp/2021/12/3/45",
+    # a DOI, but consulted on the web (urldate): still the Internet form; the identifiers come before the URL
+    "onlinewithdoi2022": "Fisher O, Rahman N. Pacing advice for sciatica: an online survey. Example Open Spine "
+    "[Internet]. 2022 Nov [cited 2024 May 20];3:e12. doi:10.5555/eos.2022.e12. Available from: "
+    "https://example.org/eos/2022/e12",
+    "monthnovolume2019": "Rahman N. Heat wraps for back pain. Example Nursing Times. 2019 Jun:12-3. "
+    "doi:10.5555/ent.2019.0612.",
+    "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45(Suppl 2):"
+    "S10-8. doi:10.5555/ejfp.2018.s2.10.",
+    "articlenumber2020": "Lund E, Kowalski P. Sleep position and morning back pain. Example Open Medicine. "
+    "2020;15(3):e0229823. doi:10.5555/eom.0229823.",
+    # "and others" is et al., never the word "others"
+    "andothers2013": "Stone SL, et al. Effects of bracing in teenagers with curved spines. Example Journal of "
+    "Medicine. 2013;369(16):1512-21. PMID: 99999991.",
+    "sevenauthors2011": "Abel A, Baker B, Cole C, Dunn D, Eyre E, Ford F, et al. Seven authors, six shown. Example "
+    "Spine. 2011;36:100-8. PMID: 99999992.",
+    "lineage2009": "Crossley JT Jr, Gilroy LC 3rd, Park M. Name suffixes in references. Example Spine. 2009;34:7-9. "
+    "PMID: 99999993.",
+    "particles2016": "van der Berg WH, de la Cruz M, D'Souza P, Müller J. Particles and accents in author names. "
+    "Example Spine. 2016;41:200-11. doi:10.5555/es.2016.200.",
+    "corporate2017": "Example Back Pain Trial Group, Hale N. A group as an author. Example Spine. 2017;42:1-10. "
+    "PMID: 99999994.",
+    # Title Case -> sentence case; braces ({Australian}) and acronyms (MRI, NSAIDs) keep their capitals
+    "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "
+    "versus exercise. Example Spine. 2015;40:300-10. PMID: 99999995.",
+    "biblatexdate2021": "Hale N. A date field in biblatex form. Example Spine. 2021 Mar 15;46(6):401-9. "
+    "doi:10.5555/es.2021.401.",
+    "report2001": "Page E, Harney JM. Lifting at work: health hazard evaluation. Cincinnati: Example Institute for "
+    "Occupational Health; 2001. Report No.: HHE-2000-0139.",
+    "reportonline2020": "Example Health Statistics Office. Back pain in the workforce, 2019 [Internet]. Ottawa: "
+    "Example Health Statistics Office; 2020 [cited 2024 Apr 2]. Available from: "
+    "https://example.org/reports/back-pain-2019",
+}
+
+
+@pytest.fixture(scope="module")
+def edge_cases() -> dict[str, str]:
+    text = (ROOT / "tests" / "oracle" / "edge-cases.bib").read_text(encoding="utf-8")
+    bib, findings = parse_bibliography(text, "edge-cases.bib")
+    assert findings == []
+    formatter = ReferenceFormatter()
+    return {ref.key: formatter.format(ref).text for ref in bib}
+
+
+@pytest.mark.parametrize("key", sorted(CITING_MEDICINE))
+def test_citing_medicine_forms(edge_cases: dict[str, str], key: str) -> None:
+    assert edge_cases[key] == CITING_MEDICINE[key]
+
+
+def test_every_edge_case_has_a_golden_form(edge_cases: dict[str, str]) -> None:
+    assert set(edge_cases) == set(CITING_MEDICINE)
 
 
 @pytest.fixture(scope="module")

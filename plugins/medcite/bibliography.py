@@ -28,7 +28,7 @@ from pybtex.scanner import PybtexSyntaxError
 from . import __version__, diskcache
 from .identifiers import normalize_doi
 from .model import Category, Finding, InputError, Reference, Severity, decode_utf8, read_regular_file
-from .names import latex_plain, vancouver_name
+from .names import is_others, latex_plain, vancouver_name
 
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
@@ -397,7 +397,7 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
     roles.update(entry.persons)
     people = tuple((role.lower(), tuple(str(person) for person in persons))
                    for role, persons in roles.items() if persons)
-    authors = tuple(vancouver_name(person) for person in roles.get("author", []))
+    authors = tuple(vancouver_name(person) for person in roles.get("author", []) if not is_others(person))
     return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors,
                      source=tuple(merged.items()), people=people)
 

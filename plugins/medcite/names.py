@@ -6,6 +6,8 @@ from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Person
 from pybtex.richtext import Text
 
+from .nlm import lineage as nlm_lineage
+
 # A backend instance: render_as("text") would look the backend up through entry points every call.
 PLAIN_TEXT = PlainTextBackend()
 
@@ -29,8 +31,13 @@ def initials(given: list[str]) -> str:
     return "".join(letters)
 
 
+def is_others(person: Person) -> bool:
+    """BibTeX's ``and others``: the list goes on (Citing Medicine: ``et al.``)."""
+    return str(person).strip().lower() == "others"
+
+
 def vancouver_name(person: Person) -> str:
     surname = " ".join(latex_plain(part) for part in person.prelast_names + person.last_names)
     given = initials(person.first_names + person.middle_names)
-    lineage = " ".join(latex_plain(part).rstrip(".") for part in person.lineage_names)
+    lineage = " ".join(nlm_lineage(latex_plain(part)) for part in person.lineage_names)
     return " ".join(part for part in (surname, given, lineage) if part)
