@@ -42,7 +42,44 @@ def rules_of(findings) -> list[tuple[str, int]]:
 def test_entry_rules(entry: str, expected: list[str]) -> None:
     bib, load = parse_bibliography(entry + "\n", "refs.bib")
     assert load == []
-    assert [f.rule for f in check_bibliography(bib, None, OPTIONS)] == expected
+    assert [f.rule for f in check_bibliography(bib, None, OPTIONS) if f.severity != "note"] == expected
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, shortjournal={J}, year={2020}, doi={10.1000/x}, "
+         "evidence={rct}}", []),
+        ("@article{a, author={Doe, J}, title={T}, journal={Annals}, year={2020}, doi={10.1000/x}, evidence={rct}}",
+         ["no-journal-abbreviation"]),
+        ("@article{a, author={Doe, J}, title={Living With {Hip} Pain}, journal={J}, shortjournal={J}, year={2020}, "
+         "doi={10.1000/x}, evidence={rct}}", ["sentence-case-changed"]),
+        ("@article{a, author={Doe, J}, title={Living with hip pain in Leeds}, journal={J}, shortjournal={J}, "
+         "year={2020}, doi={10.1000/x}}", ["missing-evidence"]),
+        ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}, evidence={guideline}}",
+         ["missing-urldate"]),
+        ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}, urldate={2024-01-01}, "
+         "evidence={guideline}}", []),
+        # an article found by its DOI is not a web source; one with only a URL is
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, shortjournal={J}, year={2020}, doi={10.1000/x}, "
+         "url={https://x.org/a}, evidence={rct}}", []),
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, shortjournal={J}, year={2020}, "
+         "url={https://x.org/a}, evidence={rct}}", ["missing-identifier", "missing-urldate"]),
+    ],
+)
+def test_entry_notes(entry: str, expected: list[str]) -> None:
+    bib, load = parse_bibliography(entry + "\n", "refs.bib")
+    assert load == []
+    found = check_bibliography(bib, None, OPTIONS)
+    assert sorted(f.rule for f in found if f.severity == "note" or f.rule == "missing-identifier") == expected
+    assert all(f.severity == "note" for f in found if f.rule in expected and f.rule != "missing-identifier")
+
+
+def test_sentence_case_note_names_the_words() -> None:
+    bib, _ = parse_bibliography("@book{b, author={Doe, J}, title={Living With {Hip} Pain and Its Cure}, "
+                                "publisher={P}, year={2020}, evidence={textbook}}\n", "refs.bib")
+    (note,) = [f for f in check_bibliography(bib, None, OPTIONS) if f.rule == "sentence-case-changed"]
+    assert "lower-cased: With, Pain, Its, Cure" in note.message and note.line == 1
 
 
 def test_duplicate_identifiers_and_uncited_entries() -> None:
@@ -50,7 +87,7 @@ def test_duplicate_identifiers_and_uncited_entries() -> None:
             "@article{b, author={B, B}, title={T}, journal={J}, year={2020}, doi={10.1000/X}}\n"
             "@article{c, author={C, C}, title={T}, journal={J}, year={2020}, pmid={5}}\n")
     bib, _ = parse_bibliography(text, "refs.bib")
-    findings = check_bibliography(bib, {"a"}, OPTIONS)
+    findings = [f for f in check_bibliography(bib, {"a"}, OPTIONS) if f.severity != "note"]
     assert rules_of(findings) == [("duplicate-doi", 2), ("uncited-entry", 2), ("duplicate-pmid", 3),
                                   ("uncited-entry", 3)]
     assert "same DOI as 'a' (line 1)" in findings[0].message

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import identifiers as ids
+from .advice import reference_notes
 from .bibliography import Bibliography
 from .citations import find_citations, mask_code
 from .claims import CLASSIFIERS, Verdict
@@ -53,6 +54,7 @@ class LintOptions:
     # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
     fragments: frozenset[str] = frozenset()
     claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims)
+    notes: bool = True  # advice on how each entry reads (medcite.advice); off saves time on big files
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -319,7 +321,7 @@ def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: 
     formatter = ReferenceFormatter()
     shapes: dict[tuple[object, ...], bool] = {}
     for ref in bib:
-        findings.extend(_check_entry(bib.path, ref))
+        findings.extend(_check_entry(bib.path, ref, options.notes))
         findings.extend(_check_formatting(bib.path, ref, formatter, shapes))
         doi = ids.normalize_doi(ref.fields.get("doi", "")).casefold()
         if doi and doi in seen_doi:
@@ -360,7 +362,7 @@ def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str)
     return _finding(path, ref.line, 1, rule, severity, "bibliography", message)
 
 
-def _check_entry(path: str, ref: Reference) -> Iterable[Finding]:
+def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Finding]:
     fields = ref.fields
     present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
     for name, value in fields.items():
@@ -385,6 +387,8 @@ def _check_entry(path: str, ref: Reference) -> Iterable[Finding]:
     if url and not ids.is_web_url(url):
         yield _bib(path, ref, "non-http-url", "warning", f"'{ref.key}': url '{url}' is not an http(s) link; "
                    "it is shown as text")
+    if notes:
+        yield from reference_notes(path, ref)
     evidence = fields.get("evidence", "").strip().lower()
     if evidence and evidence not in EVIDENCE_LABELS:
         yield _bib(path, ref, "invalid-evidence", "warning", f"'{ref.key}': evidence '{evidence}' is not one of "

@@ -38,6 +38,11 @@ RULES: dict[str, str] = {
     "uncited-entry": "An entry is never cited on any page.",
     "non-http-url": "A url field is not an http(s) link.",
     "invalid-evidence": "The evidence field is not one of the known levels.",
+    # bibliography notes (advice for editors; never fail a build)
+    "sentence-case-changed": "A Title Case title is shown in sentence case; the note names the words lower-cased.",
+    "no-journal-abbreviation": "A journal article has no shortjournal (the NLM abbreviation).",
+    "missing-urldate": "A source cited in its web form has no urldate (Citing Medicine's [cited ...]).",
+    "missing-evidence": "An entry has no evidence level.",
     # metadata
     "missing-front-matter": "The page has no front matter.",
     "invalid-front-matter": "The front matter is not valid YAML.",
