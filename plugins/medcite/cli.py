@@ -118,7 +118,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
     else:
         parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is "
                                          "cited and every reference is sound.",
-                                         epilog="citation-lint merge SHARD.json ... combines sharded runs.")
+                                         epilog="citation-lint merge SHARD.json ... combines sharded runs; "
+                                         "citation-lint add FILE imports a reference (see add --help).")
         parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of "
                             "the config)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
@@ -148,6 +149,10 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["add"]:  # `citation-lint add`: import a reference (a page named "add" is ./add)
+        from .addcmd import main as add_main
+
+        return add_main(argv[1:])
     merge = bool(argv) and argv[0] == "merge"
     args = build_parser(merge).parse_args(argv[1:] if merge else argv)
     if not merge and args.list_rules:

@@ -1,0 +1,232 @@
+"""``citation-lint add``: PubMed .nbib, RIS and CSL-JSON records (invented, in tests/records/) become
+entries that parse, format and build; duplicates and bad input are refused with a clear message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from medcite.addentry import AddError, add_entries, evidence_for, latex_escape, make_key
+from medcite.bibliography import load_bibliography, parse_bibliography
+from medcite.cli import main
+from medcite.records import Draft, RecordError, detect_format, full_pages, read_records
+from medcite.render import ReferenceFormatter
+
+from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
+
+RECORDS = ROOT / "tests" / "records"
+TODAY = dt.date(2026, 1, 1)
+
+
+def _add(text: str, bib_text: str = SMALL_BIB, **kwargs: object) -> tuple[str, list]:
+    bib, _ = parse_bibliography(bib_text, "refs.bib")
+    return add_entries(read_records(text), bib, bib_text, "refs.bib", today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("sample", "key", "expected"),
+    [
+        ("sample.nbib", "rahman2023walking",
+         "Rahman N, Fisher OJ. Walking programmes for people with chronic low back pain: a randomized controlled trial "
+         "in primary care. Ex J Back Pain. 2023 Apr;12(4):201-9. doi:10.5555/ejbp.2023.0201. PMID: 99000001."),
+        ("sample.ris", "lund2021heat",
+         "Lund E, Kowalski P. Heat or cold for acute low back pain: a systematic review. Ex Rev Spine Care. "
+         "2021;7(2):55-67. doi:10.5555/ersc.2021.055."),
+        ("sample.json", "ess2022sciatica",
+         "Example Spine Society. Sciatica: self-care at home [Internet]. Leeds: Example Spine Society; 2022 "
+         "[cited 2024 Mar 1]. Available from: https://example.org/sciatica-self-care"),
+    ],
+)
+def test_each_format_becomes_an_entry_in_citing_medicine_form(sample: str, key: str, expected: str) -> None:
+    new_text, added = _add((RECORDS / sample).read_text(encoding="utf-8"))
+    assert [entry.key for entry in added] == [key]
+    bib, findings = parse_bibliography(new_text, "refs.bib")
+    assert [f for f in findings if f.severity == "error"] == []
+    assert ReferenceFormatter().format(bib.references[key]).text == expected
+    assert new_text.startswith(SMALL_BIB)  # appended; nothing before it changed
+    assert "not yet checked against the source's own page" in added[0].text
+
+
+def test_medline_fields_evidence_and_shortjournal() -> None:
+    _, (entry,) = _add((RECORDS / "sample.nbib").read_text(encoding="utf-8"))
+    bib, _ = parse_bibliography(entry.text, "x.bib")
+    ref = bib.references["rahman2023walking"]
+    assert ref.fields["shortjournal"] == "Ex J Back Pain"  # from TA
+    assert ref.fields["evidence"] == "rct"  # from PT "Randomized Controlled Trial"
+    assert ref.fields["pages"] == "201--209"
+    assert entry.evidence_source == "publication type"
+
+
+@pytest.mark.parametrize(
+    ("types", "level"),
+    [(["Journal Article", "Practice Guideline"], "guideline"), (["Meta-Analysis", "Randomized Controlled Trial"],
+     "systematic-review"), (["Systematic Review"], "systematic-review"), (["Randomized Controlled Trial"], "rct"),
+     (["Journal Article", "Review"], "review"), (["Journal Article"], ""), ([], "")],
+)
+def test_evidence_from_publication_type(types: list[str], level: str) -> None:
+    assert evidence_for(Draft("article", publication_types=types)) == level
+
+
+def test_evidence_is_asked_or_left_for_the_editor() -> None:
+    text = (RECORDS / "sample.ris").read_text(encoding="utf-8")
+    _, (left,) = _add(text)
+    assert "evidence" not in left.text and left.evidence_source == ""
+    _, (given,) = _add(text, evidence="review")
+    assert "evidence     = {review}" in given.text and given.evidence_source == "--evidence"
+    _, (asked,) = _add(text, ask=lambda draft: "systematic-review")
+    assert "{systematic-review}" in asked.text and asked.evidence_source == "asked"
+
+
+def test_keys_are_stable_and_deduplicated() -> None:
+    draft = Draft("article", fields={"title": "The Prognosis of Back Pain", "year": "2012"},
+                  authors=[("Menezes Costa", "Luciola"), ("Maher", "Chris")])
+    assert make_key(draft, set()) == "menezescosta2012prognosis"
+    assert make_key(draft, {"menezescosta2012prognosis"}) == "menezescosta2012prognosisb"
+    assert make_key(draft, {"MenezesCosta2012Prognosis", "menezescosta2012prognosisb"}) == "menezescosta2012prognosisc"
+    group = Draft("online", fields={"title": "Low back pain", "year": "2016"},
+                  authors=[("World Health Organization", "")])
+    assert make_key(group, set()) == "who2016low"
+    accents = Draft("article", fields={"title": "Über Rückenschmerz", "year": "2020"}, authors=[("Müller", "Jörg")])
+    assert make_key(accents, set()) == "muller2020uber"
+
+
+def test_two_records_with_the_same_key_in_one_input() -> None:
+    one = json.loads((RECORDS / "sample.json").read_text(encoding="utf-8"))[0]
+    two = {**one, "URL": "https://example.org/other"}
+    new_text, added = _add(json.dumps([one, two]))
+    assert [e.key for e in added] == ["ess2022sciatica", "ess2022sciaticab"]
+    assert set(parse_bibliography(new_text, "r.bib")[0].references) >= {"ess2022sciatica", "ess2022sciaticab"}
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ("PMID- 25828856\nTI  - Same PMID\nDP  - 2015\nFAU - Doe, Jane\n", "PMID 25828856 is already in refs.bib as "
+         "'machado2015efficacy'"),
+        ('[{"type": "article-journal", "title": "Same DOI", "DOI": "https://doi.org/10.1136/BMJ.H1225"}]',
+         "DOI 10.1136/BMJ.H1225 is already in refs.bib as 'machado2015efficacy'"),
+        ('[{"type": "article-journal", "title": "Bad DOI", "DOI": "doi-less"}]', "the DOI 'doi-less' does not look"),
+        ("PMID- 12ab\nTI  - Bad PMID\nDP  - 2015\n", "the PMID '12ab' is not digits only"),
+        ('[{"type": "webpage", "title": "Bad URL", "URL": "javascript:alert(1)"}]', "is not an http(s) address"),
+    ],
+)
+def test_refusals_name_the_reason(record: str, message: str) -> None:
+    with pytest.raises(AddError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        _add(record)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "cannot tell the format"),
+        ("hello world\n", "cannot tell the format"),
+        ("[1, 2]", "CSL-JSON item 1 is not an object with a title"),
+        ("{not json", "cannot read the CSL-JSON: Expecting property name"),
+        ("TY  - JOUR\nAU  - Doe, J\nER  - \n", "RIS record 1 has no title"),
+        ("PMID- 1\nAU  - Doe J\n", "MEDLINE record 1 has no title"),
+        ('{"title": "x", "issued": {"date-parts": "nonsense"}, "author": "not a list"}', None),
+    ],
+)
+def test_bad_records_raise_a_clear_error(text: str, message: str | None) -> None:
+    if message is None:  # odd values are skipped, not a traceback
+        assert read_records(text)[0].fields == {"title": "x"}
+        return
+    with pytest.raises(RecordError, match=message):
+        read_records(text)
+
+
+def test_hostile_text_is_escaped_and_reads_back_unchanged() -> None:
+    title = "Pain relief & 100% of $cost #1 under_score ~ ^ back\\slash"
+    record = json.dumps([{"type": "webpage", "title": title, "URL": "https://example.org/a?b=1%20c&d",
+                          "author": [{"family": "O'Brien", "given": "Ann"}]}])
+    new_text, (entry,) = _add(record)
+    bib, findings = parse_bibliography(new_text, "r.bib")
+    assert [f for f in findings if f.severity == "error"] == []
+    ref = bib.references[entry.key]
+    assert ref.fields["title"] == title
+    assert ref.fields["url"] == "https://example.org/a?b=1%20c&d"
+    assert latex_escape("a&b") == r"a\&b"
+    braced = json.dumps([{"type": "webpage", "title": "A {braced} title", "URL": "https://example.org/"}])
+    with pytest.raises(AddError, match="holds a brace"):
+        _add(braced)
+
+
+def test_format_detection_and_page_ranges() -> None:
+    assert detect_format("\ufeffTY  - JOUR\n") == "ris"
+    assert detect_format("PMID- 1\n") == "nbib"
+    assert detect_format('  [{"title": 1}]') == "csl-json"
+    assert full_pages("478-91") == "478--491" and full_pages("E613-24") == "E613--E624"
+    assert full_pages("1512-1521") == "1512--1521" and full_pages("e0229823") == "e0229823"
+
+
+# -- the command --------------------------------------------------------------------------------
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "refs.bib").write_text(SMALL_BIB, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - citations:\n      bibliography: refs.bib\n",
+                                         encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_command_appends_and_refuses_a_second_time(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["add", str(RECORDS / "sample.nbib")]) == 0
+    out, err = capsys.readouterr()
+    assert "@article{rahman2023walking," in out
+    assert "added 'rahman2023walking' to refs.bib (evidence from the publication type)" in err
+    assert "rahman2023walking" in (project / "refs.bib").read_text(encoding="utf-8")
+    before = (project / "refs.bib").read_bytes()
+    assert main(["add", str(RECORDS / "sample.nbib")]) == 1
+    _, err = capsys.readouterr()
+    assert "refused: DOI 10.5555/ejbp.2023.0201 is already in refs.bib as 'rahman2023walking'" in err
+    assert "nothing was written" in err and "Traceback" not in err
+    assert (project / "refs.bib").read_bytes() == before
+
+
+def test_command_reads_standard_input_and_dry_run_writes_nothing(project: Path, capsys, monkeypatch) -> None:
+    data = (RECORDS / "sample.ris").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["add", "--dry-run", "--bib", "refs.bib"]) == 0
+    out, err = capsys.readouterr()
+    assert "@article{lund2021heat," in out and "would add 'lund2021heat'" in err
+    assert "[sentence-case-changed]" in err and "[missing-evidence]" in err  # advice for the editor
+    assert (project / "refs.bib").read_text(encoding="utf-8") == SMALL_BIB
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["add", "missing.nbib"], "missing.nbib: no such file"),
+        (["add", str(RECORDS / "sample.nbib"), "--bib", "nope.bib"], "nope.bib:0: bibliography file not found"),
+        (["add", "bad.json"], "bad.json: cannot read the CSL-JSON"),
+        (["add", "latin1.ris"], "latin1.ris:2: byte 0xe9 is not valid UTF-8"),
+    ],
+)
+def test_command_bad_input_is_a_message_not_a_traceback(project: Path, capsys, argv: list[str], message: str) -> None:
+    (project / "bad.json").write_text('{"title": ', encoding="utf-8")
+    (project / "latin1.ris").write_bytes("TY  - JOUR\nTI  - Caf\u00e9\nER  - \n".encode("latin-1"))
+    assert main(argv) == 2
+    _, err = capsys.readouterr()
+    assert message in err and "Traceback" not in err
+
+
+def test_imported_entries_build(tmp_path: Path) -> None:
+    """The three sample records, added with the command, are cited on a page that builds with --strict."""
+    project = write_project(tmp_path, {"index.md": FRONT + "\n# Imported\n\nWalking helps some people "
+                                       "[@rahman2023walking]. Heat may help [@lund2021heat]. Self-care guide "
+                                       "[@ess2022sciatica].\n"})
+    for sample in ("sample.nbib", "sample.ris", "sample.json"):
+        assert main(["add", str(RECORDS / sample), "--bib", str(project / "refs.bib"), "--evidence", "review"]) == 0
+    _, findings = load_bibliography(project / "refs.bib", use_disk_cache=False)
+    assert [f for f in findings if f.severity == "error"] == []
+    result = run_build(project)
+    assert result.returncode == 0, result.log
+    items = [li.get_text(" ", strip=True) for li in result.page("index.html").select("li.medcite-reference")]
+    assert len(items) == 3
+    assert "Ex J Back Pain. 2023 Apr;12(4):201-9." in items[0]
+    assert "Ex Rev Spine Care. 2021;7(2):55-67." in items[1]
+    assert "Sciatica: self-care at home [Internet]" in items[2] and "[cited 2024 Mar 1]" in items[2]
