@@ -62,7 +62,7 @@ def test_each_form_reads_as_citing_medicine_writes_it(site: BuildResult) -> None
                              "Spine Health Council; 2022 [cited 2024 Mar 1]. Available from: "
                              "https://example.org/back-pain-at-work")
     assert re.match(r"Fisher O, Rahman N\. .* Example Open Spine \[Internet\]\. 2022 Nov \[cited 2024 May 20\];"
-                    r"3:e12\. doi: ?10\.5555/eos\.2022\.e12\. Available from: https://example\.org/eos/2022/e12$",
+                    r"3:e12\. doi:10\.5555/eos\.2022\.e12\. Available from: https://example\.org/eos/2022/e12$",
                     text["ref-5"]), text["ref-5"]
     links = [a["href"] for a in items["ref-5"].select("a")]
     assert links == ["https://doi.org/10.5555/eos.2022.e12", "https://example.org/eos/2022/e12"]
