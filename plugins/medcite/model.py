@@ -78,10 +78,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class CiteItem:
-    """One ``@key`` inside a citation, with its optional locator (``p. 12``)."""
+    """One ``@key`` inside a citation: ``[see -@key, p. 12]`` has the prefix ``see``, the locator ``p. 12``
+    and a suppressed author (which a numeric style has no author to suppress from)."""
 
     key: str
     locator: str = ""
+    prefix: str = ""
+    suppress_author: bool = False
 
 
 @dataclass(frozen=True)

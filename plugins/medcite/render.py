@@ -19,6 +19,7 @@ from pybtex.style.template import FieldIsMissing
 
 from .bibliography import to_pybtex
 from .identifiers import doi_url, is_doi, is_pmcid, is_pmid, is_web_url, pmc_url, pubmed_url
+from .locators import render_inline
 from .model import Reference
 from .names import PLAIN_TEXT
 from .style import VancouverStyle
@@ -118,7 +119,12 @@ class CitedNumber:
 
     number: int
     ref: Reference
-    locator: str = ""
+    locator: str = ""  # Markdown source, rendered by medcite.locators
+    prefix: str = ""
+
+    @property
+    def plain(self) -> bool:
+        return not self.locator and not self.prefix
 
 
 def compress(numbers: Sequence[int]) -> list[tuple[int, int]]:
@@ -145,8 +151,8 @@ def citation_html(spot_id: str, cited: Sequence[CitedNumber], formatter: Referen
     The full reference is in ``title`` (Material shows it as a tooltip on hover and focus) and the
     link is described by the list item itself (``aria-describedby``) for screen readers.
     """
-    by_number = {item.number: item for item in cited}
-    plain = sorted(n for n in by_number if not by_number[n].locator)
+    by_number = {item.number: item for item in cited if item.plain}
+    plain = sorted(by_number)
     parts: list[tuple[int, str]] = []
     for first, last in compress(plain):
         members = [by_number[n] for n in range(first, last + 1)]
@@ -154,20 +160,27 @@ def citation_html(spot_id: str, cited: Sequence[CitedNumber], formatter: Referen
         spoken = f"Reference {first}" if first == last else f"References {first} to {last}"
         parts.append((first, _link(members, label, spoken, formatter)))
     for item in cited:
-        if item.locator:
-            label = f"{item.number} ({item.locator})"
-            parts.append((item.number, _link([item], label, f"Reference {label}", formatter)))
+        if item.plain:
+            continue
+        locator = render_inline(item.locator) if item.locator else None
+        label_html = str(item.number) + (f" ({locator.html})" if locator else "")
+        label_text = str(item.number) + (f" ({locator.text})" if locator else "")
+        link = _link([item], label_html, f"Reference {label_text}", formatter, label_is_html=True)
+        if item.prefix:  # the prefix is kept, before the number it introduces ("see 1 (p. 3)")
+            link = f'<span class="medcite-prefix">{render_inline(item.prefix).html}</span> {link}'
+        parts.append((item.number, link))
     inner = ", ".join(part for _, part in sorted(parts, key=lambda p: p[0]))
     for problem in problems:
         inner += (", " if inner else "") + f'<span class="medcite-error">{esc(problem)}</span>'
     return f'<sup class="medcite-citation" id="{esc(spot_id)}">{inner}</sup>'
 
 
-def _link(members: Sequence[CitedNumber], label: str, spoken: str, formatter: ReferenceFormatter) -> str:
+def _link(members: Sequence[CitedNumber], label: str, spoken: str, formatter: ReferenceFormatter,
+          label_is_html: bool = False) -> str:
     title = "\n".join(f"{m.number}. {formatter.format(m.ref).text}" for m in members)
     described = " ".join(f"ref-{m.number}" for m in members)
     return (f'<a class="medcite-ref" href="#ref-{members[0].number}" title="{esc(title)}" '
-            f'aria-label="{esc(spoken)}" aria-describedby="{described}">{esc(label)}</a>')
+            f'aria-label="{esc(spoken)}" aria-describedby="{described}">{label if label_is_html else esc(label)}</a>')
 
 
 def uncited_html(raw: str, reason: str) -> str:
