@@ -266,3 +266,25 @@ def test_unknown_key_suggests_the_nearest_key(key: str, suggestion: str | None) 
         assert finding.message == f"unknown citation key '{key}'; did you mean '{suggestion}'?"
     else:
         assert finding.message == f"unknown citation key '{key}'"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("As @genevay2020 found, it helps.", [("bare-citation-key", 4)]),
+        ("Two: @genevay2020 and @machado2015efficacy.", [("bare-citation-key", 6), ("bare-citation-key", 23)]),
+        ("(@genevay2020) and @Genevay2020.", [("bare-citation-key", 2), ("bare-citation-key", 20)]),
+        ("Mail team@genevay2020.org or see example.org/@genevay2020.", []),  # email and URL path stay safe
+        ("Ask @nobody on social media.", []),  # not a key of the bibliography
+        ("It is cited [@genevay2020] and `@genevay2020` is code.", []),
+        ("A DOI key @doi:10.1136/bmj.h1225 written bare.", [("bare-citation-key", 11)]),
+    ],
+)
+def test_bare_keys_are_reported_not_converted(text: str, expected: list[tuple[str, int]]) -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\n# Title\n\n" + text + "\n", bib, OPTIONS)
+    found = [(f.rule, f.column) for f in report.findings if f.rule == "bare-citation-key"]
+    assert found == expected
+    for finding in report.findings:
+        if finding.rule == "bare-citation-key":
+            assert finding.line == 10 and "write [@" in finding.message

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from . import identifiers as ids
 from .advice import reference_notes
+from .barekeys import find_bare_keys
 from .bibliography import Bibliography
-from .citations import find_citations, mask_code
+from .citations import LineIndex, find_citations, mask_code
 from .claims import CLASSIFIERS, Verdict
 from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
@@ -103,10 +104,17 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
     if not fragment:
         report.findings.extend(_check_metadata(path, front, options))
-    citations = find_citations(text, mask_code(text))
+    masked = mask_code(text)
+    citations = find_citations(text, masked)
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    lines = LineIndex(text)
+    for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
+        line, column = lines.position(bare.start)
+        report.findings.append(_finding(path, line, column, "bare-citation-key", "error", "citation",
+                                        f"'@{bare.key}' is not a citation and is shown as written: "
+                                        f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
     document = parse_document(text)
     report.exemptions = document.exemptions

@@ -12,7 +12,9 @@ RULES: dict[str, str] = {
     "page-too-complex": "The page could not be checked within the per-page time limit.",
     # citations
     "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
-    "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]).",
+    "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]) or is never closed.",
+    "bare-citation-key": "An @key of the bibliography written without brackets; it is shown as written, never "
+                         "converted: write [@key].",
     "weak-evidence": "Advice, once per source: efficacy or comparison claims are cited only to sources below "
                      "guideline, systematic review or randomised trial.",
     "unknown-evidence": "Efficacy or comparison claims cite a source with no evidence level (once per source).",
