@@ -20,7 +20,16 @@ from medcite.model import CiteItem
         ("@pmid:25828856", [CiteItem("pmid:25828856")], None),
         ("@", [], "no key after '@'"),
         ("@a;;", [CiteItem("a")], "empty item 2"),
-        ("@a; see @b", [CiteItem("a")], "cannot read citation item 'see @b'"),
+        # pandoc's forms: a prefix, a suppressed author, brackets and escapes in a locator
+        ("@a; see @b", [CiteItem("a"), CiteItem("b", prefix="see")], None),
+        ("see @a, p. 3; also @b", [CiteItem("a", "p. 3", "see"), CiteItem("b", prefix="also")], None),
+        ("-@a", [CiteItem("a", suppress_author=True)], None),
+        ("see -@a, ch. 2", [CiteItem("a", "ch. 2", "see", True)], None),
+        ("@a, p. 3 [fig. 2]", [CiteItem("a", "p. 3 [fig. 2]")], None),
+        ("@a, `x; y`; @b", [CiteItem("a", "`x; y`"), CiteItem("b")], None),
+        ("@a, p. 3\\; 4", [CiteItem("a", "p. 3\\; 4")], None),
+        ("see only words", [], "cannot read citation item 'see only words'"),
+        ("mail a@b", [], "cannot read citation item 'mail a@b'"),
         ("@a b", [], "cannot read citation item '@a b'"),
     ],
 )
@@ -83,3 +92,22 @@ def test_citation_before_a_colon_is_still_a_citation() -> None:
     assert [c.raw for c in find_citations("Signs of an emergency [@gardner2011cauda]:\n\n- numbness\n")] == [
         "[@gardner2011cauda]"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 20000, "[@a " * 20000, "[see [x] " * 10000, "[@a, \\" * 15000, "@a " * 30000, "[ a@b " * 15000,
+     "`[@a " * 15000, "[@a, [b [c " * 8000, ("[x] " * 50 + "\n") * 400],
+)
+def test_patterns_stay_fast_on_long_repetitive_input(text: str) -> None:
+    """Citation, unclosed-citation, bare-key and code-span scanning on hostile repetition (linear time)."""
+    import time
+
+    from medcite.barekeys import find_bare_keys
+
+    start = time.perf_counter()
+    masked = mask_code(text)
+    found = find_citations(text, masked)
+    list(find_bare_keys(masked, found, lambda key: True))
+    parse_citation(text[:20000])
+    assert time.perf_counter() - start < 3.0

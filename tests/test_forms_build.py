@@ -72,3 +72,58 @@ def test_each_form_reads_as_citing_medicine_writes_it(site: BuildResult) -> None
 def test_the_tooltip_carries_the_same_form(site: BuildResult) -> None:
     link = site.page("index.html").select_one('a.medcite-ref[href="#ref-3"]')
     assert link is not None and "3. Stone SL, et al. Effects of bracing" in link["title"]
+
+
+PANDOC_FORMS = FRONT + """
+# Pandoc forms
+
+A prefix and a locator [see @edited2002book, pp. 3--4; also @chapter2002].
+
+A suppressed author [-@andothers2013]. Brackets in a locator [@webpage2022, p. 3 [fig. 2]].
+
+Markdown in a locator [@onlinewithdoi2022, *table 2*].
+"""
+
+BROKEN_FORMS = FRONT + """
+# Broken forms
+
+As @edited2002book says, mail us at team@edited2002book.org.
+
+Never closed [@chapter2002, p. 3 and the paragraph ends.
+"""
+
+
+def test_every_pandoc_form_renders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from .conftest import run_build, write_project
+
+    project = write_project(tmp_path_factory.mktemp("pandoc-forms"), {"index.md": PANDOC_FORMS}, bib=_subset())
+    result = run_build(project)
+    assert result.returncode == 0, result.log
+    page = result.page("index.html")
+    sups = page.select("sup.medcite-citation")
+    assert len(sups) == 4 and not page.select(".medcite-error")
+    first = sups[0]
+    assert [p.get_text() for p in first.select(".medcite-prefix")] == ["see", "also"]
+    assert [a.get_text() for a in first.select("a.medcite-ref")] == ["1 (pp. 3\u20134)", "2"]
+    assert sups[1].get_text() == "3"  # [-@key]: an ordinary numeric citation
+    assert sups[2].select_one("a").get_text() == "4 (p. 3 [fig. 2])"
+    assert sups[3].select_one("a em").get_text() == "table 2"
+    assert "[see" not in page.get_text() and "@" not in page.select_one("article").get_text().split("References")[0]
+
+
+def test_bare_and_unclosed_forms_are_reported_and_shown(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from .conftest import run_build, write_project
+
+    project = write_project(tmp_path_factory.mktemp("broken-forms"), {"index.md": BROKEN_FORMS}, bib=_subset())
+    strict = run_build(project)
+    assert strict.returncode != 0
+    assert "docs/index.md:10:4: '@edited2002book' is not a citation and is shown as written: write " \
+           "[@edited2002book] [bare-citation-key]" in strict.log
+    assert "docs/index.md:12:14: citation is not closed: add ']'" in strict.log
+    assert "team@edited2002book.org" not in strict.log.split("bare-citation-key")[-1]
+    result = run_build(project, strict=False)
+    page = result.page("index.html")
+    text = page.get_text()
+    assert "As @edited2002book says" in text and "team@edited2002book.org" in text  # never converted
+    (error,) = page.select("span.medcite-error")
+    assert error.get_text().startswith("[@chapter2002, p. 3 and the paragraph ends")

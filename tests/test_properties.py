@@ -392,20 +392,14 @@ DISAGREEMENTS = [
     pytest.param(" Intro.\n\n     [@nosuch]\n", id="indented-code-after-indented-paragraph"),
     pytest.param("[@chou2007diagnosis, `] [@chou2007diagnosis, `; @chou2007diagnosis, <script>alert(1)</script>]\n",
                  id="code-span-across-citations"),
+    # Formerly strict xfails, fixed in citations.py: "\\]" does not close a citation, and one never closed
+    # is an error for both; code spans are paired as Python-Markdown pairs them (codespans.py).
     pytest.param('[@chou2007diagnosis, <a href="javascript:alert(1)">x</a>; @chou2007diagnosis, \\]\n',
-                 id="escaped-closing-bracket", marks=pytest.mark.xfail(strict=True, reason="BUG: a locator ending in "
-                 "a backslash: for Markdown '\\]' is an escaped bracket, so the citation never closes and the page "
-                 "shows no citation - the would-be first locator '<a href=\"javascript:alert(1)\">x</a>' is passed "
-                 "through as raw HTML, a live javascript: link - while the linter (CITATION_RE's body stops at any "
-                 "']') reads one valid citation and reports nothing. Found by test_citations_never_inject_markup. Fix "
-                 "in plugins/medcite/citations.py: an odd number of backslashes before ']' does not close the "
-                 "citation (and '[@...' left unclosed is reported as malformed-citation).")),
-    pytest.param("\\``[@nosuch1]`` [@nosuch2] `[@nosuch3]`\n", id="escaped-backtick-before-code-span",
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: after an escaped backtick, Python-Markdown pairs the "
-                 "backticks differently from citations.CODE_SPAN_RE: it renders '[@nosuch1]`` [@nosuch2]' as code and "
-                 "'[@nosuch3]' as a citation, while the linter reports nosuch1 and nosuch2 and never sees nosuch3. Fix in "
-                 "plugins/medcite/citations.py mask_code: pair backtick runs as Python-Markdown's BACKTICK_RE does "
-                 "(an escaped backtick still opens a shorter run).")),
+                 id="escaped-closing-bracket"),
+    pytest.param("\\``[@nosuch1]`` [@nosuch2] `[@nosuch3]`\n", id="escaped-backtick-before-code-span"),
+    pytest.param("Unclosed [@chou2007diagnosis, p. 3 [@genevay2020, x] end\n", id="unclosed-around-a-citation"),
+    pytest.param("Prefix [see @chou2007diagnosis, p. 3; also -@genevay2020] and [@a, p. 3 [fig. 2]].\n",
+                 id="pandoc-forms"),
 ]
 
 
@@ -543,3 +537,33 @@ def test_item_regex_matches_what_parse_citation_reads(body: str) -> None:
     """Sanity check for the strategies above: they build bodies the parser accepts."""
     for part in body.split(";"):
         assert ITEM_RE.match(part.strip())
+
+
+# -- no citation form is ever silently lost ---------------------------------------------------------
+
+AT_FORMS = st.sampled_from([
+    "[@{k}]", "[see @{k}, p. 3]", "[-@{k}]", "[see @{k}; also @{k}]", "[@{k}, p. 3 [fig. 2]]", "[@{k}, *p. 12*]",
+    "@{k}", "(@{k})", "@{k}.", "[@{k}", "[see @{k}", "[@{k}, pp. 3--4]", "[@{k}, p. 3\\]", "[@{k};;]",
+    "[@{k} @{k}]", "[@{k}](https://x.org)", "a@{k}.org", "`@{k}`", "[@{k}, `x; y`]",
+])
+AT_TEXT = st.lists(st.one_of(WORDS, st.builds(lambda form, key: form.format(k=key), AT_FORMS,
+                                              st.sampled_from(KNOWN))), max_size=12).map(" ".join)
+PROSE_AT_RE = re.compile(r"(?<![\w.@\\/:+\-])@(?P<key>[A-Za-z0-9]+)")
+
+
+@SETTINGS
+@given(AT_TEXT)
+def test_every_known_key_after_an_at_sign_is_cited_or_reported(text: str) -> None:
+    """Whatever the form (pandoc's, bare, unclosed, malformed), a key of the bibliography written after '@' at
+    the start of a word, outside code, is cited on the page or named by a finding; emails stay silent."""
+    source = FRONT + text + "\n"
+    report = check_document("docs/page.md", source, BIB, LintOptions())
+    masked = mask_code(source)
+    reported = " ".join(f.message for f in report.findings if f.rule in (
+        "bare-citation-key", "malformed-citation", "unknown-key"))
+    for match in PROSE_AT_RE.finditer(masked):
+        key = match["key"]
+        if key in KNOWN:
+            assert key in report.cited_keys or key in reported, (key, text, report.findings)
+    assert not [f for f in report.findings if f.rule == "bare-citation-key" and ".org" in f.message]
+    assert_linter_and_renderer_agree(text + "\n")

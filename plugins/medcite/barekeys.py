@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from .model import Citation
 
-# "@" at the start of a word (not in an email, a URL path or a handle such as x@y), then a key's
+# "@" at the start of a word (not in an email, a URL path or a handle such as x@y, nor after an
+# escaped bracket: "\[@key]" is literal on purpose), then a key's
 # characters; bounded, one character class: no backtracking to speak of.
-BARE_KEY_RE = re.compile(r"(?<![\w.@\\/:+\-])@(?P<key>\w[^\s,;@\[\]()<>\"'`*]{0,200})")
+BARE_KEY_RE = re.compile(r"(?<![\w.@\\/:+\-])(?<!\\\[)@(?P<key>\w[^\s,;@\[\]()<>\"'`*]{0,200})")
 TRAILING = ".:!?"
 
 

@@ -1,6 +1,6 @@
 """Inline Markdown in a citation's locator or prefix (``[@a, *p. 12*]``, ``pp. 3--4``), rendered by
 Python-Markdown itself, restricted to what belongs in a locator: emphasis, code, backslash escapes
-and smart dashes and quotes (the ``smarty`` extension). Links, images, autolinks and raw HTML are not
+and smart dashes (the ``smarty`` extension). Links, images, autolinks and raw HTML are not
 parsed, so their text is shown escaped; no block syntax applies (a locator is never a list or heading).
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown import Markdown
+from markdown.extensions.smarty import SmartyExtension
 
 # Inline patterns a locator may not use: links and images (a javascript: URL must stay text),
 # references, autolinks, raw HTML and entities, hard line breaks.
@@ -29,7 +30,9 @@ class RenderedText:
 
 class _LocatorMarkdown:
     def __init__(self) -> None:
-        self.md = Markdown(extensions=["smarty"])
+        # Dashes only (pp. 3--4 -> en dash): quotes stay as written, as in the rest of the page.
+        self.md = Markdown(extensions=[SmartyExtension(smart_quotes=False, smart_angled_quotes=False,
+                                                       smart_ellipses=False, smart_dashes=True)])
         for name in NOT_IN_LOCATORS:
             self.md.inlinePatterns.deregister(name, strict=False)
 
@@ -46,7 +49,8 @@ class _LocatorMarkdown:
         out = md.serializer(root[0])
         for post in md.postprocessors:
             out = post.run(out)
-        inner = out.removeprefix("<span>").removesuffix("</span>")
+        # Quotes escaped too (the serializer leaves them in text); the only tags here have no attributes.
+        inner = out.removeprefix("<span>").removesuffix("</span>").replace('"', "&quot;").replace("'", "&#x27;")
         return RenderedText(inner, html.unescape(TAG_RE.sub("", inner)))
 
 

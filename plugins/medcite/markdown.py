@@ -12,19 +12,20 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown import Markdown
+from markdown import Markdown, util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .bibliography import Bibliography
-from .citations import CITATION_RE, parse_citation
+from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
 from .model import CiteItem, Reference
 from .render import CitedNumber, ReferenceFormatter, citation_html, references_html, uncited_html
 
@@ -60,18 +61,40 @@ class CitationInlineProcessor(InlineProcessor):
         self.ext = ext
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: N802
-        # Escapes and code spans inside the brackets were already replaced by Markdown's
-        # placeholders (they run first); read the body as the author wrote it.
-        text = self.unescape(m.group("body"))  # code spans -> their text; escapes stay as \x02<ord>\x03
-        if "\x0291\x03" in text or "\x0293\x03" in text:  # an escaped bracket: not a citation (as for the linter)
-            return None, None, None
-        body = ESCAPED_CHAR_RE.sub(lambda e: chr(int(e.group(1))), text)
-        items, problem = parse_citation(body)
+        # Escapes and code spans inside the brackets were already replaced by Markdown's placeholders
+        # (they run first); read the body back as the author wrote it, so the items are parsed as the
+        # linter parses the source, and a locator's Markdown can be rendered.
+        body = self.source(m.group("body"))
+        unclosed = self.unclosed
+        items, problem = ((), UNCLOSED_PROBLEM) if unclosed else parse_citation(body)
         pending = self.ext.state.pending
         whole = m.group(0)
         lead = whole[: len(whole) - len(whole.lstrip(" \t"))]
-        pending.append((lead, f"[{body}]", items, problem))
+        pending.append((lead, f"[{body.rstrip()}" if unclosed else f"[{body}]", items, problem))
         return TOKEN.format(len(pending) - 1), m.start(0), m.end(0)
+
+    unclosed = False
+
+    def source(self, text: str) -> str:
+        """Markdown's placeholders back to the source: ``\\x`` for an escape, backticks for code."""
+        stash = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+
+        def restore(match: re.Match[str]) -> str:
+            value = stash.get(match.group(1))
+            if isinstance(value, str) or value is None:
+                return value or ""
+            code = html.unescape("".join(value.itertext()))  # code text is stored HTML-escaped
+            ticks = "`" * (max((len(run) for run in re.findall("`+", code)), default=0) + 1)
+            return f"{ticks} {code} {ticks}" if value.tag == "code" else code
+
+        text = util.INLINE_PLACEHOLDER_RE.sub(restore, text)
+        return ESCAPED_CHAR_RE.sub(lambda e: "\\" + chr(int(e.group(1))), text)
+
+
+class UnclosedCitationInlineProcessor(CitationInlineProcessor):
+    """``[@a, p. 3`` never closed: shown as an error, as the linter reports it."""
+
+    unclosed = True
 
 
 class ReferencesTreeprocessor(Treeprocessor):
@@ -131,7 +154,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                 state.problems.append(f"unknown citation key '{item.key}'")
                 continue
             number = state.number(ref)
-            cited.append(CitedNumber(number, ref, item.locator))
+            cited.append(CitedNumber(number, ref, item.locator, item.prefix))
             spots = state.spots.setdefault(number, [])
             if spot not in spots:
                 spots.append(spot)
@@ -170,6 +193,9 @@ class CitationsExtension(Extension):
         # spaces is scanned once, not once per space.
         pattern = r"(?<![ \t])[ \t]*+" + CITATION_RE.pattern
         md.inlinePatterns.register(CitationInlineProcessor(pattern, md, self), "medcite-citation", 175)
+        # 174: right after closed citations, on the text they leave: "[@a, p. 3" never closed is an error.
+        unclosed = r"[ \t]*" + UNCLOSED_RE.pattern
+        md.inlinePatterns.register(UnclosedCitationInlineProcessor(unclosed, md, self), "medcite-unclosed", 174)
         # 6: after inline processing (20) so every citation token exists, and after attr_list (8),
         # which moves "{: title=… }" text into attributes; before the table of contents (5) so
         # "References" appears in it and headings get clean text.
