@@ -30,7 +30,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\ndocs_dir: docs\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
         "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
-        "plugins:\n  - search\n  - citations:\n      bibliography: refs.bib\n      ignore: [old-sources]\n",
+        "plugins:\n  - search\n  - citations:\n      bibliography: refs.bib\n      ignore: [old-sources, sentence-case-changed, no-journal-abbreviation]\n",
         encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -46,6 +46,18 @@ def test_clean_file_exits_zero(project: Path, capsys) -> None:
     code, out, _ = run(capsys, "docs/clean.md")
     assert code == 0
     assert out.strip().endswith("0 errors, 0 warnings and 0 advice in 1 file")
+
+
+def test_reference_advice_names_the_entry(project: Path, capsys) -> None:
+    """How a reference reads in Citing Medicine form: advice, which never fails a run."""
+    code, out, _ = run(capsys, "--ignore", "old-sources", "docs/clean.md")  # the fixture ignores them
+    assert code == 0
+    assert re.search(r"refs\.bib:\d+:1: advice: 'chou2007diagnosis': the title is shown in sentence case.*"
+                     r"lower-cased: Treatment, Low, Back, Pain", out)
+    assert "advice: 'machado2015efficacy': no shortjournal, so the full title 'BMJ' is shown" in out
+    assert out.strip().endswith("0 errors, 0 warnings and 3 advice in 1 file")
+    code, out, _ = run(capsys, "--ignore", "old-sources", "--format", "github", "docs/clean.md")
+    assert "::notice file=refs.bib" in out
 
 
 def test_text_format_names_exact_lines(project: Path, capsys) -> None:

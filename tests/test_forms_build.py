@@ -117,9 +117,9 @@ def test_bare_and_unclosed_forms_are_reported_and_shown(tmp_path_factory: pytest
     project = write_project(tmp_path_factory.mktemp("broken-forms"), {"index.md": BROKEN_FORMS}, bib=_subset())
     strict = run_build(project)
     assert strict.returncode != 0
-    assert "docs/index.md:10:4: '@edited2002book' is not a citation and is shown as written: write " \
+    assert "docs/index.md:10:4: error: '@edited2002book' is not a citation and is shown as written: write " \
            "[@edited2002book] [bare-citation-key]" in strict.log
-    assert "docs/index.md:12:14: citation is not closed: add ']'" in strict.log
+    assert "docs/index.md:12:14: error: citation is not closed: add ']'" in strict.log
     assert "team@edited2002book.org" not in strict.log.split("bare-citation-key")[-1]
     result = run_build(project, strict=False)
     page = result.page("index.html")
