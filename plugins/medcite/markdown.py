@@ -194,7 +194,7 @@ class CitationsExtension(Extension):
         pattern = r"(?<![ \t])[ \t]*+" + CITATION_RE.pattern
         md.inlinePatterns.register(CitationInlineProcessor(pattern, md, self), "medcite-citation", 175)
         # 174: right after closed citations, on the text they leave: "[@a, p. 3" never closed is an error.
-        unclosed = r"[ \t]*" + UNCLOSED_RE.pattern
+        unclosed = r"(?<![ \t])[ \t]*+" + UNCLOSED_RE.pattern  # spaces matched from the start of their run
         md.inlinePatterns.register(UnclosedCitationInlineProcessor(unclosed, md, self), "medcite-unclosed", 174)
         # 6: after inline processing (20) so every citation token exists, and after attr_list (8),
         # which moves "{: title=… }" text into attributes; before the table of contents (5) so

@@ -69,8 +69,10 @@ def title(children: list[Any], context: dict[str, Any], name: str = "title", med
     """A title in sentence case, with `` [Internet]`` when the item was consulted on the web."""
     entry = context["entry"]
     value = _raw(entry, name)
-    if not value:  # shown without it (the linter reports the missing field)
-        return Text()
+    if not value:
+        if name != "title":  # a chapter cannot be shown without its book
+            raise FieldIsMissing(name, entry)
+        return Text()  # shown without it (the linter reports the missing field)
     text = _latex(sentence_case(value).text)
     return Text(text, " [Internet]") if medium and is_online(entry) else text
 
