@@ -505,7 +505,9 @@ def test_ten_megabyte_bibliography_cli(big_project: tuple[Path, int, int], monke
     monkeypatch.chdir(root)
     capsys.readouterr()
     start = time.perf_counter()
-    code = lint_main(["--jobs", "1", "--bib", "big.bib", "docs/index.md"])
+    # (advice on how each of the 27,000 entries reads would name them all; not what this test is about)
+    code = lint_main(["--jobs", "1", "--bib", "big.bib", "docs/index.md", "--ignore",
+                      "sentence-case-changed,no-journal-abbreviation,missing-urldate,missing-evidence"])
     seconds = time.perf_counter() - start
     out, err = capsys.readouterr()
     with capsys.disabled():
