@@ -167,7 +167,7 @@ def test_golden_html_links_only_valid_identifiers(formatted: dict[str, tuple[str
 @pytest.mark.parametrize(
     ("pages", "expected"),
     [("478--491", "478-91"), ("2791--2803", "2791-803"), ("323-325", "323-5"), ("h1225", "h1225"),
-     ("e45--e52", "e45-52"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5")],
+     ("e45--e52", "e45-52"), ("519--526.e1", "519-526.e1"), ("S1 -- S4", "S1-4"), ("1-2, 5--6", "1-2, 5-6"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5")],
 )
 def test_nlm_page_ranges(pages: str, expected: str) -> None:
     assert nlm_pages(pages) == expected

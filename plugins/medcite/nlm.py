@@ -11,6 +11,7 @@ _MONTH_NAMES = {name: index for index, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
      "december"), start=1)}
 PAGE_RANGE_RE = re.compile(r"^\s*([A-Za-z]*)(\d+)\s*[-\u2013\u2014]+\s*([A-Za-z]*)(\d+)\s*$")
+DASHES_RE = re.compile(r"[ ]?[-\u2013\u2014]{1,3}[ ]?")
 ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                  "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
@@ -77,8 +78,8 @@ def lineage(value: str) -> str:
 def pages(value: str) -> str:
     """NLM elides repeated leading digits: ``2791--2803`` -> ``2791-803``."""
     match = PAGE_RANGE_RE.match(value)
-    if not match:
-        return " ".join(value.split())
+    if not match:  # not a plain range ("519--526.e1", "S1, S4"): BibTeX's dash as NLM's hyphen, nothing elided
+        return DASHES_RE.sub("-", " ".join(value.split()))
     prefix, first, prefix2, last = match.groups()
     if prefix != prefix2 or len(last) != len(first) or int(last) < int(first):
         return f"{prefix}{first}-{prefix2}{last}"
