@@ -29,7 +29,7 @@ bundle: $(STAMP) $(NODE_STAMP)
 
 ## Every test: unit, extension, real builds.
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check plugins tests scripts overrides bench
+	$(BIN)/ruff check plugins tests scripts hooks bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 
@@ -44,7 +44,7 @@ lint: $(STAMP)
 
 ## Re-pin every dependency (needs the network); commit requirements.lock afterwards.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
+	$(BIN)/pip-compile --quiet --extra test --extra engines --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 ## Benchmark: plain Material vs the citations plugin vs mkdocs-bibtex (own environment); writes BENCHMARKS.md.

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from string import ascii_lowercase
 
@@ -112,6 +112,11 @@ def safe_id(value: str) -> str:
     return UNSAFE_ID_RE.sub("-", value).strip("-") or "x"
 
 
+def source_anchor(key: str) -> str:
+    """Id of an entry inside a page's References list, named by key so other pages can link to it."""
+    return f"source-{safe_id(key)}"
+
+
 @dataclass(frozen=True)
 class CitedNumber:
     """One item of a citation group after numbering."""
@@ -194,7 +199,8 @@ def references_html(order: Sequence[Reference], spots: dict[int, list[str]], for
             links = f'<span aria-hidden="true">^</span> {letters}'
         items.append(
             f'<li id="ref-{number}" class="medcite-reference"><span class="medcite-backlinks">{links}</span> '
-            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)}</li>'
+            f'<span class="medcite-reference-text" id="{esc(source_anchor(ref.key))}">{formatter.format(ref).html}'
+            f"</span>{evidence_html(ref)}</li>"
         )
     return '<ol class="medcite-references">\n' + "\n".join(items) + "\n</ol>"
 
@@ -203,25 +209,6 @@ def references_html(order: Sequence[Reference], spots: dict[int, list[str]], for
 class CitingPage:
     title: str
     url: str  # relative to the bibliography page, including the #ref-N anchor
-
-
-def bibliography_html(references: Iterable[Reference], formatter: ReferenceFormatter,
-                      cited_on: dict[str, list[CitingPage]]) -> str:
-    """Every entry, sorted by first author, with links to the pages that cite it."""
-    items = []
-    for ref in sorted(references, key=lambda r: r.sort_key):
-        pages = cited_on.get(ref.key, [])
-        if pages:
-            links = ", ".join(f'<a href="{esc(page.url)}">{esc(page.title)}</a>' for page in pages)
-            where = f'<span class="medcite-cited-on">Cited on: {links}</span>'
-        else:
-            where = '<span class="medcite-cited-on">Not cited on any page yet.</span>'
-        items.append(
-            f'<li id="bib-{esc(safe_id(ref.key))}" class="medcite-reference">'
-            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)} '
-            f"{where}</li>"
-        )
-    return '<ul class="medcite-bibliography">\n' + "\n".join(items) + "\n</ul>"
 
 
 def _date_text(value: dt.date) -> str:
