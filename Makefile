@@ -21,7 +21,8 @@ $(NODE_STAMP): package.json package-lock.json
 
 ## Build the published site into site/ and the offline bundle into dist/.
 ## ENGINE=mkdocs (default), properdocs or zensical; citation-lint runs first on every engine and stops on errors
-## (Zensical runs no MkDocs plugin, so this is its only check). The offline bundle is always built with MkDocs.
+## (scripts/build_site.py; Zensical runs no MkDocs plugin, so this is its only check there). The offline bundle is
+## always built with MkDocs.
 ENGINE ?= mkdocs
 ENGINES := mkdocs properdocs zensical
 CHECK_ENGINE = @case " $(ENGINES) " in *" $(ENGINE) "*) ;; \
@@ -31,19 +32,8 @@ site:
 	@scripts/system_deps.sh site
 	@$(MAKE) --no-print-directory site-build
 site-build: $(STAMP) $(NODE_STAMP)
-	$(BIN)/citation-lint --errors-only
-	$(MAKE) --no-print-directory build-$(ENGINE)
+	$(BIN)/python scripts/build_site.py --engine $(ENGINE) --site-dir site
 	$(BIN)/python scripts/build_offline.py --out dist
-
-.PHONY: build-mkdocs build-properdocs build-zensical
-build-mkdocs:
-	$(BIN)/mkdocs build --strict --site-dir site
-build-properdocs:
-	$(BIN)/properdocs build --strict --site-dir site
-# Zensical writes to site_dir (site/) and keeps its own cache in .cache/; start from an empty site/.
-build-zensical:
-	rm -rf site
-	$(BIN)/zensical build --strict
 
 bundle: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/build_offline.py --out dist

@@ -30,9 +30,10 @@ from markdown.treeprocessors import Treeprocessor
 from .bibliography import Bibliography, load_bibliography
 from .citations import CITATION_RE, parse_citation
 from .context import PageContext, find_context
+from .lists import references_element
 from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, page_grade, review_and_jsonld
-from .render import CitedNumber, ReferenceFormatter, citation_html, references_html, uncited_html
+from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
 TOKEN = "\x02medcite:{}\x03"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
@@ -149,7 +150,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         heading = etree.SubElement(root, "h2", {"id": "references"})
         heading.text = self.ext.getConfig("references_title")
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
-        holder.text = self.md.htmlStash.store(references_html(state.order, state.spots, self.ext.formatter))
+        holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
 
     def _restore_literal(self, match: re.Match[str]) -> str:
         lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urljoin
@@ -17,19 +17,12 @@ from markdown import Markdown
 
 from .bibliography import Bibliography
 from .context import PageContext
+from .lists import bibliography_element
 from .metadata import FrontMatter
 from .model import Reference
 from .prose import parse_document
 from .readability import measure
-from .render import (
-    CitingPage,
-    ReferenceFormatter,
-    evidence_html,
-    medical_webpage_jsonld,
-    review_html,
-    safe_id,
-    uncited_html,
-)
+from .render import CitingPage, ReferenceFormatter, medical_webpage_jsonld, review_html, uncited_html
 from .sitepages import cited_on, read_pages
 
 BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
@@ -55,7 +48,8 @@ def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | N
                 failed.text = md.htmlStash.store(uncited_html(BIBLIOGRAPHY_MARKER, "no bibliography configured"))
                 parent.insert(position, failed)
             else:
-                parent.insert(position, bibliography_element(md, bib, formatter, _cited_on(bib, context, options)))
+                parent.insert(position, bibliography_element(bib, formatter, _cited_on(bib, context, options),
+                                                             md.htmlStash.store))
 
 
 def _cited_on(bib: Bibliography, context: PageContext | None, options: Options) -> dict[str, list[CitingPage]] | None:
@@ -67,38 +61,6 @@ def _cited_on(bib: Bibliography, context: PageContext | None, options: Options) 
     here = context.page.path if context is not None and context.page is not None \
         else str(options.getConfig("bibliography_page"))
     return cited_on(bib, read_pages(docs_dir), here) if docs_dir else None
-
-
-def bibliography_element(md: Markdown, references: Iterable[Reference], formatter: ReferenceFormatter,
-                         cited: dict[str, list[CitingPage]] | None) -> etree.Element:
-    """Every entry, sorted by first author, with links to the pages that cite it (``None``: the pages
-    are not known, so nothing is said about them).
-
-    The "cited on" links are real elements naming the citing page's ``.md`` source, so each engine
-    rewrites them for its URL scheme (MkDocs also warns if the page is gone); the formatted
-    reference, already escaped HTML, goes through the stash.
-    """
-    listing = etree.Element("ul", {"class": "medcite-bibliography"})
-    listing.text = "\n"
-    for ref in sorted(references, key=lambda r: r.sort_key):
-        item = etree.SubElement(listing, "li", {"id": f"bib-{safe_id(ref.key)}", "class": "medcite-reference"})
-        item.tail = "\n"
-        text = etree.SubElement(item, "span", {"class": "medcite-reference-text"})
-        text.text = md.htmlStash.store(formatter.format(ref).html)
-        text.tail = md.htmlStash.store(evidence_html(ref)) + " "
-        if cited is None:
-            continue
-        where = etree.SubElement(item, "span", {"class": "medcite-cited-on"})
-        pages = cited.get(ref.key, [])
-        if not pages:
-            where.text = "Not cited on any page yet."
-            continue
-        where.text = "Cited on: "
-        for number, page in enumerate(pages):
-            link = etree.SubElement(where, "a", {"href": page.url})
-            link.text = page.title
-            link.tail = ", " if number < len(pages) - 1 else ""
-    return listing
 
 
 @lru_cache(maxsize=512)

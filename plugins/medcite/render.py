@@ -184,31 +184,10 @@ def backlink_labels(count: int) -> list[str]:
     return [ascii_lowercase[i] if i < 26 else str(i + 1) for i in range(count)]
 
 
-def references_html(order: Sequence[Reference], spots: dict[int, list[str]], formatter: ReferenceFormatter) -> str:
-    """The page's numbered reference list, each entry linking back to every spot citing it."""
-    items = []
-    for number, ref in enumerate(order, start=1):
-        back = spots.get(number, [])
-        if len(back) == 1:
-            links = f'<a href="#{esc(back[0])}" aria-label="Back to citation">^</a>'
-        else:
-            letters = " ".join(
-                f'<a href="#{esc(spot)}" aria-label="Back to citation {label}">{label}</a>'
-                for label, spot in zip(backlink_labels(len(back)), back, strict=True)
-            )
-            links = f'<span aria-hidden="true">^</span> {letters}'
-        items.append(
-            f'<li id="ref-{number}" class="medcite-reference"><span class="medcite-backlinks">{links}</span> '
-            f'<span class="medcite-reference-text" id="{esc(source_anchor(ref.key))}">{formatter.format(ref).html}'
-            f"</span>{evidence_html(ref)}</li>"
-        )
-    return '<ol class="medcite-references">\n' + "\n".join(items) + "\n</ol>"
-
-
 @dataclass(frozen=True)
 class CitingPage:
     title: str
-    url: str  # relative to the bibliography page, including the #ref-N anchor
+    url: str  # a link to the citing page's source (.md), with the #source-<key> anchor
 
 
 def _date_text(value: dt.date) -> str:
