@@ -14,6 +14,7 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
@@ -27,7 +28,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .bibliography import Bibliography, load_bibliography
+from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, parse_citation
 from .context import PageContext, find_context
 from .lists import references_element
@@ -35,6 +36,8 @@ from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, page_grade, review_and_jsonld
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
+log = logging.getLogger("medcite")
+_reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
 TOKEN = "\x02medcite:{}\x03"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
@@ -121,7 +124,8 @@ class ReferencesTreeprocessor(Treeprocessor):
         if state.pending:
             self._citations(root)
         if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
-            expand_bibliography(root, self.md, self.ext.load(), self.ext.formatter, state.context, self.ext)
+            expand_bibliography(root, self.md, self.ext.load(), self.ext.formatter, state.context, self.ext,
+                                self.ext.problem)
         if state.context is not None and state.context.page is not None:
             grade = page_grade(state.source)
             review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, grade)
@@ -160,7 +164,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         state, bib = self.ext.state, self.ext.load()
         lead, raw, items, problem = state.pending[index]
         if problem is not None or bib is None:
-            reason = problem or "no bibliography configured"
+            reason = problem or self.ext.problem
             state.problems.append(reason)
             return lead + self.md.htmlStash.store(uncited_html(raw, reason))
         spot = f"cite-{index + 1}"
@@ -207,6 +211,7 @@ class CitationsExtension(Extension):
         if isinstance(given, str | os.PathLike):
             self.setConfig("bibliography", os.fspath(given))
         self._formatter: ReferenceFormatter | None = None
+        self.load_error = ""
         self.state = PageCitations()
         self.last_page = PageCitations()
 
@@ -238,14 +243,28 @@ class CitationsExtension(Extension):
         if self.bibliography is not None:
             return self.bibliography
         option = str(self.getConfig("bibliography") or "")
-        if not option:
+        if not option or self.load_error:
             return None
         context = self.state.context
         base = context.site.root_dir if context is not None else os.getcwd()
         path = os.path.join(base, os.path.expanduser(option))
-        bib, _ = load_bibliography(path, os.path.relpath(path, base).replace(os.sep, "/"))  # problems: the linter's
+        try:
+            bib, _ = load_bibliography(path, os.path.relpath(path, base).replace(os.sep, "/"))  # problems: the linter's
+        except BibliographyError as exc:
+            # Raising would end a Zensical build in a traceback; every citation shows this reason
+            # instead, and citation-lint (the gate before every build) stops with the same message.
+            self.load_error = str(exc)
+            if self.load_error not in _reported:
+                _reported.add(self.load_error)
+                log.error("medcite: %s", self.load_error)
+            return None
         self.bibliography = bib
         return bib
+
+    @property
+    def problem(self) -> str:
+        """Why citations cannot be resolved (no bibliography, or one that cannot be read)."""
+        return self.load_error or "no bibliography configured"
 
     @property
     def formatter(self) -> ReferenceFormatter:

@@ -36,7 +36,7 @@ class Options(Protocol):
 
 
 def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | None, formatter: ReferenceFormatter,
-                        context: PageContext | None, options: Options) -> None:
+                        context: PageContext | None, options: Options, problem: str) -> None:
     """Replace the marker's paragraph by every entry, with the pages that cite it."""
     for parent in root.iter():
         for position, child in enumerate(list(parent)):
@@ -45,7 +45,7 @@ def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | N
             parent.remove(child)
             if bib is None:
                 failed = etree.Element("p")
-                failed.text = md.htmlStash.store(uncited_html(BIBLIOGRAPHY_MARKER, "no bibliography configured"))
+                failed.text = md.htmlStash.store(uncited_html(BIBLIOGRAPHY_MARKER, problem))
                 parent.insert(position, failed)
             else:
                 parent.insert(position, bibliography_element(bib, formatter, _cited_on(bib, context, options),
