@@ -28,6 +28,7 @@ class PageInfo:
     path: str
     url: str
     meta: MutableMapping[str, Any] = field(default_factory=dict)
+    canonical_url: str | None = None  # when the engine says (MkDocs); else site_url + url
 
 
 @dataclass(frozen=True)

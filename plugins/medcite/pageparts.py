@@ -93,6 +93,7 @@ def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, r
         heading_element = root.find("h1")
         title = "".join(heading_element.itertext()).strip() if heading_element is not None else ""
     site_url = context.site.site_url
-    canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", page.url) if site_url else None
+    canonical = page.canonical_url or (
+        urljoin(site_url if site_url.endswith("/") else site_url + "/", page.url) if site_url else None)
     page.meta[JSONLD_META_KEY] = medical_webpage_jsonld(
         title, str(page.meta.get("description") or ""), canonical, front.date("last_reviewed"), refs, formatter)

@@ -24,7 +24,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -177,6 +177,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.lint_run = None
 
     # -- pages ---------------------------------------------------------------------------
+    @event_priority(-100)  # last: after hooks that set the page's canonical URL (the offline bundle's)
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
         for key in TEXT_META:
@@ -185,7 +186,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
-            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta)
+            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url)
         return markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
