@@ -211,17 +211,16 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not (self.errors and config.strict):
+        """Fail a strict build whose errors MkDocs could not count: its counter only sees messages at
+        the log level, and ``-q`` drops warnings first. Otherwise MkDocs' own verdict ends the log."""
+        if not (self.errors and config.strict) or log.logger.isEnabledFor(logging.WARNING):
             return
         count = len(self.errors)
-        found = f"Aborted: citation-lint found {count} error{'s' if count != 1 else ''} in strict mode"
-        if log.logger.isEnabledFor(logging.WARNING):
-            raise Abort(f"{found} (listed above)")
-        # -q hid the warnings: say what they were, so the failure explains itself.
         shown = "\n".join(f"  {finding.as_text()}" for finding in self.errors[:MAX_ERRORS_SHOWN])
         more = count - MAX_ERRORS_SHOWN
         tail = f"\n  … and {more} more (run citation-lint to see them all)" if more > 0 else ""
-        raise Abort(f"{found}:\n{shown}{tail}")
+        raise Abort(f"Aborted: citation-lint found {count} error{'s' if count != 1 else ''} in strict mode:\n"
+                    f"{shown}{tail}")
 
     # -- helpers -------------------------------------------------------------------------
     def _relative(self, path: str) -> str:
