@@ -39,3 +39,17 @@ def test_page_title(text: str, path: str, title: str) -> None:
 def test_keys_in_order_of_first_citation_skipping_code() -> None:
     page = read_page("p.md", "A [@b; @a]. `[@code]` B [@a, p. 3] [@doi:10.1/x].\n\n    [@indented]\n")
     assert page.keys == ("b", "a", "doi:10.1/x")
+
+
+def test_keys_of_included_snippets_count_for_the_including_page(tmp_path) -> None:
+    """A shared block pulled in with --8<-- renders its citations on the page, so the page cites them."""
+    from medcite.sitepages import read_pages
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "block.md").write_text("Call 999 [@gardner2011cauda].\n", encoding="utf-8")
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nX [@a].\n\n--8<-- \"includes/block.md\"\n", encoding="utf-8")
+    (tmp_path / "docs" / "b.md").write_text("# B\n\n```\n--8<-- \"includes/block.md\"\n```\n", encoding="utf-8")
+    pages = {page.src_path: page.keys for page in read_pages(tmp_path / "docs", [tmp_path])}
+    assert pages == {"a.md": ("a", "gardner2011cauda"), "b.md": ()}
+    assert {page.src_path: page.keys for page in read_pages(tmp_path / "docs")}["a.md"] == ("a",)

@@ -10,6 +10,7 @@ import os
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin
 
@@ -24,6 +25,7 @@ from .prose import parse_document
 from .readability import measure
 from .render import CitingPage, ReferenceFormatter, medical_webpage_jsonld, review_html, uncited_html
 from .sitepages import cited_on, read_pages
+from .snippets import base_paths
 
 BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
 BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
@@ -48,11 +50,12 @@ def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | N
                 failed.text = md.htmlStash.store(uncited_html(BIBLIOGRAPHY_MARKER, problem))
                 parent.insert(position, failed)
             else:
-                parent.insert(position, bibliography_element(bib, formatter, _cited_on(bib, context, options),
+                parent.insert(position, bibliography_element(bib, formatter, _cited_on(md, bib, context, options),
                                                              md.htmlStash.store))
 
 
-def _cited_on(bib: Bibliography, context: PageContext | None, options: Options) -> dict[str, list[CitingPage]] | None:
+def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
+              options: Options) -> dict[str, list[CitingPage]] | None:
     if context is not None:
         docs_dir: str | None = context.site.docs_dir
     else:
@@ -60,7 +63,18 @@ def _cited_on(bib: Bibliography, context: PageContext | None, options: Options) 
         docs_dir = os.path.abspath(configured) if configured else None
     here = context.page.path if context is not None and context.page is not None \
         else str(options.getConfig("bibliography_page"))
-    return cited_on(bib, read_pages(docs_dir), here) if docs_dir else None
+    if not docs_dir:
+        return None
+    root = Path(context.site.root_dir if context is not None else os.getcwd())
+    return cited_on(bib, read_pages(docs_dir, base_paths(snippet_base(md), root) if snippet_base(md) else []), here)
+
+
+def snippet_base(md: Markdown) -> object:
+    """pymdownx.snippets' ``base_path`` when that extension is in use (None otherwise)."""
+    for extension in md.registeredExtensions:
+        if type(extension).__name__ == "SnippetExtension":
+            return extension.getConfig("base_path") or "."
+    return None
 
 
 @lru_cache(maxsize=512)

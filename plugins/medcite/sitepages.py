@@ -8,10 +8,11 @@ each page cites). Each file is parsed once per content: a rebuild re-reads only 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .citations import find_citations, mask_code
 from .metadata import read_front_matter
 from .model import InputError, decode_utf8
 from .render import CitingPage, source_anchor
+from .snippets import resolve_includes
 
 ATX_H1_RE = re.compile(r"^[ ]{0,3}#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _CACHE_LIMIT = 5000
@@ -34,7 +36,7 @@ class SourcePage:
     keys: tuple[str, ...]  # cited keys as written ("doi:…" too), in order of first citation
 
 
-_cache: dict[str, tuple[str, SourcePage]] = {}
+_cache: dict[str, tuple[str, SourcePage, str]] = {}  # path -> (digest, page, text)
 
 
 def read_page(src_path: str, text: str) -> SourcePage:
@@ -60,28 +62,40 @@ def page_title(text: str, src_path: str) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
-def read_pages(docs_dir: str | Path) -> list[SourcePage]:
-    """Every Markdown page under ``docs_dir`` (hidden files and folders skipped, as MkDocs does)."""
+def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list[SourcePage]:
+    """Every Markdown page under ``docs_dir`` (hidden files and folders skipped, as MkDocs does),
+    with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``):
+    they are rendered on the page, in its References list."""
     root = Path(docs_dir)
     pages = []
     for path in sorted(root.rglob("*.md")):
         relative = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in relative.split("/")):
             continue
-        try:
-            data = path.read_bytes()
-            text = decode_utf8(data, relative)
-        except (OSError, InputError):
+        page, text = _read_cached(path, relative)
+        if page is None:
             continue  # the linter reports unreadable pages, with their line
-        digest = hashlib.sha1(data).hexdigest()
-        key = str(path)
-        hit = _cache.get(key)
-        if hit is None or hit[0] != digest:
-            if len(_cache) >= _CACHE_LIMIT:
-                _cache.clear()
-            hit = _cache[key] = (digest, read_page(relative, text))
-        pages.append(hit[1])
+        keys = dict.fromkeys(page.keys)
+        for include in resolve_includes([text], snippet_bases) if snippet_bases else []:
+            fragment, _ = _read_cached(include, include.name)
+            keys.update(dict.fromkeys(fragment.keys if fragment is not None else ()))
+        pages.append(dataclasses.replace(page, keys=tuple(keys)))
     return pages
+
+
+def _read_cached(path: Path, relative: str) -> tuple[SourcePage | None, str]:
+    try:
+        data = path.read_bytes()
+        text = decode_utf8(data, relative)
+    except (OSError, InputError):
+        return None, ""
+    digest = hashlib.sha1(data).hexdigest()
+    hit = _cache.get(str(path))
+    if hit is None or hit[0] != digest:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        hit = _cache[str(path)] = (digest, read_page(relative, text), text)
+    return hit[1], hit[2]
 
 
 def relative_link(target: str, source: str) -> str:
