@@ -234,3 +234,27 @@ def test_unknown_key_without_strict_is_reported_and_shown(tmp_path: Path) -> Non
     assert WHERE in proc.stderr
     page = BeautifulSoup((project / "out/index.html").read_text(encoding="utf-8"), "html.parser")
     assert text_of(page.select_one("article .medcite-error")) == "[@nope]"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_front_matter_markup_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """Material prints titles unescaped; under Zensical no plugin runs, so the extension escapes them."""
+    hostile = ('---\ntitle: "<script>alert(1)</script>"\ndescription: "<img src=x onerror=alert(2)>"\n'
+               'medcite_jsonld: "</script><script>alert(3)</script>"\nlast_reviewed: 2026-01-01\n'
+               "next_review: 2028-01-01\n---\n# Hostile\n\nBack pain is common [@chou2007diagnosis].\n")
+    project = fixture_project(tmp_path, {"index.md": hostile, "bibliography.md": BIBLIOGRAPHY})
+    # Straight to the engine, without the lint gate (which stops this page: metadata-markup).
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not [s for s in soup.find_all("script") if "alert" in (s.string or "") and s.get("type") != "application/ld+json"]
+    assert not soup.select("img[onerror]")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, not dropped
+    assert "&amp;lt;" not in html  # and escaped once
+    jsonld_text = soup.select_one('script[type="application/ld+json"]').string
+    assert "<" not in jsonld_text
+    jsonld = json.loads(jsonld_text)
+    assert jsonld["name"] == "<script>alert(1)</script>"  # JSON-LD keeps the text; json-escaped, not HTML

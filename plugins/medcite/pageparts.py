@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from markdown import Markdown
+from markupsafe import Markup, escape
 
 from .bibliography import Bibliography
 from .context import PageContext
@@ -31,6 +32,7 @@ BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
 BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
 MIN_WORDS_FOR_GRADE = 100  # below this a reading grade says little (citation-lint uses the same floor)
 JSONLD_META_KEY = "medcite_jsonld"
+TEXT_META = ("title", "description")
 
 
 class Options(Protocol):
@@ -92,8 +94,27 @@ def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, r
     if page is None:
         return
     page.meta.pop(JSONLD_META_KEY, None)  # only this may set it, never the front matter
-    if "last_reviewed" not in page.meta:
-        return
+    try:
+        if "last_reviewed" in page.meta:
+            _review_and_jsonld(root, md, context, refs, formatter, grade)
+    finally:
+        escape_meta(page.meta)
+
+
+def escape_meta(meta: MutableMapping[str, Any]) -> None:
+    """Escape the front-matter text the theme prints: Material prints the title and description
+    unescaped (in <title>, the navigation and the header) on MkDocs and on Zensical alike. Marked
+    as escaped (Markup), so the MkDocs plugin's own pass leaves them alone."""
+    for key in TEXT_META:
+        value = meta.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            meta[key] = escape(value)
+
+
+def _review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
+                       formatter: ReferenceFormatter, grade: float | None) -> None:
+    page = context.page
+    assert page is not None
     front = FrontMatter(present=True, data=dict(page.meta))
     box = review_html(front.date("last_reviewed"), front.date("next_review"), grade)
     if box:
