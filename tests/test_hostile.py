@@ -233,7 +233,7 @@ def assert_html_safe(raw: str, where: str, skip: frozenset[str] = frozenset()) -
         assert img.get("src") != "x", f"{where}: image from the input: {img}"
     for link in content.select(".medcite-reference-text a[href], .medcite-bibliography a[href]"):
         href = link["href"]
-        assert href.startswith(("https://", "http://")) or (href.startswith("../") and "#ref-" in href), \
+        assert href.startswith(("https://", "http://")) or (href.startswith("../") and "#source-" in href), \
             f"{where}: reference link {href!r} is not http(s)"
         assert not re.search(r"[\s\"'<>`]", href), f"{where}: unencoded character in link {href!r}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
@@ -105,3 +107,88 @@ def test_state_resets_between_documents() -> None:
 def test_superscript_replaces_the_space_before_it(convert) -> None:
     soup = convert("Pain is common [@chou2007diagnosis]. Signs [@nice2016low]:")
     assert "common1." in soup.p.get_text() and "Signs2:" in soup.p.get_text()
+
+
+# -- configured by plain options, as every engine configures it ---------------------------
+def test_bibliography_option_is_a_path(tmp_path, monkeypatch) -> None:
+    """By name and string options, as mkdocs.yml and Zensical give them; relative to the working
+    folder when no engine says where its config file is."""
+    (tmp_path / "refs.bib").write_text(SMALL_BIB, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    md = markdown.Markdown(extensions=["medcite"], extension_configs={"medcite": {"bibliography": "refs.bib"}})
+    soup = BeautifulSoup(md.convert("A [@chou2007diagnosis]."), "html.parser")
+    assert numbers(soup) == ["1"]
+    assert soup.select_one("#ref-1 .medcite-reference-text")["id"] == "source-chou2007diagnosis"
+
+
+def test_unreadable_bibliography_marks_citations_and_never_raises(tmp_path, monkeypatch, caplog) -> None:
+    monkeypatch.chdir(tmp_path)
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography="missing.bib")])
+    soup = BeautifulSoup(md.convert("A [@chou2007diagnosis].\n\n<!-- medcite:bibliography -->\n"), "html.parser")
+    errors = soup.select(".medcite-error")
+    assert [e.get_text() for e in errors] == ["[@chou2007diagnosis]", "<!-- medcite:bibliography -->"]
+    assert all(e["title"] == "missing.bib:0: bibliography file not found" for e in errors)
+    assert "missing.bib:0: bibliography file not found" in caplog.text
+
+
+def test_bibliography_marker_lists_entries_with_the_pages_citing_them(tmp_path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "a").mkdir(parents=True)
+    (docs / "a" / "back.md").write_text("---\ntitle: Back pain\n---\n# Back\n\nX [@doi:10.1136/bmj.h1225].\n"
+                                        "`[@genevay2020]` is code.\n", encoding="utf-8")
+    (docs / "hip.md").write_text("# Hip pain\n\nY [@chou2007diagnosis; @machado2015efficacy].\n", encoding="utf-8")
+    (docs / ".hidden.md").write_text("Z [@nice2016low].\n", encoding="utf-8")
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib, docs_dir=str(docs),
+                                                          bibliography_page="about/bibliography.md")])
+    soup = BeautifulSoup(md.convert("# Bibliography\n\n<!-- medcite:bibliography -->\n"), "html.parser")
+    cited = {li["id"]: [(a.get_text(), a["href"]) for a in li.select(".medcite-cited-on a")]
+             for li in soup.select("ul.medcite-bibliography > li")}
+    assert cited == {
+        "bib-chou2007diagnosis": [("Hip pain", "../hip.md#source-chou2007diagnosis")],
+        "bib-genevay2020": [],  # only in code
+        "bib-machado2015efficacy": [("Back pain", "../a/back.md#source-machado2015efficacy"),
+                                    ("Hip pain", "../hip.md#source-machado2015efficacy")],
+        "bib-nice2016low": [],  # only on a hidden page, which no engine publishes
+    }
+    assert not soup.find(string=lambda s: "medcite:bibliography" in s)
+
+
+def test_without_pages_the_bibliography_says_nothing_about_them() -> None:
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib)])
+    soup = BeautifulSoup(md.convert("<!-- medcite:bibliography -->"), "html.parser")
+    assert len(soup.select("ul.medcite-bibliography > li")) == 4
+    assert not soup.select(".medcite-cited-on")
+
+
+def test_engine_context_adds_review_box_grade_and_jsonld(tmp_path) -> None:
+    """What MkDocs' plugin and Zensical both hand over: the page's front matter and URL."""
+    from medcite.context import EngineContextExtension, PageInfo
+
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    context = EngineContextExtension({"root_dir": str(tmp_path), "docs_dir": "docs",
+                                      "site_url": "https://example.org/site"})
+    meta = {"title": "Back pain", "description": "About backs.", "last_reviewed": "2026-01-01",
+            "next_review": "2028-01-01"}
+    context.page = PageInfo("back.md", "back/", meta)
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), context])
+    prose = " ".join(["Most back pain gets better in a few weeks."] * 15)
+    soup = BeautifulSoup(md.convert(f"# Back pain\n\n{prose} [@chou2007diagnosis]\n"), "html.parser")
+    box = soup.select_one("h1 + p.medcite-review")
+    assert box is not None and "Last reviewed 1 January 2026" in box.get_text()
+    assert "Reading level: about school grade" in box.get_text()
+    data = json.loads(meta["medcite_jsonld"])
+    assert data["url"] == "https://example.org/site/back/" and data["name"] == "Back pain"
+    assert [c["name"] for c in data["citation"]] == ["Diagnosis and Treatment of Low Back Pain"]
+
+
+def test_pages_without_review_dates_get_no_box() -> None:
+    from medcite.context import EngineContextExtension, PageInfo
+
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    context = EngineContextExtension({"root_dir": ".", "docs_dir": "docs"})
+    context.page = PageInfo("index.md", "", {"title": "Home"})
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), context])
+    soup = BeautifulSoup(md.convert("# Home\n\nHi [@chou2007diagnosis]."), "html.parser")
+    assert not soup.select(".medcite-review") and "medcite_jsonld" not in context.page.meta

@@ -19,16 +19,9 @@ from medcite.casing import sentence_case
 from medcite.citations import ITEM_RE, LineIndex, find_citations, mask_code, parse_citation
 from medcite.identifiers import is_doi, is_pmid, is_web_url
 from medcite.lint import LintOptions, check_document
+from medcite.lists import bibliography_html, references_html
 from medcite.markdown import CitationsExtension
-from medcite.render import (
-    CitedNumber,
-    ReferenceFormatter,
-    bibliography_html,
-    citation_html,
-    medical_webpage_jsonld,
-    reference_urls,
-    references_html,
-)
+from medcite.render import CitedNumber, ReferenceFormatter, citation_html, medical_webpage_jsonld, reference_urls
 
 from .conftest import FRONT, SMALL_BIB
 

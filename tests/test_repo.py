@@ -76,7 +76,15 @@ def test_serving_is_not_strict_building_is() -> None:
     assert load_config(str(ROOT / "mkdocs.yml"))["strict"] is False
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     site_recipe = makefile.split("\nsite:", 1)[1].split("\n\n", 1)[0]
-    assert "mkdocs build --strict" in site_recipe
+    assert "scripts/build_site.py --engine $(ENGINE)" in site_recipe
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_site import ENGINES, engine_command
+    finally:
+        sys.path.pop(0)
+    for engine in ENGINES:  # every engine builds strictly
+        assert engine_command(engine, ROOT / "mkdocs.yml", ROOT / "site")[2:4] == [engine, "build"]
+        assert "--strict" in engine_command(engine, ROOT / "mkdocs.yml", ROOT / "site")
 
 
 def test_readme_gives_the_url_serve_really_uses() -> None:

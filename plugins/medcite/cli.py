@@ -67,13 +67,28 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = {}
         elif isinstance(item, dict) and "citations" in item:
             plugin = item["citations"] or {}
-    bib = plugin.get("bibliography")
+    bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
     snippets: object = None
     for item in data.get("markdown_extensions") or []:
         if isinstance(item, dict) and "pymdownx.snippets" in item:
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
                     plugin=plugin, snippet_bases=base_paths(snippets, base))
+
+
+def _extension_options(extensions: object) -> dict[str, Any]:
+    """The ``medcite`` Markdown extension's options (where sites built by any engine set the bibliography)."""
+    if isinstance(extensions, dict):
+        items = list(extensions.items())
+    elif isinstance(extensions, list):
+        items = [next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
+                 for item in extensions]
+    else:
+        items = []
+    for name, options in items:
+        if name in ("medcite", "medcite.markdown") and isinstance(options, dict):
+            return options
+    return {}
 
 
 def _rules(values: list[str]) -> frozenset[str]:
@@ -186,7 +201,7 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
     settings = read_settings(args.config or Path("mkdocs.yml"), required=args.config is not None)
     bib_path = args.bib or settings.bibliography
     if bib_path is None:
-        raise UsageError("no bibliography: pass --bib FILE or configure the citations plugin in mkdocs.yml")
+        raise UsageError("no bibliography: pass --bib FILE or set it on the medcite Markdown extension in mkdocs.yml")
     plugin = settings.plugin
     options = LintOptions(
         select=_rules(args.select or list(plugin.get("select") or [])),

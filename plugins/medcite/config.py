@@ -9,14 +9,16 @@ from mkdocs.config import config_options as c
 class CitationsConfig(base.Config):
     """Options of the ``citations`` plugin (unknown options fail at config time)."""
 
-    bibliography = c.File(exists=True)
-    """BibTeX file with every source the site cites, relative to mkdocs.yml (required)."""
+    bibliography = c.Optional(c.File(exists=True))
+    """BibTeX file, relative to mkdocs.yml. Only for sites that do not list the ``medcite`` Markdown
+    extension themselves: the plugin then adds it with this file (and the two options below). Sites
+    that must also build with Zensical set ``bibliography`` on the extension instead."""
 
     bibliography_page = c.Type(str, default="bibliography.md")
-    """Page listing every entry with the pages citing it; generated when the file does not exist."""
+    """Page holding the bibliography marker; generated when the file does not exist."""
 
     references_title = c.Type(str, default="References")
-    """Heading of the numbered list at the end of each page."""
+    """Heading of the numbered list at the end of each page (when the plugin adds the extension)."""
 
     lint = c.Type(bool, default=True)
     """Run citation-lint's checks during the build (errors fail ``mkdocs build --strict``)."""

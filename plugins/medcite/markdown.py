@@ -1,8 +1,10 @@
 """Python-Markdown extension that renders ``[@key]`` citations and the References list.
 
-Works with plain Python-Markdown (``markdown.Markdown(extensions=[CitationsExtension(...)])``),
-so the rendering survives a move away from MkDocs. It does not report problems: the
-linter does that from the raw source, where line numbers are true.
+Everything a reader sees comes from here, so the site renders the same under MkDocs, ProperDocs
+and Zensical (which runs Markdown extensions but not MkDocs plugins). It is configured by plain
+options (``bibliography: references.bib``, a path resolved against the engine's config file) and
+works with plain Python-Markdown too. It does not report problems: the linter does that from the
+raw source, where line numbers are true.
 
 Numbering happens in two steps because Python-Markdown's inline pass does not visit
 nested blocks (lists, admonitions) in document order: the inline processor leaves a
@@ -13,6 +15,8 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 from __future__ import annotations
 
 import html
+import logging
+import os
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Iterator
@@ -22,13 +26,19 @@ from typing import Any
 from markdown import Markdown, util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .bibliography import Bibliography
+from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
+from .context import PageContext, find_context
+from .lists import references_element
 from .model import CiteItem, Reference
-from .render import CitedNumber, ReferenceFormatter, citation_html, references_html, uncited_html
+from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, page_grade, review_and_jsonld
+from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
+log = logging.getLogger("medcite")
+_reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
 TOKEN = "\x02medcite:{}\x03"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
@@ -41,6 +51,8 @@ class PageCitations:
     order: list[Reference] = field(default_factory=list)
     spots: dict[int, list[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    context: PageContext | None = None
+    source: str = ""  # the page's Markdown as the author wrote it (before snippets are pulled in)
     # (leading space, raw citation, items, problem) per citation, in the order Markdown saw them
     pending: list[tuple[str, str, tuple[CiteItem, ...], str | None]] = field(default_factory=list)
     _numbers: dict[int, int] = field(default_factory=dict)
@@ -51,6 +63,31 @@ class PageCitations:
             self.order.append(ref)
             known = self._numbers[id(ref)] = len(self.order)
         return known
+
+
+class SourcePreprocessor(Preprocessor):
+    """Keeps the page source as the author wrote it (for the reading grade) and the engine's context."""
+
+    def __init__(self, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.state.context = find_context(self.md)
+        self.ext.state.source = "\n".join(lines)
+        return lines
+
+
+class BibliographyPreprocessor(Preprocessor):
+    """Marks where the bibliography goes; the tree processor puts it there."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(line.strip() == BIBLIOGRAPHY_MARKER for line in lines):
+            return lines
+        out: list[str] = []
+        for line in lines:
+            out.extend(["", BIBLIOGRAPHY_TOKEN, ""] if line.strip() == BIBLIOGRAPHY_MARKER else [line])
+        return out
 
 
 class CitationInlineProcessor(InlineProcessor):
@@ -107,8 +144,17 @@ class ReferencesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.ext.state
         self.ext.last_page = state
-        if not state.pending:
-            return
+        if state.pending:
+            self._citations(root)
+        if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
+            expand_bibliography(root, self.md, self.ext.load(), self.ext.formatter, state.context, self.ext,
+                                self.ext.problem)
+        if state.context is not None and state.context.page is not None:
+            grade = page_grade(state.source)
+            review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, grade)
+
+    def _citations(self, root: etree.Element) -> None:
+        state = self.ext.state
         # A citation cannot live in an attribute (alt text, an attr_list, an autolink) or in raw
         # HTML: there it goes back to the text the author wrote. The linter skips those places too.
         literal = self._restore_literal
@@ -131,17 +177,17 @@ class ReferencesTreeprocessor(Treeprocessor):
         heading = etree.SubElement(root, "h2", {"id": "references"})
         heading.text = self.ext.getConfig("references_title")
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
-        holder.text = self.md.htmlStash.store(references_html(state.order, state.spots, self.ext.formatter))
+        holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
 
     def _restore_literal(self, match: re.Match[str]) -> str:
         lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
         return lead + raw
 
     def _render(self, index: int) -> str:
-        state, bib = self.ext.state, self.ext.bibliography
+        state, bib = self.ext.state, self.ext.load()
         lead, raw, items, problem = state.pending[index]
         if problem is not None or bib is None:
-            reason = problem or "no bibliography configured"
+            reason = problem or self.ext.problem
             state.problems.append(reason)
             return lead + self.md.htmlStash.store(uncited_html(raw, reason))
         spot = f"cite-{index + 1}"
@@ -174,18 +220,32 @@ def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:
 class CitationsExtension(Extension):
     """``[@key]`` -> numbered, linked superscripts plus a References section."""
 
-    def __init__(self, bibliography: Bibliography | None = None, formatter: ReferenceFormatter | None = None,
-                 **kwargs: Any) -> None:
-        # Objects are passed as attributes: Markdown's string/bool config coercion would mangle them.
-        self.config = {"references_title": ["References", "heading of the list at the end of each page"]}
+    def __init__(self, **kwargs: Any) -> None:
+        # A parsed Bibliography may be passed directly (tests, scripts); sites give a path.
+        given = kwargs.pop("bibliography", "")
+        self.config = {
+            "bibliography": ["", "BibTeX file; a relative path starts at the folder of the engine's config file"],
+            "references_title": ["References", "heading of the list at the end of each page"],
+            "bibliography_page": ["bibliography.md", "the page holding the bibliography marker (under docs_dir)"],
+            "docs_dir": ["", "page sources for the 'cited on' index when no engine says where they are"],
+        }
         super().__init__(**kwargs)
-        self.bibliography = bibliography
-        self.formatter = formatter or ReferenceFormatter()
+        self.bibliography: Bibliography | None = given if isinstance(given, Bibliography) else None
+        if isinstance(given, str | os.PathLike):
+            self.setConfig("bibliography", os.fspath(given))
+        self._formatter: ReferenceFormatter | None = None
+        self.load_error = ""
         self.state = PageCitations()
         self.last_page = PageCitations()
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown API)
         md.registerExtension(self)
+        # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
+        # is measured on what the author wrote, as citation-lint measures it.
+        md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
+        # before raw HTML blocks (20), which would swallow the marker comment.
+        md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)
         # 175: after backslash escapes (180) and code spans (190), so "\[@x]" and `[@x]`
         # stay literal; before links (160), so "[@x]" is never read as a shortcut link.
         # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
@@ -203,6 +263,55 @@ class CitationsExtension(Extension):
 
     def reset(self) -> None:
         self.state = PageCitations()
+
+    def load(self) -> Bibliography | None:
+        """The bibliography, read through the content-keyed cache (a fresh extension per page is cheap)."""
+        if self.bibliography is not None:
+            return self.bibliography
+        option = str(self.getConfig("bibliography") or "")
+        if not option or self.load_error:
+            return None
+        context = self.state.context
+        base = context.site.root_dir if context is not None else os.getcwd()
+        path = os.path.join(base, os.path.expanduser(option))
+        try:
+            bib, _ = load_bibliography(path, os.path.relpath(path, base).replace(os.sep, "/"))  # problems: the linter's
+        except BibliographyError as exc:
+            # Raising would end a Zensical build in a traceback; every citation shows this reason
+            # instead, and citation-lint (the gate before every build) stops with the same message.
+            self.load_error = str(exc)
+            if self.load_error not in _reported:
+                _reported.add(self.load_error)
+                log.error("medcite: %s", self.load_error)
+            return None
+        self.bibliography = bib
+        return bib
+
+    @property
+    def problem(self) -> str:
+        """Why citations cannot be resolved (no bibliography, or one that cannot be read)."""
+        return self.load_error or "no bibliography configured"
+
+    @property
+    def formatter(self) -> ReferenceFormatter:
+        """One formatter per bibliography, shared by the per-page extensions (formatting is the slow part)."""
+        if self._formatter is None:
+            self._formatter = shared_formatter(self.load())
+        return self._formatter
+
+
+_formatters: dict[int, tuple[Bibliography | None, ReferenceFormatter]] = {}
+
+
+def shared_formatter(bib: Bibliography | None) -> ReferenceFormatter:
+    hit = _formatters.get(id(bib))
+    if hit is not None and hit[0] is bib:
+        return hit[1]
+    if len(_formatters) >= 8:
+        _formatters.pop(next(iter(_formatters)))
+    formatter = ReferenceFormatter()
+    _formatters[id(bib)] = (bib, formatter)
+    return formatter
 
 
 def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Markdown API)

@@ -1,4 +1,11 @@
-"""MkDocs glue for the ``citations`` plugin: call the core, log its findings.
+"""MkDocs (and ProperDocs) glue for the ``citations`` plugin: only what MkDocs alone offers.
+
+What readers see comes from the ``medcite`` Markdown extension (see :mod:`medcite.markdown`), so
+the site renders the same under Zensical, which runs no plugins. This plugin adds the checks
+of citation-lint to the build, fails a strict build on error-level findings itself (MkDocs
+drops warnings below the log level before counting them, so ``mkdocs build -q --strict`` would
+otherwise pass), watches the bibliography in ``mkdocs serve``, and tells the extension which
+page it is rendering.
 
 Findings read exactly as ``citation-lint`` prints them (``path:line:col: error: message [rule]``).
 Errors are logged at MkDocs' WARNING level, so ``mkdocs build --strict`` fails on them and on
@@ -9,56 +16,36 @@ The log ends with the count and then the errors, so they are the last thing an e
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from .baseline import apply_baseline, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
+from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
-from .markdown import CitationsExtension
-from .metadata import FrontMatter
-from .model import Finding, InputError, Reference, decode_utf8
-from .render import (
-    GRADE_MARKER,
-    CitingPage,
-    ReferenceFormatter,
-    bibliography_html,
-    grade_html,
-    medical_webpage_jsonld,
-    review_html,
-)
+from .model import Finding, InputError, decode_utf8
+from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY
 from .rules import RULES
 from .runner import LintRun
 from .snippets import base_paths, resolve_includes
 from .sources import check_sources
 
 log = get_plugin_logger(__name__)
-CSS_URI = "assets/medcite/medcite.css"
-H1_END_RE = re.compile(r"</h1>")
-BIBLIOGRAPHY_MARKER = '<div class="medcite-bibliography-placeholder"></div>'
+EXTENSION_NAMES = ("medcite", "medcite.markdown")
+MAX_ERRORS_SHOWN = 10
 TEXT_META = ("title", "description")
-JSONLD_META = "medcite_jsonld"
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
-
-
-@dataclass
-class PageCitationRecord:
-    title: str
-    url: str
-    refs: list[Reference]
 
 
 class CitationsPlugin(BasePlugin[CitationsConfig]):
@@ -66,14 +53,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def __init__(self) -> None:
         self.bibliography: Bibliography | None = None
-        self.formatter = ReferenceFormatter()
-        self.extension: CitationsExtension | None = None
-        self.pages: dict[str, PageCitationRecord] = {}
+        self.bibliography_path = ""
+        self.bibliography_page = "bibliography.md"
         self.options = LintOptions()
         self.cited_keys: set[str] = set()
-        self.grades: dict[str, float] = {}
+        self.errors: list[Finding] = []
         self.project_dir = "."
         self.command = "build"
+        self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
         self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
         self.mdx_configs: dict[str, Any] = {}
@@ -87,14 +74,17 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.errors = []
+        self.cited_keys = set()
+        options = self._extension_options(config)
         self.mdx_configs = dict(config.mdx_configs)
-        shown = self._relative(self.config.bibliography)
+        path = self._bibliography_path(options)
+        self.bibliography_path = path
+        self.bibliography_page = str(options.get("bibliography_page") or self.config.bibliography_page)
         try:
-            bib, findings = load_bibliography(self.config.bibliography, shown)
+            bib, findings = load_bibliography(path, self._relative(path))
         except BibliographyError as exc:
             raise PluginError(f"citations: {exc}") from None
-        if bib is not self.bibliography:  # a new or changed file: format entries afresh
-            self.formatter = ReferenceFormatter()
         self.bibliography = bib
         unknown = sorted(set(self.config.severity) - set(RULES))
         if unknown:
@@ -105,27 +95,45 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
-        self.pages = {}
-        self.cited_keys = set()
-        self.grades = {}
-        self.extension = CitationsExtension(
-            bibliography=bib, formatter=self.formatter, references_title=self.config.references_title
-        )
-        config.markdown_extensions.append(self.extension)  # type: ignore[arg-type]
-        if CSS_URI not in config.extra_css:
-            config.extra_css.append(CSS_URI)
+        self.context = EngineContextExtension({
+            "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
+        })
+        config.markdown_extensions.append(self.context)  # type: ignore[arg-type]
         return config
 
+    def _extension_options(self, config: MkDocsConfig) -> dict[str, Any]:
+        """The ``medcite`` extension's options; added with the plugin's own when only the plugin is set."""
+        for name in EXTENSION_NAMES:
+            if name in config.markdown_extensions:
+                return config.mdx_configs.setdefault(name, {})
+        if not self.config.bibliography:
+            raise PluginError("citations: no bibliography; set it on the Markdown extension: "
+                              "markdown_extensions: [{medcite: {bibliography: references.bib}}]")
+        config.markdown_extensions.append("medcite")
+        options = config.mdx_configs["medcite"] = {
+            "bibliography": self.config.bibliography, "references_title": self.config.references_title,
+            "bibliography_page": self.config.bibliography_page,
+        }
+        return options
+
+    def _bibliography_path(self, options: dict[str, Any]) -> str:
+        given = str(options.get("bibliography") or "")
+        if not given:
+            raise PluginError("citations: the medcite Markdown extension has no 'bibliography' option")
+        path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(given)))
+        if self.config.bibliography and os.path.normpath(self.config.bibliography) != path:
+            raise PluginError(f"citations: the plugin's bibliography ({self._relative(self.config.bibliography)}) "
+                              f"is not the extension's ({self._relative(path)}); set it in one place")
+        return path
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(self.config.bibliography)
+        server.watch(self.bibliography_path)
         return server
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        if files.get_file_from_path(self.config.bibliography_page) is None:
-            content = "---\ntitle: Bibliography\n---\n\n# Bibliography\n\nEvery source this site cites.\n"
-            files.append(File.generated(config, self.config.bibliography_page, content=content))
-        css = (Path(__file__).parent / "assets" / "medcite.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, CSS_URI, content=css))
+        if files.get_file_from_path(self.bibliography_page) is None:
+            content = f"---\ntitle: Bibliography\n---\n\n# Bibliography\n\n{BIBLIOGRAPHY_MARKER}\n"
+            files.append(File.generated(config, self.bibliography_page, content=content))
         self._start_lint(files)
         return files
 
@@ -169,34 +177,17 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.lint_run = None
 
     # -- pages ---------------------------------------------------------------------------
+    @event_priority(-100)  # last: after hooks that set the page's canonical URL (the offline bundle's)
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
         for key in TEXT_META:
             value = page.meta.get(key)
             if value is not None and not isinstance(value, str):
                 page.meta[key] = str(value)
-        page.meta.pop(JSONLD_META, None)  # only this plugin may set it, never the front matter
+        page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
+        if self.context is not None:  # the extension reads the page (front matter, URL) from here
+            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url)
         return markdown
-
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.extension is not None and self.extension.last_page.order:
-            self.pages[page.file.src_uri] = PageCitationRecord(
-                str(page.title or page.file.src_uri), page.url, list(self.extension.last_page.order)
-            )
-        if page.file.src_uri == self.config.bibliography_page:
-            html += "\n" + BIBLIOGRAPHY_MARKER
-        # MkDocs has already read the front matter into page.meta.
-        front = FrontMatter(present=True, data=dict(page.meta)) if page.meta else None
-        if front is not None and not page.file.generated_by and "last_reviewed" in front.data:
-            # The reading grade comes from the lint run; it is filled in at on_page_context.
-            box = review_html(front.date("last_reviewed"), front.date("next_review"), None, GRADE_MARKER)
-            html = H1_END_RE.sub(lambda m: m.group(0) + "\n" + box, html, count=1) if H1_END_RE.search(html) \
-                else box + "\n" + html
-            record = self.pages.get(page.file.src_uri)
-            page.meta[JSONLD_META] = medical_webpage_jsonld(
-                str(page.title or ""), str(page.meta.get("description") or ""), page.canonical_url,
-                front.date("last_reviewed"), record.refs if record else [], self.formatter)
-        return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""
@@ -213,30 +204,23 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             for report in reports:
                 findings.extend(report.findings)
                 self.cited_keys.update(report.cited_keys)
-                if report.readability and report.readability.words >= 100:
-                    self.grades[self.lint_paths.get(report.path, report.path)] = report.readability.grade
             self.lint_run = None
             findings.extend(check_bibliography(self.bibliography, self.cited_keys, self.options))
             findings.extend(check_sources(reports, self.bibliography, self.options))
             self._log(findings, reports)
         return env
 
-    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        if page.file.src_uri == self.config.bibliography_page and page.content and self.bibliography:
-            page.content = page.content.replace(BIBLIOGRAPHY_MARKER, self._bibliography_html(page))
-        if page.content and GRADE_MARKER in page.content:
-            grade = self.grades.get(page.file.src_uri)
-            page.content = page.content.replace(GRADE_MARKER, grade_html(grade) if grade is not None else "")
-        return context
-
-    def _bibliography_html(self, page: Page) -> str:
-        assert self.bibliography is not None
-        cited_on: dict[str, list[CitingPage]] = {}
-        for record in sorted(self.pages.values(), key=lambda r: r.title.casefold()):
-            for number, ref in enumerate(record.refs, start=1):
-                url = get_relative_url(record.url or "./", page.url or "./") + f"#ref-{number}"
-                cited_on.setdefault(ref.key, []).append(CitingPage(record.title, url))
-        return bibliography_html(self.bibliography, self.formatter, cited_on)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Fail a strict build whose errors MkDocs could not count: its counter only sees messages at
+        the log level, and ``-q`` drops warnings first. Otherwise MkDocs' own verdict ends the log."""
+        if not (self.errors and config.strict) or log.logger.isEnabledFor(logging.WARNING):
+            return
+        count = len(self.errors)
+        shown = "\n".join(f"  {finding.as_text()}" for finding in self.errors[:MAX_ERRORS_SHOWN])
+        more = count - MAX_ERRORS_SHOWN
+        tail = f"\n  … and {more} more (run citation-lint to see them all)" if more > 0 else ""
+        raise Abort(f"Aborted: citation-lint found {count} error{'s' if count != 1 else ''} in strict mode:\n"
+                    f"{shown}{tail}")
 
     # -- helpers -------------------------------------------------------------------------
     def _relative(self, path: str) -> str:
@@ -263,3 +247,4 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         log.info(count_line(outcome, "page") + hint + (":" if errors else ""))
         for finding in errors:
             log.warning(finding.as_text())
+        self.errors.extend(errors)

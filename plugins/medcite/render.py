@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from string import ascii_lowercase
 
@@ -113,6 +113,11 @@ def safe_id(value: str) -> str:
     return UNSAFE_ID_RE.sub("-", value).strip("-") or "x"
 
 
+def source_anchor(key: str) -> str:
+    """Id of an entry inside a page's References list, named by key so other pages can link to it."""
+    return f"source-{safe_id(key)}"
+
+
 @dataclass(frozen=True)
 class CitedNumber:
     """One item of a citation group after numbering."""
@@ -192,49 +197,10 @@ def backlink_labels(count: int) -> list[str]:
     return [ascii_lowercase[i] if i < 26 else str(i + 1) for i in range(count)]
 
 
-def references_html(order: Sequence[Reference], spots: dict[int, list[str]], formatter: ReferenceFormatter) -> str:
-    """The page's numbered reference list, each entry linking back to every spot citing it."""
-    items = []
-    for number, ref in enumerate(order, start=1):
-        back = spots.get(number, [])
-        if len(back) == 1:
-            links = f'<a href="#{esc(back[0])}" aria-label="Back to citation">^</a>'
-        else:
-            letters = " ".join(
-                f'<a href="#{esc(spot)}" aria-label="Back to citation {label}">{label}</a>'
-                for label, spot in zip(backlink_labels(len(back)), back, strict=True)
-            )
-            links = f'<span aria-hidden="true">^</span> {letters}'
-        items.append(
-            f'<li id="ref-{number}" class="medcite-reference"><span class="medcite-backlinks">{links}</span> '
-            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)}</li>'
-        )
-    return '<ol class="medcite-references">\n' + "\n".join(items) + "\n</ol>"
-
-
 @dataclass(frozen=True)
 class CitingPage:
     title: str
-    url: str  # relative to the bibliography page, including the #ref-N anchor
-
-
-def bibliography_html(references: Iterable[Reference], formatter: ReferenceFormatter,
-                      cited_on: dict[str, list[CitingPage]]) -> str:
-    """Every entry, sorted by first author, with links to the pages that cite it."""
-    items = []
-    for ref in sorted(references, key=lambda r: r.sort_key):
-        pages = cited_on.get(ref.key, [])
-        if pages:
-            links = ", ".join(f'<a href="{esc(page.url)}">{esc(page.title)}</a>' for page in pages)
-            where = f'<span class="medcite-cited-on">Cited on: {links}</span>'
-        else:
-            where = '<span class="medcite-cited-on">Not cited on any page yet.</span>'
-        items.append(
-            f'<li id="bib-{esc(safe_id(ref.key))}" class="medcite-reference">'
-            f'<span class="medcite-reference-text">{formatter.format(ref).html}</span>{evidence_html(ref)} '
-            f"{where}</li>"
-        )
-    return '<ul class="medcite-bibliography">\n' + "\n".join(items) + "\n</ul>"
+    url: str  # a link to the citing page's source (.md), with the #source-<key> anchor
 
 
 def _date_text(value: dt.date) -> str:

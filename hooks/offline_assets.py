@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
-SHIM_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "iframe-worker" / "shim" / "index.js"
+SHIM_SOURCE = Path(__file__).resolve().parents[1] / "node_modules" / "iframe-worker" / "shim" / "index.js"
 
 
 def _offline(config: MkDocsConfig) -> bool:
