@@ -345,7 +345,39 @@ def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: 
             seen_pmid[pmid] = ref
         if cited_keys is not None and ref.key not in cited_keys:
             findings.append(_bib(bib.path, ref, "uncited-entry", "warning", f"'{ref.key}' is never cited"))
-    return filter_findings(findings, options)
+    return filter_findings(group_advice(findings), options)
+
+
+# Advice that is the same for every entry it applies to: one finding for all of them (at the first
+# entry, the others as related locations), so a build log shows it once and not once per entry.
+GROUPED_ADVICE = {
+    "no-journal-abbreviation": "{n} journal article(s) have no shortjournal, so the full journal title is shown; "
+                               "Citing Medicine uses the NLM abbreviation: copy it from the NLM Catalog or the "
+                               "record's TA field in PubMed (never guess one): {keys}",
+    "missing-urldate": "{n} web source(s) have no urldate (Citing Medicine gives the date you consulted them): {keys}",
+    "missing-evidence": "{n} entr(ies) have no evidence level: add evidence = {{…}}: {keys}",
+}
+SHOWN_KEYS = 6
+
+
+def group_advice(findings: list[Finding]) -> list[Finding]:
+    grouped: dict[str, list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.rule in GROUPED_ADVICE and finding.severity == "advice":
+            grouped.setdefault(finding.rule, []).append(finding)
+        else:
+            kept.append(finding)
+    for rule, members in grouped.items():
+        if len(members) == 1:
+            kept.append(members[0])
+            continue
+        keys = [m.message.split("'")[1] if m.message.count("'") >= 2 else m.location() for m in members]
+        shown = ", ".join(keys[:SHOWN_KEYS]) + (f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else "")
+        first = members[0]
+        kept.append(dataclasses.replace(first, message=GROUPED_ADVICE[rule].format(n=len(members), keys=shown),
+                                        related=tuple(m.location() for m in members[1:])))
+    return kept
 
 
 def _check_formatting(path: str, ref: Reference, formatter: ReferenceFormatter,
