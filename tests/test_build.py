@@ -207,7 +207,7 @@ def test_build_and_lint_print_the_same_words(build, tmp_path) -> None:
 def test_clean_build_is_one_line_of_ours(build) -> None:
     result = build({"index.md": NOISY.format(n=1)})
     assert result.returncode == 0, result.log
-    assert _medcite(result.log) == ["INFO    -  medcite: 0 errors, 6 warnings and 3 advice in 1 page; "
+    assert _medcite(result.log) == ["INFO    -  medcite: 0 errors, 6 warnings and 2 advice in 1 page; "
                                     "citation-lint lists them all"]
 
 
@@ -223,7 +223,7 @@ def test_baseline_option_accepts_known_errors_in_a_strict_build(build, tmp_path)
         os.chdir(ROOT)
     result = build({"index.md": PLANTED}, plugin_config={"baseline": "accepted.json"})
     assert result.returncode == 0, result.log
-    assert _medcite(result.log)[-1].endswith("(9 more accepted in the baseline)")  # 6 + 3 reference advice
+    assert _medcite(result.log)[-1].endswith("(8 more accepted in the baseline)")  # 6 + 2 reference advice
     result = build({"index.md": PLANTED + "\nSee [@nosuchkey].\n"}, plugin_config={"baseline": "accepted.json"})
     assert result.returncode != 0
     assert _medcite(result.log)[-1].endswith("error: unknown citation key 'nosuchkey' [unknown-key]")
