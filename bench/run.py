@@ -229,9 +229,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated CORPUS:PAGESxENTRIES (corpora: " + ", ".join(CORPORA) + ")")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--python", default=sys.executable, help="interpreter with mkdocs, medcite and mkdocs-bibtex")
+    parser.add_argument("--runs", help="only these runs, e.g. plain:cold,ours:cold,lint:cold (plain is always run)")
     parser.add_argument("--write", type=Path, help="write the tables into this Markdown file (between its markers)")
     args = parser.parse_args(argv)
     sizes = [_size(size) for size in args.sizes.split(",")]
+    if args.runs:
+        wanted = {tuple(run.split(":")) for run in args.runs.split(",")} | {("plain", "cold")}
+        RUNS[:] = [run for run in RUNS if run[1:] in wanted]
+        TARGETS[:] = [target for target in TARGETS if target[1] in wanted]
     python = os.path.abspath(args.python)  # not resolve(): that would leave the virtual environment
     results: Results = {}
     with tempfile.TemporaryDirectory(prefix="medcite-bench-") as tmp:

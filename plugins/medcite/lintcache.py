@@ -14,6 +14,8 @@ the classifier or its weights invalidates the cache without anyone remembering t
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 from functools import lru_cache
 from importlib import metadata
@@ -51,11 +53,22 @@ def code_digest() -> str:
 def context_digest(bib_digest: str, options: LintOptions) -> str:
     return diskcache.digest_of({
         "medcite": __version__, "rules_version": RULES_VERSION, "code": code_digest(), "bibliography": bib_digest,
-        "options": {"select": sorted(options.select), "ignore": sorted(options.ignore),
-                    "readability_target": options.readability_target, "max_source_age": options.max_source_age,
-                    "today": options.today.isoformat(), "page_time_limit": options.page_time_limit,
-                    "severity": [list(pair) for pair in options.severity]},
+        # Every option, so one added later is part of the key without anyone remembering to add it.
+        "options": {f.name: _plain(getattr(options, f.name)) for f in dataclasses.fields(options)},
     })
+
+
+def _plain(value: Any) -> Any:
+    """An option value as canonical JSON data (sets sorted, dates as ISO text)."""
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
 
 
 def text_digest(text: str) -> str:
