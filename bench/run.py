@@ -187,6 +187,8 @@ def report(results: Results, rounds: int, command: str) -> str:
     ]
     for (kind, pages, entries), samples in results.items():
         for label, name, state in RUNS:
+            if (name, state) not in samples:
+                continue
             s = samples[(name, state)]
             lines.append(
                 f"| {kind} | {pages} × {entries} | {label} | {statistics.median(s.seconds):.2f} | "
@@ -198,7 +200,8 @@ def report(results: Results, rounds: int, command: str) -> str:
     for what, key, attr, limit in TARGETS:
         for (kind, pages, entries), samples in results.items():
             value = ratio(samples, key, attr)
-            peer = f"{ratio(samples, ('bibtex', key[1]), attr):.2f}×" if key[0] == "ours" else "—"
+            peer = f"{ratio(samples, ('bibtex', key[1]), attr):.2f}×" if ("bibtex", key[1]) in samples \
+                and key[0] == "ours" else "—"
             status = "met" if value <= limit else f"missed by {value - limit:.2f}×"
             lines.append(f"| {what} | {kind} | {pages} × {entries} | {value:.2f}× | "
                          f"{peer} | {status} |")
