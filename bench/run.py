@@ -1,11 +1,25 @@
-"""Build and lint benchmark: plain Material vs our `citations` plugin vs mkdocs-bibtex.
+"""Build and lint benchmark: plain Material vs our `citations` plugin vs mkdocs-bibtex, on two corpora.
 
-    python -m bench.run [--sizes 100x500,500x2000,1000x5000] [--rounds 3] [--write BENCHMARKS.md]
+    python -m bench.run [--sizes patient:1000x5000,prose:1000x2000] [--rounds 3] [--write BENCHMARKS.md]
 
-For each corpus size (pages x bibliography entries) the builds run interleaved, round after
-round (plain, ours, bibtex, plain, ours, bibtex, ...), so each ratio compares builds made
-side by side. Wall time and peak memory (max RSS of the build process, from wait4) are
-reported as medians over rounds; ratios are the median of the per-round ratios.
+Corpora: ``patient`` (bench/corpus.py: short sections of templated patient-education text) and
+``prose`` (bench/prose.py: ~600 words a page of dense, almost never repeated health prose).
+
+Every round runs every command once, interleaved (plain, ours cold, ours warm, mkdocs-bibtex cold
+and warm, citation-lint cold and warm, bibliography load), so each ratio compares runs made side
+by side on a shared machine; ratios are the median of the per-round ratios to that round's plain
+build, times the median over rounds. "Cold" starts with an empty cache folder; "warm" is the same
+command again with the caches the cold run left (our bibliography and lint caches; MkDocs and
+mkdocs-bibtex keep none, so theirs differ from cold only by the OS file cache).
+
+Memory, two figures per run:
+- largest process: ``ru_maxrss`` from ``wait4`` on the command; Linux reports the peak RSS of the
+  largest of the command and every descendant it waited for (lint workers), exact.
+- all processes: the peak over time of the summed PSS (proportional set size, from
+  /proc/PID/smaps_rollup) of every process in the command's session, sampled every 50 ms. PSS
+  splits pages shared after fork() between the processes sharing them, so the sum is what the
+  process tree really holds (a sum of RSS would count the parent's copy-on-write pages once per
+  worker). Sampling can miss a peak shorter than 50 ms.
 """
 
 from __future__ import annotations
@@ -14,18 +28,21 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.corpus import write_corpus
+from bench import corpus, prose
 
-ROOT = Path(__file__).resolve().parents[1]
+CORPORA: dict[str, Callable[[Path, int, int], Path]] = {"patient": corpus.write_corpus, "prose": prose.write_corpus}
 CONFIGS = {
     "plain": "plugins:\n  - search\n",
     "ours": "plugins:\n  - search\n  - citations:\n      bibliography: references.bib\n",
@@ -33,36 +50,90 @@ CONFIGS = {
 }
 HEADER = ("site_name: Bench\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
           "markdown_extensions:\n  - footnotes\n  - admonition\n")
+# (label, command name, cache state) in the order they run in each round.
+RUNS = [
+    ("plain Material", "plain", "cold"),
+    ("with `citations` (checks on), cold", "ours", "cold"),
+    ("with `citations`, warm", "ours", "warm"),
+    ("with mkdocs-bibtex, cold", "bibtex", "cold"),
+    ("with mkdocs-bibtex, warm", "bibtex", "warm"),
+    ("`citation-lint` alone, cold", "lint", "cold"),
+    ("`citation-lint` alone, warm", "lint", "warm"),
+    ("bibliography load alone", "bibload", "cold"),
+]
+TARGETS = [  # (what, run key, measure, limit)
+    ("cold build ≤ 1.3× plain", ("ours", "cold"), "seconds", 1.3),
+    ("warm build ≤ 1.15× plain", ("ours", "warm"), "seconds", 1.15),
+    ("`citation-lint` cold ≤ 0.15× plain", ("lint", "cold"), "seconds", 0.15),
+    ("peak memory, largest process ≤ 1.5× plain", ("ours", "cold"), "rss_mb", 1.5),
+    ("peak memory, all processes ≤ 1.5× plain", ("ours", "cold"), "pss_mb", 1.5),
+]
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SAMPLE_SECONDS = 0.05
 
 
 @dataclass
 class Samples:
     seconds: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    pss_mb: list[float] = field(default_factory=list)
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
-    # A fresh, empty bibliography cache each time: these are cold-start numbers.
-    cache = tempfile.mkdtemp(prefix="medcite-cache-")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MEDCITE_CACHE_DIR": cache}
+def _session_pss_kb(sid: int) -> int:
+    """Summed PSS (kB) of every process whose session id is ``sid``."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read()
+            # Fields after the command name (which may hold spaces): state ppid pgrp session ...
+            if int(stat[stat.rindex(b")") + 2:].split()[3]) != sid:
+                continue
+            with open(f"/proc/{name}/smaps_rollup", "rb") as handle:
+                found = re.search(rb"^Pss:\s+(\d+) kB", handle.read(), re.MULTILINE)
+            total += int(found.group(1)) if found else 0
+        except (OSError, ValueError, IndexError):  # the process ended meanwhile
+            continue
+    return total
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, sid: int) -> None:
+        super().__init__(daemon=True)
+        self.sid, self.peak_kb, self.stop = sid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.peak_kb = max(self.peak_kb, _session_pss_kb(self.sid))
+            self.stop.wait(SAMPLE_SECONDS)
+
+
+def measure(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS of the largest process (MB) and peak summed PSS of all (MB)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MEDCITE_CACHE_DIR": str(cache)}
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty build cannot block on it
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        sampler = _Sampler(proc.pid)  # a new session: its id is the child's pid, inherited by its workers
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        sampler.stop.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):  # citation-lint exits 1 when it finds errors in the corpus
             log.seek(0)
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{log.read()[-2000:].decode()}")
-    shutil.rmtree(cache, ignore_errors=True)
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
 
 
-def run_size(pages: int, entries: int, rounds: int, python: str, work: Path) -> dict[str, Samples]:
-    corpus = write_corpus(work / f"corpus-{pages}-{entries}", pages, entries)
+def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path
+             ) -> dict[tuple[str, str], Samples]:
+    folder = CORPORA[kind](work / f"{kind}-{pages}-{entries}", pages, entries)
     for name, plugins in CONFIGS.items():
-        (corpus / f"{name}.yml").write_text(HEADER + plugins, encoding="utf-8")
+        (folder / f"{name}.yml").write_text(HEADER + plugins, encoding="utf-8")
     lint = str(Path(python).with_name("citation-lint"))
     commands = {
         name: [python, "-m", "mkdocs", "build", "-q", "-f", f"{name}.yml", "-d", str(work / f"site-{name}")]
@@ -71,65 +142,113 @@ def run_size(pages: int, entries: int, rounds: int, python: str, work: Path) -> 
     commands["lint"] = [lint, "--bib", "references.bib", "--format", "json", "docs"]
     commands["bibload"] = [python, "-c", "import sys; from medcite.bibliography import load_bibliography as l; "
                            "b, f = l(sys.argv[1], use_disk_cache=False); print(len(b))", "references.bib"]
-    measure(commands["plain"], corpus)  # warm the file cache; not counted
-    samples = {name: Samples() for name in commands}
+    measure(commands["plain"], folder, work / "unused-cache")  # warm the OS file cache; not counted
+    samples = {(name, state): Samples() for _, name, state in RUNS}
     for round_number in range(rounds):
-        for name, cmd in commands.items():
-            seconds, rss = measure(cmd, corpus)
-            samples[name].seconds.append(seconds)
-            samples[name].rss_mb.append(rss)
-            print(f"  ({pages}, {entries}) round {round_number + 1} {name:8} {seconds:7.2f} s {rss:7.1f} MB",
-                  flush=True)
-    shutil.rmtree(corpus, ignore_errors=True)
+        caches: dict[str, Path] = {}
+        for _, name, state in RUNS:
+            if state == "cold":
+                shutil.rmtree(caches.get(name, work / "none"), ignore_errors=True)
+                caches[name] = Path(tempfile.mkdtemp(prefix=f"cache-{name}-", dir=work))
+            seconds, rss, pss = measure(commands[name], folder, caches[name])
+            s = samples[(name, state)]
+            s.seconds.append(seconds)
+            s.rss_mb.append(rss)
+            s.pss_mb.append(pss)
+            print(f"  {kind} {pages}x{entries} round {round_number + 1} {name:8} {state}  {seconds:7.2f} s "
+                  f"{rss:7.1f} MB largest {pss:7.1f} MB all", flush=True)
+        for path in caches.values():
+            shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     return samples
 
 
-def ratio(samples: dict[str, Samples], name: str, attr: str) -> float:
-    mine, plain = getattr(samples[name], attr), getattr(samples["plain"], attr)
+def ratio(samples: dict[tuple[str, str], Samples], key: tuple[str, str], attr: str) -> float:
+    mine, plain = getattr(samples[key], attr), getattr(samples[("plain", "cold")], attr)
     return statistics.median(a / b for a, b in zip(mine, plain, strict=True))
 
 
-def report(results: dict[tuple[int, int], dict[str, Samples]], rounds: int, command: str) -> str:
+Results = dict[tuple[str, int, int], dict[tuple[str, str], Samples]]
+
+
+def report(results: Results, rounds: int, command: str) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     lines = [
-        "# Benchmarks", "",
         f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()},"
         f" {platform.system()} {platform.release()}. Command: `{command}`.", "",
-        f"Each row is the median of {rounds} rounds; builds ran interleaved (plain, ours, mkdocs-bibtex, lint, "
-        "bibliography load) and each ratio is the median of the per-round ratios to the plain build of the same "
-        "round. Memory is the peak resident set size of the process (the largest process: lint workers are "
-        "separate processes). Every run starts with an empty bibliography cache (cold).", "",
-        "| pages × entries | build | wall s | ratio | peak MB | ratio |", "| --- | --- | --- | --- | --- | --- |",
+        f"Each row is the median of {rounds} interleaved rounds; each ratio is the median of the per-round ratios to "
+        "the plain build of the same round (the machine is shared: absolute times move between runs, ratios measured "
+        "side by side much less). Cold: empty cache folder; warm: the same command again with the caches of the cold "
+        "run. Memory: *largest* is the peak RSS of the largest single process (wait4); *all* is the sampled peak of "
+        "the summed PSS of every process of the run (see `bench/run.py`).", "",
+        "| corpus | pages × entries | run | wall s | ratio | largest MB | ratio | all MB | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    labels = {"plain": "plain Material", "ours": "with `citations` (checks on)", "bibtex": "with mkdocs-bibtex",
-              "lint": "`citation-lint` alone", "bibload": "bibliography load alone"}
-    for (pages, entries), samples in results.items():
-        for name, label in labels.items():
-            s = samples[name]
-            lines.append(f"| {pages} × {entries} | {label} | {statistics.median(s.seconds):.2f} | "
-                         f"{ratio(samples, name, 'seconds'):.2f}× | {statistics.median(s.rss_mb):.0f} | "
-                         f"{ratio(samples, name, 'rss_mb'):.2f}× |")
+    for (kind, pages, entries), samples in results.items():
+        for label, name, state in RUNS:
+            if (name, state) not in samples:
+                continue
+            s = samples[(name, state)]
+            lines.append(
+                f"| {kind} | {pages} × {entries} | {label} | {statistics.median(s.seconds):.2f} | "
+                f"{ratio(samples, (name, state), 'seconds'):.2f}× | {statistics.median(s.rss_mb):.0f} | "
+                f"{ratio(samples, (name, state), 'rss_mb'):.2f}× | {statistics.median(s.pss_mb):.0f} | "
+                f"{ratio(samples, (name, state), 'pss_mb'):.2f}× |")
+    lines += ["", "| target | corpus | pages × entries | measured | mkdocs-bibtex | status |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for what, key, attr, limit in TARGETS:
+        for (kind, pages, entries), samples in results.items():
+            value = ratio(samples, key, attr)
+            peer = f"{ratio(samples, ('bibtex', key[1]), attr):.2f}×" if ("bibtex", key[1]) in samples \
+                and key[0] == "ours" else "—"
+            status = "met" if value <= limit else f"missed by {value - limit:.2f}×"
+            lines.append(f"| {what} | {kind} | {pages} × {entries} | {value:.2f}× | "
+                         f"{peer} | {status} |")
     return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, table: str) -> None:
+    """Replace the generated part of ``path`` (between the markers), keeping the prose around it."""
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text or END not in text:
+        text = f"# Benchmarks\n\n{START}\n{END}\n\n" + text
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{START}\n{table}{END}{tail}", encoding="utf-8")
+
+
+def _size(value: str) -> tuple[str, int, int]:
+    kind, _, size = value.rpartition(":")
+    pages, _, entries = size.partition("x")
+    if (kind or "patient") not in CORPORA:
+        raise SystemExit(f"unknown corpus {kind!r}: one of {', '.join(CORPORA)}")
+    return kind or "patient", int(pages), int(entries)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100x500,500x2000,1000x5000")
+    parser.add_argument("--sizes", default="patient:1000x5000,prose:1000x2000",
+                        help="comma-separated CORPUS:PAGESxENTRIES (corpora: " + ", ".join(CORPORA) + ")")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--python", default=sys.executable, help="interpreter with mkdocs, medcite and mkdocs-bibtex")
-    parser.add_argument("--write", type=Path, help="write the table to this Markdown file")
+    parser.add_argument("--runs", help="only these runs, e.g. plain:cold,ours:cold,lint:cold (plain is always run)")
+    parser.add_argument("--write", type=Path, help="write the tables into this Markdown file (between its markers)")
     args = parser.parse_args(argv)
-    sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
+    sizes = [_size(size) for size in args.sizes.split(",")]
+    if args.runs:
+        wanted = {tuple(run.split(":")) for run in args.runs.split(",")} | {("plain", "cold")}
+        RUNS[:] = [run for run in RUNS if run[1:] in wanted]
+        TARGETS[:] = [target for target in TARGETS if target[1] in wanted]
     python = os.path.abspath(args.python)  # not resolve(): that would leave the virtual environment
-    results = {}
+    results: Results = {}
     with tempfile.TemporaryDirectory(prefix="medcite-bench-") as tmp:
-        for pages, entries in sizes:
-            results[(pages, entries)] = run_size(pages, entries, args.rounds, python, Path(tmp))
+        for kind, pages, entries in sizes:
+            results[(kind, pages, entries)] = run_size(kind, pages, entries, args.rounds, python, Path(tmp))
     table = report(results, args.rounds, "make bench" if os.environ.get("MAKELEVEL") else " ".join(sys.argv))
     print(table)
     if args.write:
-        args.write.write_text(table, encoding="utf-8")
+        write_section(args.write, table)
     return 0
 
 

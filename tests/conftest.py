@@ -24,6 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # Tests (and the builds they start) keep their parsed-bibliography cache out of the user's home.
 os.environ.setdefault("MEDCITE_CACHE_DIR", tempfile.mkdtemp(prefix="medcite-cache-"))
 
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own cache folder: lint results persist by page path and text, and two tests may
+    lint the same page text under the same path while patching the checks differently."""
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path_factory.mktemp("medcite-cache")))
+
+
 FRONT = "---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-01-01\nnext_review: 2028-01-01\n---\n"
 
 SMALL_BIB = r"""

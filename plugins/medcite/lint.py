@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 
 from . import identifiers as ids
 from .advice import reference_notes
@@ -129,7 +130,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
     deadline = time.monotonic() + options.page_time_limit
-    classify = CLASSIFIERS[options.claims]
+    classify = partial(_verdict, options.claims)
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
             report.findings.append(_finding(
@@ -166,6 +167,13 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             "and everyday words"))
     report.findings = filter_findings(report.findings, options)
     return report
+
+
+@lru_cache(maxsize=1 << 16)
+def _verdict(claims: str, text: str) -> Verdict:
+    """Classifier ``claims``' verdict on one sentence, cached here by its text across pages and serve rebuilds,
+    whichever classifiers claims.py holds (each must stay a pure function of the text)."""
+    return CLASSIFIERS[claims](text)
 
 
 def _uncited_paragraphs(path: str, text: str, found: list[tuple[Block, Sentence, str, str]]) -> Iterable[Finding]:

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import syntok.segmenter as syntok
 
@@ -210,17 +211,18 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
 POSSIBLE_BOUNDARY_RE = re.compile(r"[.!?][\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z0-9]")
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)  # a shared block (red flags, disclaimers) is segmented once per process
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     if not POSSIBLE_BOUNDARY_RE.search(text):  # one sentence: no need to run the segmenter
         stripped = text.strip()
         if not stripped:
-            return []
+            return ()
         start = len(text) - len(text.lstrip())
-        return [(start, start + len(stripped))]
+        return ((start, start + len(stripped)),)
     spans: list[tuple[int, int]] = []
     for paragraph in syntok.analyze(text):
         for sentence in paragraph:
             tokens = [t for t in sentence if t.value]
             if tokens:
                 spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
-    return spans
+    return tuple(spans)

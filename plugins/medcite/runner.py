@@ -1,5 +1,6 @@
 """Lint many pages at once: in forked worker processes when that pays, with results cached by
-content so an unchanged page is never linted twice in one process (``mkdocs serve`` rebuilds).
+content so an unchanged page is never linted twice in one process (``mkdocs serve`` rebuilds)
+nor in the next run (:mod:`medcite.lintcache`, on disk: warm builds and CI with a restored cache).
 
 Used by both adapters: ``citation-lint`` waits for the results at once; the MkDocs plugin
 starts the run when it knows the files and collects it after MkDocs has rendered the pages,
@@ -15,6 +16,7 @@ from multiprocessing.pool import AsyncResult, Pool
 
 from .bibliography import Bibliography
 from .lint import DocumentReport, LintOptions, check_document
+from .lintcache import LintCache
 
 MIN_DOCUMENTS_FOR_WORKERS = 40
 _CACHE_LIMIT = 20000
@@ -27,16 +29,32 @@ def _check(document: tuple[str, str]) -> DocumentReport:
     return check_document(document[0], document[1], *_shared)
 
 
+def _remember(key: tuple[str, str, str, LintOptions], report: DocumentReport) -> None:
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[key] = report
+
+
 class LintRun:
     """A lint of ``documents`` ([(path, text)]) that may run in the background."""
 
     def __init__(self, documents: Sequence[tuple[str, str]], bib: Bibliography, options: LintOptions,
-                 jobs: int = 1, background: bool = False) -> None:
+                 jobs: int = 1, background: bool = False, persist: bool = True) -> None:
         """``jobs`` worker processes; ``background`` uses workers even for one, so the caller can
-        do other work meanwhile (the MkDocs plugin renders pages while its pages are linted)."""
+        do other work meanwhile (the MkDocs plugin renders pages while its pages are linted);
+        ``persist`` reads and writes the on-disk lint cache."""
         global _shared
         self._keys = [(path, hashlib.sha1(text.encode()).hexdigest(), bib.digest, options) for path, text in documents]
-        self._todo = [doc for doc, key in zip(documents, self._keys, strict=True) if key not in _cache]
+        # Reports already known, from this process (serve rebuilds) or from the disk cache.
+        self._known = {key: _cache[key] for key in self._keys if key in _cache}
+        missing = {key: doc for doc, key in zip(documents, self._keys, strict=True) if key not in self._known}
+        self._disk = LintCache(bib.digest, options) if persist and missing else None
+        if self._disk is not None:
+            for key, doc in missing.items():
+                if (stored := self._disk.get(*doc)) is not None:
+                    self._known[key] = stored
+        self._todo_keys = [key for key in missing if key not in self._known]
+        self._todo = [missing[key] for key in self._todo_keys]
         self._pool: Pool | None = None
         self._async: AsyncResult[list[DocumentReport]] | None = None
         self._done: list[DocumentReport] | None = None
@@ -58,11 +76,14 @@ class LintRun:
                     self._pool.join()
             else:
                 fresh = [_check(doc) for doc in self._todo]
-            if len(_cache) + len(fresh) > _CACHE_LIMIT:
-                _cache.clear()
-            todo_keys = [key for key in self._keys if key not in _cache]
-            _cache.update(zip(todo_keys, fresh, strict=True))
-            self._done = [_cache[key] for key in self._keys]
+            self._known.update(zip(self._todo_keys, fresh, strict=True))
+            for key, report in self._known.items():
+                _remember(key, report)
+            if self._disk is not None:
+                for doc, report in zip(self._todo, fresh, strict=True):
+                    self._disk.put(doc[0], doc[1], report)
+                self._disk.save()
+            self._done = [self._known[key] for key in self._keys]
         return self._done
 
     def cancel(self) -> None:

@@ -169,3 +169,8 @@ def read_shard(path: Path) -> Shard:
     reports = [reader.report(r, f"reports[{i}]") for i, r in enumerate(reader.get(data, "reports", list, ""))]
     return Shard(shown, reader.text(bib, "path", "run.bibliography"), reader.text(bib, "digest", "run.bibliography"),
                  shard, whole, reports)
+
+
+def report_from_dict(data: Any, source: str) -> DocumentReport:
+    """One page report back from :func:`report_to_dict`'s JSON; InputError naming ``source`` if it is not one."""
+    return _Reader(source).report(data, "report")
