@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 SURNAMES = ["Smith", "Nguyen", "García", "Müller", "O'Brien", "Kowalski", "Rossi", "Chen", "Haddad", "Okafor",
@@ -97,26 +98,30 @@ def page(index: int, entries: int, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def write_corpus(out: Path, pages: int, entries: int, seed: int = 1) -> Path:
+def write_corpus(out: Path, pages: int, entries: int, seed: int = 1,
+                 make_page: Callable[[int, int, random.Random], str] | None = None,
+                 name: str = "Benchmark corpus") -> Path:
+    """A docs folder of ``pages`` generated pages citing a ``entries``-entry bibliography."""
+    make_page = make_page or page
     rng = random.Random(seed)
     docs = out / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     (out / "references.bib").write_text(bibliography(entries, rng), encoding="utf-8")
-    (docs / "index.md").write_text("---\ntitle: Home\ndescription: Benchmark corpus.\nlast_reviewed: 2026-01-15\n"
+    (docs / "index.md").write_text(f"---\ntitle: Home\ndescription: {name}.\nlast_reviewed: 2026-01-15\n"
                                    "next_review: 2028-01-15\n---\n\n# Home\n\nA generated corpus.\n", encoding="utf-8")
     for i in range(pages):
-        (docs / f"page{i:05d}.md").write_text(page(i, entries, rng), encoding="utf-8")
+        (docs / f"page{i:05d}.md").write_text(make_page(i, entries, rng), encoding="utf-8")
     return out
 
 
-def main() -> None:
+def main(write: Callable[[Path, int, int, int], Path] = write_corpus, entries: int = 500) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
     parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--entries", type=int, default=500)
+    parser.add_argument("--entries", type=int, default=entries)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    write_corpus(args.out, args.pages, args.entries, args.seed)
+    write(args.out, args.pages, args.entries, args.seed)
 
 
 if __name__ == "__main__":

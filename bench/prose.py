@@ -10,11 +10,10 @@ get no free hits from repeated templates. Same (N, M, seed) -> byte-identical fi
 
 from __future__ import annotations
 
-import argparse
 import random
 from pathlib import Path
 
-from bench.corpus import bibliography
+from bench import corpus
 
 CONDITIONS = ["low back pain", "sciatica", "hip osteoarthritis", "a hamstring strain", "lumbar spinal stenosis",
               "a hip fracture", "greater trochanteric pain", "a thigh bruise", "sacroiliac joint pain",
@@ -131,26 +130,8 @@ def page(index: int, entries: int, rng: random.Random) -> str:
 
 
 def write_corpus(out: Path, pages: int, entries: int, seed: int = 1) -> Path:
-    rng = random.Random(seed)
-    docs = out / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    (out / "references.bib").write_text(bibliography(entries, rng), encoding="utf-8")
-    (docs / "index.md").write_text("---\ntitle: Home\ndescription: Prose benchmark corpus.\nlast_reviewed: 2026-01-15\n"
-                                   "next_review: 2028-01-15\n---\n\n# Home\n\nA generated corpus.\n", encoding="utf-8")
-    for i in range(pages):
-        (docs / f"page{i:05d}.md").write_text(page(i, entries, rng), encoding="utf-8")
-    return out
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--entries", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    write_corpus(args.out, args.pages, args.entries, args.seed)
+    return corpus.write_corpus(out, pages, entries, seed, make_page=page, name="Prose benchmark corpus")
 
 
 if __name__ == "__main__":
-    main()
+    corpus.main(write_corpus, entries=2000)
