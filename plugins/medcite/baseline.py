@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Finding, InputError, read_regular_file
+from .model import Finding, InputError, read_json_file
 
 VERSION = 1
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -42,14 +42,8 @@ class Filtered:
 def read_baseline(path: Path) -> Counter[str]:
     """Fingerprint counts from a baseline file; a file that is not one is an :class:`InputError`."""
     shown = path.as_posix()
-    try:
-        data = json.loads(read_regular_file(path).decode("utf-8"))  # a FIFO fails, never blocks
-    except FileNotFoundError:
-        raise InputError(shown, 0, "baseline file not found (write one with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(shown, 0, f"cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(shown, exc.lineno, f"not a citation-lint baseline: {exc.msg}") from None
+    data = read_json_file(path, "baseline file not found (write one with --write-baseline)",
+                          "cannot read the baseline", "not a citation-lint baseline")
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
         raise InputError(shown, 1, f"not a citation-lint baseline (version {VERSION} with a 'findings' list)")
     counts: Counter[str] = Counter()

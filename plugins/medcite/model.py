@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from dataclasses import dataclass, field
@@ -51,6 +52,23 @@ def read_regular_file(path: str | Path) -> bytes:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(0, "not a regular file")
         return handle.read()
+
+
+def read_json_file(path: Path, missing: str, unreadable: str, invalid: str) -> object:
+    """Parsed JSON from a file a user names; every failure is an :class:`InputError` saying why.
+
+    ``missing`` is the whole message for a file that is not there; ``unreadable`` and ``invalid``
+    are followed by the reason (the system's, or the JSON parser's with its line).
+    """
+    shown = path.as_posix()
+    try:
+        return json.loads(read_regular_file(path).decode("utf-8"))  # a FIFO fails, never blocks
+    except FileNotFoundError:
+        raise InputError(shown, 0, missing) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(shown, 0, f"{unreadable}: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(shown, exc.lineno, f"{invalid}: {exc.msg}") from None
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ checked, and a bad one is reported with the file and the field, never a tracebac
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from .lint import DocumentReport, SourceUse
-from .model import SEVERITIES, Finding, InputError, read_regular_file
+from .model import SEVERITIES, Finding, InputError, read_json_file
 from .prose import Exemption
 from .readability import Readability
 
@@ -144,14 +143,7 @@ class _Reader:
 
 def read_shard(path: Path) -> Shard:
     shown = path.as_posix()
-    try:
-        data = json.loads(read_regular_file(path).decode("utf-8"))  # a FIFO fails, never blocks
-    except FileNotFoundError:
-        raise InputError(shown, 0, "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(shown, 0, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(shown, exc.lineno, f"not JSON: {exc.msg}") from None
+    data = read_json_file(path, "no such file", "cannot read", "not JSON")
     reader = _Reader(shown)
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise reader.fail("version", str(FORMAT_VERSION))
