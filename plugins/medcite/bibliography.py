@@ -115,7 +115,6 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     return bib, findings
 
 
-cache_dir = diskcache.cache_dir
 _CACHE_KIND = "bibliography"
 
 
@@ -123,7 +122,7 @@ def _disk_cache_path(shown: str, digest: str) -> Path:
     # The layout of Reference is part of the key: a cache written by another version is never read.
     layout = ",".join(f.name for f in dataclasses.fields(Reference))
     key = hashlib.sha256(f"{__version__}|{layout}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
-    return cache_dir() / f"bibliography-{key}.json"
+    return diskcache.cache_dir() / f"bibliography-{key}.json"
 
 
 def _read_disk_cache(path: Path, shown: str, digest: str,
