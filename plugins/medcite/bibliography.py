@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import get_args
 
-from confusable_homoglyphs import confusables
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import LowLevelParser, Parser
@@ -268,6 +267,9 @@ def _skeleton_char(ch: str) -> str:
     """The ASCII letter or digit a character is confused with (Unicode TR39 data), else itself."""
     if ch.isascii():
         return ch
+    # Imported here: the TR39 table costs about 9 MB, and a bibliography of ASCII keys never needs it.
+    from confusable_homoglyphs import confusables
+
     for found in confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []:
         for glyph in found.get("homoglyphs", []):
             if glyph["c"].isascii():

@@ -29,6 +29,9 @@ class PageInfo:
     url: str
     meta: MutableMapping[str, Any] = field(default_factory=dict)
     canonical_url: str | None = None  # when the engine says (MkDocs); else site_url + url
+    # The reading grade when the caller already measured it (the MkDocs plugin, from citation-lint's
+    # report): (the Markdown it was measured on, the grade). Used only if that is what Markdown is given.
+    grade: tuple[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ def find_context(md: Markdown) -> PageContext | None:
         docs = os.path.join(root, str(config.get("docs_dir") or "docs"))
         site = SiteInfo(root_dir=root, docs_dir=os.path.normpath(docs), site_url=str(config.get("site_url") or ""))
         info = None
-        if page is not None and isinstance(getattr(page, "path", None), str):
+        if isinstance(page, PageInfo):  # our own plugin's: canonical URL and measured grade included
+            info = page
+        elif page is not None and isinstance(getattr(page, "path", None), str):
             meta = getattr(page, "meta", None)
             info = PageInfo(path=page.path.replace(os.sep, "/"), url=str(getattr(page, "url", "") or ""),
                             meta=meta if isinstance(meta, MutableMapping) else {})

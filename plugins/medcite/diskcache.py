@@ -17,12 +17,32 @@ import os
 import stat
 import tempfile
 import time
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 FORMAT = 2
 _PARTIAL_SUFFIX = ".partial"
 _STALE_PARTIAL_SECONDS = 3600
+_PACKAGE = Path(__file__).resolve().parent
+# Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML.
+_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of every file of the package (code, model data) and of the libraries that shape results:
+    any change to either makes every cached result a miss, without anyone remembering to bump a number."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none\0".encode())
+    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
@@ -73,8 +93,10 @@ def _read(path: Path, kind: str, source_digest: str, max_bytes: int) -> Any | No
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
+        # Never more than the limit, even if the file grows meanwhile; read(n) reserves n bytes first,
+        # so ask for the size seen (plus one, to notice growth), not for the limit.
+        data = handle.read(info.st_size + 1)
+    if len(data) > info.st_size:  # it grew while being read: another run is writing it
         return None
     document = json.loads(data.decode("utf-8"))
     if not isinstance(document, dict):

@@ -17,12 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from . import __version__, diskcache
+from .diskcache import code_digest
 from .lint import DocumentReport, LintOptions
 from .model import InputError
 from .shards import report_from_dict, report_to_dict
@@ -33,21 +31,6 @@ RULES_VERSION = 1
 MAX_BYTES = 1 << 30
 # Reports that depend on how fast this machine was are never stored.
 UNSTABLE_RULES = frozenset({"page-too-complex"})
-_PACKAGE = Path(__file__).resolve().parent
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """SHA-256 of every file of the package (code, model data) and of the libraries that shape results."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for library in ("syntok", "pyphen", "pybtex", "pyyaml"):
-        try:
-            digest.update(f"{library}={metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none\0".encode())
-    return digest.hexdigest()
 
 
 def context_digest(bib_digest: str, options: LintOptions) -> str:

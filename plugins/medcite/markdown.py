@@ -14,6 +14,7 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import os
@@ -34,7 +35,8 @@ from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citatio
 from .context import PageContext, find_context
 from .lists import references_element
 from .model import CiteItem, Reference
-from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, page_grade, review_and_jsonld
+from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
+from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
 log = logging.getLogger("medcite")
@@ -149,9 +151,9 @@ class ReferencesTreeprocessor(Treeprocessor):
         if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
             expand_bibliography(root, self.md, self.ext.load(), self.ext.formatter, state.context, self.ext,
                                 self.ext.problem)
+            self.ext.formatter.save()
         if state.context is not None and state.context.page is not None:
-            grade = page_grade(state.source)
-            review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, grade)
+            review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, state.source)
 
     def _citations(self, root: etree.Element) -> None:
         state = self.ext.state
@@ -174,7 +176,10 @@ class ReferencesTreeprocessor(Treeprocessor):
                 setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
         if not state.order:
             return
-        heading = etree.SubElement(root, "h2", {"id": "references"})
+        # Left out of the site search (Material's attribute, removed from the page once indexed): a
+        # search for a health word should find what the pages say, not each page's list of sources;
+        # the bibliography page keeps every source searchable, and the index stays small for phones.
+        heading = etree.SubElement(root, "h2", {"id": "references", "data-search-exclude": "true"})
         heading.text = self.ext.getConfig("references_title")
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
         holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
@@ -309,8 +314,11 @@ def shared_formatter(bib: Bibliography | None) -> ReferenceFormatter:
         return hit[1]
     if len(_formatters) >= 8:
         _formatters.pop(next(iter(_formatters)))
-    formatter = ReferenceFormatter()
+    # Formatted entries persist between builds (checked on read); saved after the bibliography
+    # page, which formats every entry, and at exit for any formatted after it.
+    formatter = ReferenceFormatter(FormattedStore() if bib is not None else None)
     _formatters[id(bib)] = (bib, formatter)
+    atexit.register(formatter.save)
     return formatter
 
 

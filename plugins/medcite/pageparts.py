@@ -23,7 +23,7 @@ from .lists import bibliography_element
 from .metadata import FrontMatter
 from .model import Reference
 from .prose import parse_document
-from .readability import measure
+from .readability import Readability, measure
 from .render import CitingPage, ReferenceFormatter, medical_webpage_jsonld, review_html, uncited_html
 from .sitepages import cited_on, read_pages
 from .snippets import base_paths
@@ -82,21 +82,34 @@ def snippet_base(md: Markdown) -> object:
 @lru_cache(maxsize=512)
 def page_grade(source: str) -> float | None:
     """Flesch-Kincaid grade of the page's prose, as citation-lint computes it (None for short pages)."""
-    readability = measure([sentence.text for _, sentence in parse_document(source).sentences()])
+    return shown_grade(measure([sentence.text for _, sentence in parse_document(source).sentences()]))
+
+
+def shown_grade(readability: Readability) -> float | None:
+    """The grade an article shows: none below the floor where a grade says little."""
     return readability.grade if readability.words >= MIN_WORDS_FOR_GRADE else None
 
 
+def known_grade(context: PageContext, source: str) -> float | None:
+    """The page's grade: the engine's measurement when it measured this very source, else our own."""
+    known = context.page.grade if context.page is not None else None
+    if known is not None and known[0] == source:
+        return known[1]
+    return page_grade(source)
+
+
 def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
-                      formatter: ReferenceFormatter, grade: float | None) -> None:
-    """On an article (front matter with ``last_reviewed``): the review box under the title, and
-    the page's JSON-LD in its metadata, where the theme template prints it."""
+                      formatter: ReferenceFormatter, source: str) -> None:
+    """On an article (front matter with ``last_reviewed``): the review box under the title, with
+    the reading grade of ``source``, and the page's JSON-LD in its metadata, where the theme
+    template prints it."""
     page = context.page
     if page is None:
         return
     page.meta.pop(JSONLD_META_KEY, None)  # only this may set it, never the front matter
     try:
         if "last_reviewed" in page.meta:
-            _review_and_jsonld(root, md, context, refs, formatter, grade)
+            _review_and_jsonld(root, md, context, refs, formatter, known_grade(context, source))
     finally:
         escape_meta(page.meta)
 

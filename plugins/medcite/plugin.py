@@ -27,6 +27,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from .baseline import apply_baseline, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
@@ -35,7 +36,7 @@ from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
-from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY
+from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
 from .rules import RULES
 from .runner import LintRun
 from .snippets import base_paths, resolve_includes
@@ -63,6 +64,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
         self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
+        self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
         self.mdx_configs: dict[str, Any] = {}
         self.load_findings: list[Finding] = []
 
@@ -145,7 +147,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if not self.config.lint or self.bibliography is None:
             return
         documents = []
-        self.lint_paths = {}
+        self.lint_paths, self.lint_sources = {}, {}
         for file in files.documentation_pages():
             if file.generated_by or not file.abs_src_path:
                 continue
@@ -155,6 +157,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 documents.append((path, decode_utf8(file.content_bytes, path)))
             except InputError as exc:
                 raise PluginError(str(exc)) from None
+            self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
         snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
         fragments = []
@@ -186,8 +189,22 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
-            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url)
+            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url,
+                                         self._linted_grade(page.file.src_uri, markdown))
         return markdown
+
+    def _linted_grade(self, src_uri: str, markdown: str) -> tuple[str, float | None] | None:
+        """The reading grade citation-lint measured on this page, if its report is in (from the cache
+        or a worker) and it measured what MkDocs renders: the extension need not segment it again."""
+        source = self.lint_sources.get(src_uri)
+        report = self.lint_run.ready(source[0]) if self.lint_run is not None and source is not None else None
+        if source is None or report is None or report.readability is None:
+            return None
+        if any(finding.rule == "page-too-complex" for finding in report.findings):
+            return None  # measured only part of the page
+        if get_data(source[1])[0] != markdown:  # a hook changed it, or line endings differ
+            return None
+        return markdown, shown_grade(report.readability)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""

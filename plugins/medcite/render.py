@@ -22,6 +22,7 @@ from .identifiers import doi_url, is_doi, is_pmcid, is_pmid, is_web_url, pmc_url
 from .locators import render_inline
 from .model import Reference
 from .names import PLAIN_TEXT
+from .refcache import FormattedStore
 from .style import VancouverStyle
 
 EVIDENCE_LABELS = {
@@ -72,28 +73,44 @@ class FormattedReference:
 
 
 class ReferenceFormatter:
-    """Formats each entry once (per formatter) in the Vancouver style."""
+    """Formats each entry once (per formatter) in the Vancouver style; with a ``store``, also once
+    across builds (an entry read back from the store is checked there, see :mod:`medcite.refcache`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: FormattedStore | None = None) -> None:
         self.style = VancouverStyle()
         self.backend = SafeHtmlBackend()
+        self.store = store
         self._cache: dict[int, tuple[Reference, FormattedReference]] = {}
 
     def format(self, ref: Reference) -> FormattedReference:
         hit = self._cache.get(id(ref))
         if hit is not None and hit[0] is ref:
             return hit[1]
+        stored = self.store.get(ref) if self.store is not None else None
+        if stored is not None:
+            result = FormattedReference(*stored)
+        else:
+            result = self._format(ref)
+            if self.store is not None:
+                self.store.put(ref, result.html, result.text, result.problem)
+        self._cache[id(ref)] = (ref, result)
+        return result
+
+    def _format(self, ref: Reference) -> FormattedReference:
         try:
             rich = self.style.format_entry(ref.key, to_pybtex(ref)).text
-            result = FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
+            return FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
         except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             # An incomplete entry still shows what it has (the linter reports the gap).
             known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))
             words = ". ".join(part for part in known if part)
             text = (words or ref.key) + " (incomplete reference)"
-            result = FormattedReference(esc(text), text, _problem(exc))
-        self._cache[id(ref)] = (ref, result)
-        return result
+            return FormattedReference(esc(text), text, _problem(exc))
+
+    def save(self) -> None:
+        """Keep what was formatted for the next build (nothing to do without a store)."""
+        if self.store is not None:
+            self.store.save()
 
 
 def _problem(exc: BaseException) -> str:

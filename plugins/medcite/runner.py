@@ -9,10 +9,11 @@ so on a multi-core machine the checks cost the build almost no wall time.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 from collections.abc import Sequence
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.pool import IMapIterator, Pool
 
 from .bibliography import Bibliography
 from .lint import DocumentReport, LintOptions, check_document
@@ -27,6 +28,10 @@ _shared: tuple[Bibliography, LintOptions] | None = None  # inherited by forked w
 def _check(document: tuple[str, str]) -> DocumentReport:
     assert _shared is not None
     return check_document(document[0], document[1], *_shared)
+
+
+def _check_chunk(documents: list[tuple[str, str]]) -> list[DocumentReport]:
+    return [_check(document) for document in documents]
 
 
 def _remember(key: tuple[str, str, str, LintOptions], report: DocumentReport) -> None:
@@ -56,24 +61,63 @@ class LintRun:
         self._todo_keys = [key for key in missing if key not in self._known]
         self._todo = [missing[key] for key in self._todo_keys]
         self._pool: Pool | None = None
-        self._async: AsyncResult[list[DocumentReport]] | None = None
+        self._results: IMapIterator[list[DocumentReport]] | None = None  # one list per chunk
+        self._fresh: list[DocumentReport] = []  # reports of self._todo that have arrived, in order
+        self._by_path = {key[0]: key for key in self._keys}
         self._done: list[DocumentReport] | None = None
+        self._failed: BaseException | None = None  # a worker's exception, raised again by reports()
         _shared = (bib, options)
         can_fork = "fork" in multiprocessing.get_all_start_methods()
+        if not self._todo:
+            self._disk = None  # every report was known: nothing to write, so the stored file can go
         if (jobs > 1 or background) and jobs >= 1 and can_fork and len(self._todo) >= MIN_DOCUMENTS_FOR_WORKERS:
-            self._pool = multiprocessing.get_context("fork").Pool(jobs)
-            chunk = max(1, len(self._todo) // (jobs * 8))
-            self._async = self._pool.map_async(_check, self._todo, chunksize=chunk)
+            # Objects that exist now are left out of the workers' garbage collections, so a
+            # collection there does not write to (and so copy) every page the parent shares with it.
+            gc.freeze()
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(jobs)
+            finally:
+                gc.unfreeze()
+            size = max(1, len(self._todo) // (jobs * 8))
+            chunks = [self._todo[start:start + size] for start in range(0, len(self._todo), size)]
+            # In order, a chunk at a time as they arrive: the plugin takes a page's report while the
+            # rest are linted (Pool.imap's own chunking hides the iterator that can be polled).
+            self._results = self._pool.imap(_check_chunk, chunks)  # type: ignore[assignment]
+
+    def ready(self, path: str) -> DocumentReport | None:
+        """``path``'s report if it is known now (cached, or already linted); never waits."""
+        key = self._by_path.get(path)
+        if key is None:
+            return None
+        if key in self._known:
+            return self._known[key]
+        if self._results is not None and self._done is None and self._failed is None:
+            while len(self._fresh) < len(self._todo):
+                try:
+                    arrived = self._results.next(timeout=0)
+                except multiprocessing.TimeoutError:
+                    break
+                except Exception as exc:  # raised again by reports(), where the build expects it
+                    self._failed = exc
+                    break
+                for report in arrived:
+                    self._known[self._todo_keys[len(self._fresh)]] = report
+                    self._fresh.append(report)
+        return self._known.get(key)
 
     def reports(self) -> list[DocumentReport]:
         """Every document's report, in the order given (waits for the workers)."""
         if self._done is None:
-            if self._async is not None and self._pool is not None:
+            if self._results is not None and self._pool is not None:
                 try:
-                    fresh = self._async.get()
+                    if self._failed is not None:
+                        raise self._failed
+                    for arrived in self._results:
+                        self._fresh.extend(arrived)
                 finally:
                     self._pool.close()
                     self._pool.join()
+                fresh = self._fresh
             else:
                 fresh = [_check(doc) for doc in self._todo]
             self._known.update(zip(self._todo_keys, fresh, strict=True))
