@@ -20,6 +20,7 @@ from medcite.context import PageContext, PageInfo, SiteInfo
 from medcite.lint import LintOptions, check_document
 from medcite.model import decode_utf8
 from medcite.pageparts import known_grade, page_grade, shown_grade
+from medcite.render import GRADE_MARKER
 from medcite.runner import LintRun
 
 from .conftest import FRONT, ROOT, SMALL_BIB, write_project
@@ -79,16 +80,34 @@ def build_once() -> dict[str, str]:
     return {name: Path("site", name, "index.html").read_text(encoding="utf-8") for name in ("p1", "p2", "p3")}
 
 
-def test_a_warm_build_measures_no_page_itself(measured: list[str]) -> None:
-    first = build_once()  # three pages lint in-process after rendering: the extension measures each
-    assert len(measured) == 3
-    assert all("Reading level: about school grade" in html for html in first.values())
-    measured.clear()
+def shown(html: str) -> str:
+    return html.split("Reading level: about school grade ", 1)[1].split("<", 1)[0]
+
+
+def test_each_page_is_measured_once_by_citation_lint(measured: list[str], monkeypatch) -> None:
+    """Cold, the extension leaves the grade's slot and the plugin fills it from the lint report; warm,
+    the report comes from the lint cache. The extension never segments a page itself."""
+    linted: list[str] = []
+    real = runner.check_document
+    monkeypatch.setattr(runner, "check_document", lambda path, *a: linted.append(path) or real(path, *a))
+    first = build_once()
+    assert measured == [] and sorted(linted) == ["docs/p1.md", "docs/p2.md", "docs/p3.md"]
+    for name, html in first.items():
+        expected = page_grade(get_data(Path("docs", f"{name}.md").read_text(encoding="utf-8"))[0])
+        assert expected is not None and shown(html) == str(round(expected))
+    assert all(GRADE_MARKER not in html for html in first.values())
+    linted.clear()
     assert build_once() == first  # every report comes from the lint cache, grade included
-    assert measured == []
+    assert measured == [] and linted == []
     Path("docs/p2.md").write_text(page(2) + "\nA new sentence about sleep.\n", encoding="utf-8")
     build_once()
-    assert len(measured) == 1 and "A new sentence about sleep." in measured[0]
+    assert measured == [] and linted == ["docs/p2.md"]
+
+
+def test_without_the_lint_the_extension_measures_each_page(measured: list[str], tmp_path: Path) -> None:
+    write_project(tmp_path, {f"p{n}.md": page(n) for n in range(1, 4)}, plugin_config={"lint": False})
+    pages = build_once()
+    assert len(measured) == 3 and all(shown(html) for html in pages.values())
 
 
 def test_a_page_a_hook_changed_is_measured_as_rendered(measured: list[str], tmp_path: Path) -> None:

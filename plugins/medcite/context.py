@@ -32,6 +32,10 @@ class PageInfo:
     # The reading grade when the caller already measured it (the MkDocs plugin, from citation-lint's
     # report): (the Markdown it was measured on, the grade). Used only if that is what Markdown is given.
     grade: tuple[str, float | None] | None = None
+    # Set by a caller that fills the grade in later (the MkDocs plugin, while citation-lint is still
+    # measuring it): the review box then holds a slot, and ``deferred_source`` the text to measure.
+    grade_later: bool = False
+    deferred_source: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,14 @@ from .metadata import FrontMatter
 from .model import Reference
 from .prose import parse_document
 from .readability import Readability, measure
-from .render import CitingPage, ReferenceFormatter, medical_webpage_jsonld, review_html, uncited_html
+from .render import (
+    GRADE_MARKER,
+    CitingPage,
+    ReferenceFormatter,
+    medical_webpage_jsonld,
+    review_html,
+    uncited_html,
+)
 from .sitepages import cited_on, read_pages
 from .snippets import base_paths
 
@@ -98,6 +105,15 @@ def known_grade(context: PageContext, source: str) -> float | None:
     return page_grade(source)
 
 
+def grade_or_slot(context: PageContext, source: str) -> tuple[float | None, str]:
+    """(grade, "") to show now, or (None, GRADE_MARKER) where the engine fills the grade in later."""
+    page = context.page
+    if page is not None and page.grade_later and not (page.grade is not None and page.grade[0] == source):
+        page.deferred_source = source
+        return None, GRADE_MARKER
+    return known_grade(context, source), ""
+
+
 def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
                       formatter: ReferenceFormatter, source: str) -> None:
     """On an article (front matter with ``last_reviewed``): the review box under the title, with
@@ -109,7 +125,7 @@ def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, r
     page.meta.pop(JSONLD_META_KEY, None)  # only this may set it, never the front matter
     try:
         if "last_reviewed" in page.meta:
-            _review_and_jsonld(root, md, context, refs, formatter, known_grade(context, source))
+            _review_and_jsonld(root, md, context, refs, formatter, *grade_or_slot(context, source))
     finally:
         escape_meta(page.meta)
 
@@ -125,11 +141,11 @@ def escape_meta(meta: MutableMapping[str, Any]) -> None:
 
 
 def _review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
-                       formatter: ReferenceFormatter, grade: float | None) -> None:
+                       formatter: ReferenceFormatter, grade: float | None, grade_slot: str) -> None:
     page = context.page
     assert page is not None
     front = FrontMatter(present=True, data=dict(page.meta))
-    box = review_html(front.date("last_reviewed"), front.date("next_review"), grade)
+    box = review_html(front.date("last_reviewed"), front.date("next_review"), grade, grade_slot)
     if box:
         holder = etree.Element("p")
         holder.text = md.htmlStash.store(box)

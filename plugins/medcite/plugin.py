@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+from . import pageparts
 from .baseline import apply_baseline, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
@@ -37,6 +38,7 @@ from .formats import Outcome, count_line
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
+from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
 from .snippets import base_paths, resolve_includes
@@ -65,6 +67,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.lint_run: LintRun | None = None
         self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
         self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
+        self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
         self.mdx_configs: dict[str, Any] = {}
         self.load_findings: list[Finding] = []
 
@@ -189,25 +192,53 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
-            self.context.page = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url,
-                                         self._linted_grade(page.file.src_uri, markdown))
+            # The reading grade: citation-lint's when its report is in; otherwise the extension leaves
+            # a slot and on_post_page fills it in once the report is (lint runs while pages render).
+            info = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url,
+                            self._linted_grade(page.file.src_uri, markdown), grade_later=self.lint_run is not None)
+            self.context.page = self.rendering[page.file.src_uri] = info
         return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        info = self.rendering.pop(page.file.src_uri, None)
+        if info is None or info.deferred_source is None:
+            return output
+        box = output.find('<p class="medcite-review">')
+        slot = output.find(GRADE_MARKER, box) if box >= 0 else -1
+        if slot < 0:
+            return output
+        grade = self._deferred_grade(page.file.src_uri, info.deferred_source)
+        shown = grade_html(grade) if grade is not None else ""
+        return output[:slot] + shown + output[slot + len(GRADE_MARKER):]
+
+    def _deferred_grade(self, src_uri: str, source: str) -> float | None:
+        """The grade of ``source`` (what the extension rendered): citation-lint's, waiting for its
+        report if a worker has not reached the page yet, unless the lint measured other text."""
+        linted = self.lint_sources.get(src_uri)
+        report = self.lint_run.wait(linted[0]) if self.lint_run is not None and linted is not None else None
+        if linted is not None and report is not None and self._usable(report) and get_data(linted[1])[0] == source:
+            assert report.readability is not None
+            return shown_grade(report.readability)
+        return pageparts.page_grade(source)
+
+    @staticmethod
+    def _usable(report: DocumentReport) -> bool:
+        """A report that measured the whole page (not cut short by the time limit)."""
+        return report.readability is not None and not any(f.rule == "page-too-complex" for f in report.findings)
 
     def _linted_grade(self, src_uri: str, markdown: str) -> tuple[str, float | None] | None:
         """The reading grade citation-lint measured on this page, if its report is in (from the cache
         or a worker) and it measured what MkDocs renders: the extension need not segment it again."""
         source = self.lint_sources.get(src_uri)
         report = self.lint_run.ready(source[0]) if self.lint_run is not None and source is not None else None
-        if source is None or report is None or report.readability is None:
+        if source is None or report is None or not self._usable(report):
             return None
-        if any(finding.rule == "page-too-complex" for finding in report.findings):
-            return None  # measured only part of the page
         if get_data(source[1])[0] != markdown:  # a hook changed it, or line endings differ
             return None
+        assert report.readability is not None
         return markdown, shown_grade(report.readability)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Site-wide checks, once every page is linted: entries never cited, duplicate DOIs, …"""
         # Material prints page titles and descriptions into the HTML unescaped (no autoescape), and
         # every page's title appears in every page's navigation: escape them all before any is shown.
         for file in files.documentation_pages():
@@ -215,6 +246,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             for key in TEXT_META:
                 if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
                     meta[key] = escape(meta[key])
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Collect the lint (it ran while every page was rendered and written) and run the site-wide
+        checks: entries never cited, duplicate DOIs, … Then fail a strict build whose errors MkDocs
+        could not count: its counter only sees messages at the log level, and ``-q`` drops warnings
+        first. Otherwise MkDocs' own verdict ends the log."""
+        self.rendering = {}
         if self.lint_run is not None and self.bibliography is not None:
             reports = self.lint_run.reports()
             findings = list(self.load_findings)
@@ -225,11 +264,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             findings.extend(check_bibliography(self.bibliography, self.cited_keys, self.options))
             findings.extend(check_sources(reports, self.bibliography, self.options))
             self._log(findings, reports)
-        return env
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Fail a strict build whose errors MkDocs could not count: its counter only sees messages at
-        the log level, and ``-q`` drops warnings first. Otherwise MkDocs' own verdict ends the log."""
         if not (self.errors and config.strict) or log.logger.isEnabledFor(logging.WARNING):
             return
         count = len(self.errors)

@@ -60,6 +60,7 @@ class LintRun:
                     self._known[key] = stored
         self._todo_keys = [key for key in missing if key not in self._known]
         self._todo = [missing[key] for key in self._todo_keys]
+        self._todo_index = {key: index for index, key in enumerate(self._todo_keys)}
         self._pool: Pool | None = None
         self._results: IMapIterator[list[DocumentReport]] | None = None  # one list per chunk
         self._fresh: list[DocumentReport] = []  # reports of self._todo that have arrived, in order
@@ -105,6 +106,26 @@ class LintRun:
                     self._fresh.append(report)
         return self._known.get(key)
 
+    def wait(self, path: str) -> DocumentReport | None:
+        """``path``'s report, waiting for the workers to reach it (or linting it here without them)."""
+        report = self.ready(path)
+        key = self._by_path.get(path)
+        if report is not None or key is None or self._done is not None or self._failed is not None:
+            return report
+        if self._results is None:  # no workers: lint this page now; reports() will not lint it again
+            report = self._known[key] = _check(self._todo[self._todo_index[key]])
+            return report
+        while key not in self._known and len(self._fresh) < len(self._todo):
+            try:
+                arrived = self._results.next()
+            except Exception as exc:  # raised again by reports(), where the build expects it
+                self._failed = exc
+                return None
+            for report in arrived:
+                self._known[self._todo_keys[len(self._fresh)]] = report
+                self._fresh.append(report)
+        return self._known.get(key)
+
     def reports(self) -> list[DocumentReport]:
         """Every document's report, in the order given (waits for the workers)."""
         if self._done is None:
@@ -119,7 +140,8 @@ class LintRun:
                     self._pool.join()
                 fresh = self._fresh
             else:
-                fresh = [_check(doc) for doc in self._todo]
+                pairs = zip(self._todo_keys, self._todo, strict=True)
+                fresh = [self._known.get(key) or _check(doc) for key, doc in pairs]  # wait() may have done some
             self._known.update(zip(self._todo_keys, fresh, strict=True))
             for key, report in self._known.items():
                 _remember(key, report)
