@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site site-build test test-run serve lint bundle bench eval clean lock
+.PHONY: site site-build test test-run serve lint bundle bench bench-scale eval clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ $(BENCH_VENV)/.installed: requirements.lock bench/requirements-bench.lock pyproj
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --write BENCHMARKS.md
+
+## The scale point: 5,000 prose pages, one round, navigation pruned as a large site would (BENCHMARKS.md, "5,000 pages").
+bench-scale: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --sizes prose:5000x2000 --rounds 1 \
+		--prune-nav --runs plain:cold,ours:cold,ours:warm,lint:cold,lint:warm --section bench-scale --write BENCHMARKS.md
 
 ## Recall and precision of the claim classifier on the labelled sentence sets.
 eval: $(STAMP)

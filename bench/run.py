@@ -68,7 +68,10 @@ TARGETS = [  # (what, run key, measure, limit)
     ("peak memory, largest process ≤ 1.5× plain", ("ours", "cold"), "rss_mb", 1.5),
     ("peak memory, all processes ≤ 1.5× plain", ("ours", "cold"), "pss_mb", 1.5),
 ]
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# Material renders the whole navigation into every page, so a plain build grows with pages²; a large
+# site prunes it to the current section (``navigation.prune``), and the scale point is measured so.
+PRUNED_NAV = "  features:\n    - navigation.prune\n"
+SECTION = "bench"  # the tables go between <!-- SECTION:start --> and <!-- SECTION:end -->
 SAMPLE_SECONDS = 0.05
 
 
@@ -129,11 +132,12 @@ def measure(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float
     return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
 
 
-def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path
+def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path, prune: bool = False
              ) -> dict[tuple[str, str], Samples]:
     folder = CORPORA[kind](work / f"{kind}-{pages}-{entries}", pages, entries)
+    header = HEADER.replace("  font: false\n", "  font: false\n" + PRUNED_NAV) if prune else HEADER
     for name, plugins in CONFIGS.items():
-        (folder / f"{name}.yml").write_text(HEADER + plugins, encoding="utf-8")
+        (folder / f"{name}.yml").write_text(header + plugins, encoding="utf-8")
     lint = str(Path(python).with_name("citation-lint"))
     commands = {
         name: [python, "-m", "mkdocs", "build", "-q", "-f", f"{name}.yml", "-d", str(work / f"site-{name}")]
@@ -208,14 +212,15 @@ def report(results: Results, rounds: int, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, table: str) -> None:
+def write_section(path: Path, table: str, section: str = SECTION) -> None:
     """Replace the generated part of ``path`` (between the markers), keeping the prose around it."""
-    text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        text = f"# Benchmarks\n\n{START}\n{END}\n\n" + text
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    path.write_text(f"{head}{START}\n{table}{END}{tail}", encoding="utf-8")
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text or end not in text:
+        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
 
 
 def _size(value: str) -> tuple[str, int, int]:
@@ -234,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter with mkdocs, medcite and mkdocs-bibtex")
     parser.add_argument("--runs", help="only these runs, e.g. plain:cold,ours:cold,lint:cold (plain is always run)")
     parser.add_argument("--write", type=Path, help="write the tables into this Markdown file (between its markers)")
+    parser.add_argument("--section", default=SECTION, help="the markers' name: <!-- SECTION:start --> … :end")
+    parser.add_argument("--prune-nav", action="store_true",
+                        help="every build with Material's navigation.prune (large sites; see PRUNED_NAV)")
     args = parser.parse_args(argv)
     sizes = [_size(size) for size in args.sizes.split(",")]
     if args.runs:
@@ -244,11 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     results: Results = {}
     with tempfile.TemporaryDirectory(prefix="medcite-bench-") as tmp:
         for kind, pages, entries in sizes:
-            results[(kind, pages, entries)] = run_size(kind, pages, entries, args.rounds, python, Path(tmp))
-    table = report(results, args.rounds, "make bench" if os.environ.get("MAKELEVEL") else " ".join(sys.argv))
+            results[(kind, pages, entries)] = run_size(kind, pages, entries, args.rounds, python, Path(tmp),
+                                                       args.prune_nav)
+    command = " ".join(["python -m bench.run", *sys.argv[1:]])
+    table = report(results, args.rounds, command)
     print(table)
     if args.write:
-        write_section(args.write, table)
+        write_section(args.write, table, args.section)
     return 0
 
 

@@ -53,7 +53,8 @@ HOSTILE = [
     "<iframe src=javascript:alert(1)>",
 ]
 MARKUP_ALLOWED = frozenset({"ol", "ul", "li", "span", "a", "sup", "sub", "em", "strong", "i", "b"})
-ATTRS_ALLOWED = frozenset({"id", "class", "href", "rel", "title", "aria-label", "aria-describedby", "aria-hidden"})
+ATTRS_ALLOWED = frozenset({"id", "class", "href", "rel", "title", "aria-label", "aria-describedby", "aria-hidden",
+                           "data-search-exclude"})  # our References heading: left out of Material's search
 PROSE_MARKUP = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "code", "pre", "hr", "br"})
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
