@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind, pages, entries in sizes:
             results[(kind, pages, entries)] = run_size(kind, pages, entries, args.rounds, python, Path(tmp),
                                                        args.prune_nav)
-    command = " ".join(["python -m bench.run", *sys.argv[1:]])
+    command = " ".join(["python -m bench.run", *(sys.argv[1:] if argv is None else argv)])
     table = report(results, args.rounds, command)
     print(table)
     if args.write:
