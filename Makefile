@@ -75,7 +75,7 @@ $(BENCH_VENV)/.installed: requirements.lock bench/requirements-bench.lock pyproj
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --write BENCHMARKS.md
 
-## The scale point: 5,000 prose pages, one round, navigation pruned as a large site would (BENCHMARKS.md, "5,000 pages").
+## The scale point: 5,000 prose pages, one round, in sections of 100 with the navigation pruned, as a large site would be (BENCHMARKS.md, "5,000 pages").
 bench-scale: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --sizes prose:5000x2000 --rounds 1 \
 		--prune-nav --runs plain:cold,ours:cold,ours:warm,lint:cold,lint:warm --section bench-scale --write BENCHMARKS.md

@@ -69,8 +69,10 @@ TARGETS = [  # (what, run key, measure, limit)
     ("peak memory, all processes ≤ 1.5× plain", ("ours", "cold"), "pss_mb", 1.5),
 ]
 # Material renders the whole navigation into every page, so a plain build grows with pages²; a large
-# site prunes it to the current section (``navigation.prune``), and the scale point is measured so.
+# site is split into sections and prunes the navigation to the current one (``navigation.prune``), and
+# the scale point is measured so: SECTION_PAGES pages a folder.
 PRUNED_NAV = "  features:\n    - navigation.prune\n"
+SECTION_PAGES = 100
 SECTION = "bench"  # the tables go between <!-- SECTION:start --> and <!-- SECTION:end -->
 SAMPLE_SECONDS = 0.05
 
@@ -136,6 +138,11 @@ def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work
              ) -> dict[tuple[str, str], Samples]:
     folder = CORPORA[kind](work / f"{kind}-{pages}-{entries}", pages, entries)
     header = HEADER.replace("  font: false\n", "  font: false\n" + PRUNED_NAV) if prune else HEADER
+    if prune:
+        for number, page in enumerate(sorted((folder / "docs").glob("page*.md"))):
+            section = folder / "docs" / f"section{number // SECTION_PAGES:03d}"
+            section.mkdir(exist_ok=True)
+            page.rename(section / page.name)
     for name, plugins in CONFIGS.items():
         (folder / f"{name}.yml").write_text(header + plugins, encoding="utf-8")
     lint = str(Path(python).with_name("citation-lint"))
@@ -241,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the tables into this Markdown file (between its markers)")
     parser.add_argument("--section", default=SECTION, help="the markers' name: <!-- SECTION:start --> … :end")
     parser.add_argument("--prune-nav", action="store_true",
-                        help="every build with Material's navigation.prune (large sites; see PRUNED_NAV)")
+                        help="pages in sections of SECTION_PAGES and Material's navigation.prune (large sites)")
     args = parser.parse_args(argv)
     sizes = [_size(size) for size in args.sizes.split(",")]
     if args.runs:
