@@ -137,8 +137,9 @@ def measure(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float
 def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path, prune: bool = False
              ) -> dict[tuple[str, str], Samples]:
     folder = CORPORA[kind](work / f"{kind}-{pages}-{entries}", pages, entries)
-    header = HEADER.replace("  font: false\n", "  font: false\n" + PRUNED_NAV) if prune else HEADER
+    header = HEADER
     if prune:
+        header = HEADER.replace("  font: false\n", "  font: false\n" + PRUNED_NAV)
         for number, page in enumerate(sorted((folder / "docs").glob("page*.md"))):
             section = folder / "docs" / f"section{number // SECTION_PAGES:03d}"
             section.mkdir(exist_ok=True)

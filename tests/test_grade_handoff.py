@@ -19,7 +19,7 @@ from medcite.bibliography import load_bibliography
 from medcite.context import PageContext, PageInfo, SiteInfo
 from medcite.lint import LintOptions, check_document
 from medcite.model import decode_utf8
-from medcite.pageparts import known_grade, page_grade, shown_grade
+from medcite.pageparts import grade_or_slot, page_grade, shown_grade
 from medcite.render import GRADE_MARKER
 from medcite.runner import LintRun
 
@@ -47,8 +47,8 @@ def test_every_article_shows_the_grade_citation_lint_measured() -> None:
     assert compared > 20
 
 
-def context(grade: tuple[str, float | None] | None) -> PageContext:
-    return PageContext(PageInfo("p.md", "p/", {}, None, grade), SiteInfo(".", "docs"))
+def context(grade: tuple[str, float | None] | None, later: bool = False) -> PageContext:
+    return PageContext(PageInfo("p.md", "p/", {}, None, grade, grade_later=later), SiteInfo(".", "docs"))
 
 
 @pytest.mark.parametrize(("given", "source", "expected"), [
@@ -58,7 +58,16 @@ def context(grade: tuple[str, float | None] | None) -> PageContext:
     (None, "# Page\n\n" + WORDS, page_grade("# Page\n\n" + WORDS)),  # nothing given
 ])
 def test_a_given_grade_is_used_only_for_the_text_it_was_measured_on(given, source, expected) -> None:
-    assert known_grade(context(given), source) == expected
+    assert grade_or_slot(context(given), source) == (expected, "")
+
+
+def test_a_grade_filled_in_later_leaves_a_slot_unless_this_text_was_measured() -> None:
+    measured = context(("# Page\n\nSome text.", 3.5), later=True)
+    assert grade_or_slot(measured, "# Page\n\nSome text.") == (3.5, "")
+    assert measured.page is not None and measured.page.deferred_source is None
+    pending = context(None, later=True)
+    assert grade_or_slot(pending, "# Page\n\n" + WORDS) == (None, GRADE_MARKER)
+    assert pending.page is not None and pending.page.deferred_source == "# Page\n\n" + WORDS
 
 
 @pytest.fixture

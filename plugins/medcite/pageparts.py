@@ -97,21 +97,18 @@ def shown_grade(readability: Readability) -> float | None:
     return readability.grade if readability.words >= MIN_WORDS_FOR_GRADE else None
 
 
-def known_grade(context: PageContext, source: str) -> float | None:
-    """The page's grade: the engine's measurement when it measured this very source, else our own."""
-    known = context.page.grade if context.page is not None else None
-    if known is not None and known[0] == source:
-        return known[1]
-    return page_grade(source)
-
-
 def grade_or_slot(context: PageContext, source: str) -> tuple[float | None, str]:
-    """(grade, "") to show now, or (None, GRADE_MARKER) where the engine fills the grade in later."""
+    """(grade, "") to show now, or (None, GRADE_MARKER) where the engine fills the grade in later.
+
+    The engine's own measurement is used when it measured this very source; else, if the engine
+    fills the grade in later, the slot is left (and the source kept for it); else we measure."""
     page = context.page
-    if page is not None and page.grade_later and not (page.grade is not None and page.grade[0] == source):
+    if page is not None and page.grade is not None and page.grade[0] == source:
+        return page.grade[1], ""
+    if page is not None and page.grade_later:
         page.deferred_source = source
         return None, GRADE_MARKER
-    return known_grade(context, source), ""
+    return page_grade(source), ""
 
 
 def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],

@@ -65,7 +65,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.command = "build"
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
-        self.lint_paths: dict[str, str] = {}  # project-relative path -> src_uri
         self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
         self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
         self.mdx_configs: dict[str, Any] = {}
@@ -150,12 +149,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if not self.config.lint or self.bibliography is None:
             return
         documents = []
-        self.lint_paths, self.lint_sources = {}, {}
+        self.lint_sources = {}
         for file in files.documentation_pages():
             if file.generated_by or not file.abs_src_path:
                 continue
             path = self._relative(file.abs_src_path)
-            self.lint_paths[path] = file.src_uri
             try:  # MkDocs itself would stop on a non-UTF-8 page with a traceback
                 documents.append((path, decode_utf8(file.content_bytes, path)))
             except InputError as exc:
@@ -164,9 +162,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
         snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
         fragments = []
+        pages = {path for path, _ in documents}
         for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
             path = self._relative(str(include))
-            if path not in self.lint_paths:
+            if path not in pages:
                 try:
                     fragments.append((path, decode_utf8(include.read_bytes(), path)))
                 except (OSError, InputError) as exc:
@@ -214,28 +213,22 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def _deferred_grade(self, src_uri: str, source: str) -> float | None:
         """The grade of ``source`` (what the extension rendered): citation-lint's, waiting for its
         report if a worker has not reached the page yet, unless the lint measured other text."""
-        linted = self.lint_sources.get(src_uri)
-        report = self.lint_run.wait(linted[0]) if self.lint_run is not None and linted is not None else None
-        if linted is not None and report is not None and self._usable(report) and get_data(linted[1])[0] == source:
-            assert report.readability is not None
-            return shown_grade(report.readability)
-        return pageparts.page_grade(source)
+        linted = self._linted_grade(src_uri, source, wait=True)
+        return linted[1] if linted is not None else pageparts.page_grade(source)
 
-    @staticmethod
-    def _usable(report: DocumentReport) -> bool:
-        """A report that measured the whole page (not cut short by the time limit)."""
-        return report.readability is not None and not any(f.rule == "page-too-complex" for f in report.findings)
-
-    def _linted_grade(self, src_uri: str, markdown: str) -> tuple[str, float | None] | None:
-        """The reading grade citation-lint measured on this page, if its report is in (from the cache
-        or a worker) and it measured what MkDocs renders: the extension need not segment it again."""
+    def _linted_grade(self, src_uri: str, markdown: str, wait: bool = False) -> tuple[str, float | None] | None:
+        """(markdown, grade) if citation-lint measured this page on exactly ``markdown`` and its report
+        is in (from the cache or a worker; ``wait`` for it): the extension need not segment it again."""
         source = self.lint_sources.get(src_uri)
-        report = self.lint_run.ready(source[0]) if self.lint_run is not None and source is not None else None
-        if source is None or report is None or not self._usable(report):
+        if source is None or self.lint_run is None:
             return None
+        report = self.lint_run.wait(source[0]) if wait else self.lint_run.ready(source[0])
+        if report is None or report.readability is None:
+            return None
+        if any(f.rule == "page-too-complex" for f in report.findings):
+            return None  # measured only part of the page
         if get_data(source[1])[0] != markdown:  # a hook changed it, or line endings differ
             return None
-        assert report.readability is not None
         return markdown, shown_grade(report.readability)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:

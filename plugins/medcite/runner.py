@@ -87,40 +87,30 @@ class LintRun:
 
     def ready(self, path: str) -> DocumentReport | None:
         """``path``'s report if it is known now (cached, or already linted); never waits."""
-        key = self._by_path.get(path)
-        if key is None:
-            return None
-        if key in self._known:
-            return self._known[key]
-        if self._results is not None and self._done is None and self._failed is None:
-            while len(self._fresh) < len(self._todo):
-                try:
-                    arrived = self._results.next(timeout=0)
-                except multiprocessing.TimeoutError:
-                    break
-                except Exception as exc:  # raised again by reports(), where the build expects it
-                    self._failed = exc
-                    break
-                for report in arrived:
-                    self._known[self._todo_keys[len(self._fresh)]] = report
-                    self._fresh.append(report)
-        return self._known.get(key)
+        return self._take(path, block=False)
 
     def wait(self, path: str) -> DocumentReport | None:
         """``path``'s report, waiting for the workers to reach it (or linting it here without them)."""
-        report = self.ready(path)
         key = self._by_path.get(path)
-        if report is not None or key is None or self._done is not None or self._failed is not None:
-            return report
-        if self._results is None:  # no workers: lint this page now; reports() will not lint it again
-            report = self._known[key] = _check(self._todo[self._todo_index[key]])
-            return report
-        while key not in self._known and len(self._fresh) < len(self._todo):
+        if key is not None and key not in self._known and self._results is None and self._done is None:
+            self._known[key] = _check(self._todo[self._todo_index[key]])  # reports() will not lint it again
+        return self._take(path, block=True)
+
+    def _take(self, path: str, block: bool) -> DocumentReport | None:
+        """Collect the workers' chunks as they arrive until ``path``'s report is in (or, not blocking,
+        until none is ready); a worker's exception is kept for reports() to raise."""
+        key = self._by_path.get(path)
+        if key is None:
+            return None
+        while (key not in self._known and self._results is not None and self._done is None
+               and self._failed is None and len(self._fresh) < len(self._todo)):
             try:
-                arrived = self._results.next()
+                arrived = self._results.next() if block else self._results.next(timeout=0)
+            except multiprocessing.TimeoutError:
+                break
             except Exception as exc:  # raised again by reports(), where the build expects it
                 self._failed = exc
-                return None
+                break
             for report in arrived:
                 self._known[self._todo_keys[len(self._fresh)]] = report
                 self._fresh.append(report)
