@@ -152,7 +152,7 @@ def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work
         for name in CONFIGS
     }
     commands["lint"] = [lint, "--bib", "references.bib", "--format", "json", "docs"]
-    commands["bibload"] = [python, "-c", "import sys; from medcite.bibliography import load_bibliography as l; "
+    commands["bibload"] = [python, "-c", "import sys; from medcite.bib.bibliography import load_bibliography as l; "
                            "b, f = l(sys.argv[1], use_disk_cache=False); print(len(b))", "references.bib"]
     measure(commands["plain"], folder, work / "unused-cache")  # warm the OS file cache; not counted
     samples = {(name, state): Samples() for _, name, state in RUNS}

@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from medcite.claimrules import rule_verdict
-from medcite.claims import classify_model
-from medcite.evaluation import read_labelled
+from medcite.claims.classify import classify_model
+from medcite.claims.evaluation import read_labelled
+from medcite.claims.table import rule_verdict
 
 EVAL = Path(__file__).resolve().parents[1] / "tests/eval"
 SETS = ("claims-dev.tsv", "claims-dev2.tsv", "independent-dev.tsv")

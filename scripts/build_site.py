@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from medcite.cli import main as citation_lint
+from medcite.adapters.cli.main import main as citation_lint
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("mkdocs", "properdocs", "zensical")

@@ -20,9 +20,9 @@ import re
 import sys
 from pathlib import Path
 
-from medcite.claimmodel import MODEL_PATH
-from medcite.claims import CLASSIFIERS
-from medcite.evaluation import read_labelled, report, score
+from medcite.claims.classify import CLASSIFIERS
+from medcite.claims.evaluation import read_labelled, report, score
+from medcite.claims.learnt import MODEL_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests/eval"

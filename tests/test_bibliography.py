@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from medcite.bibliography import BibliographyError, load_bibliography, parse_bibliography
+from medcite.bib.bibliography import BibliographyError, load_bibliography, parse_bibliography
 
 from .conftest import SMALL_BIB
 
@@ -100,7 +100,7 @@ def test_load_is_cached_by_content(tmp_path: Path) -> None:
 
 
 def test_disk_cache_survives_a_new_process_and_follows_content(tmp_path: Path, monkeypatch) -> None:
-    import medcite.bibliography as bibliography
+    import medcite.bib.bibliography as bibliography
 
     monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "refs.bib"

@@ -184,7 +184,7 @@ def test_build_log_ends_with_the_count_then_the_errors(build, show: str) -> None
 
 
 def test_build_and_lint_print_the_same_words(build, tmp_path) -> None:
-    from medcite.cli import main
+    from medcite.adapters.cli.main import main
 
     result = build({"index.md": PLANTED}, plugin_config={"show": "all"}, strict=False)
     assert result.returncode == 0
@@ -212,7 +212,7 @@ def test_clean_build_is_one_line_of_ours(build) -> None:
 
 
 def test_baseline_option_accepts_known_errors_in_a_strict_build(build, tmp_path) -> None:
-    from medcite.cli import main
+    from medcite.adapters.cli.main import main
 
     result = build({"index.md": PLANTED})
     assert result.returncode != 0

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import medcite.bibliography as bibliography
-from medcite import diskcache
-from medcite.bibliography import load_bibliography
+import medcite.bib.bibliography as bibliography
+from medcite.core import diskcache
+from medcite.bib.bibliography import load_bibliography
 
 from .conftest import SMALL_BIB
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medcite import nlm
-from medcite.casing import is_title_case, sentence_case
+from medcite.core import nlm
+from medcite.style.casing import is_title_case, sentence_case
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.citations import find_citations, mask_code, parse_citation
-from medcite.model import CiteItem
+from medcite.core.model import CiteItem
+from medcite.source.citations import find_citations, mask_code, parse_citation
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_patterns_stay_fast_on_long_repetitive_input(text: str) -> None:
     """Citation, unclosed-citation, bare-key and code-span scanning on hostile repetition (linear time)."""
     import time
 
-    from medcite.barekeys import find_bare_keys
+    from medcite.source.barekeys import find_bare_keys
 
     start = time.perf_counter()
     masked = mask_code(text)

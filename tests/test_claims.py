@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from medcite.claimmodel import MODEL_PATH, load_model
-from medcite.claims import classify, classify_model
-from medcite.evaluation import read_labelled, score
+from medcite.claims.classify import classify, classify_model
+from medcite.claims.evaluation import read_labelled, score
+from medcite.claims.learnt import MODEL_PATH, load_model
 
 EVAL = Path(__file__).parent / "eval"
 
@@ -81,7 +81,7 @@ def test_held_out_set_is_large_enough() -> None:
     assert {label for label, _, _ in rows} == {"must", "should", "none"}
 
 
-# The learnt classifier (medcite.claims.classify_model; opt-in in the linter). Floors as measured after
+# The learnt classifier (medcite.claims.classify.classify_model; opt-in in the linter). Floors as measured after
 # training; the dev sets are its training data, so only claims-test.tsv is an estimate there.
 MODEL_FLOORS = {
     "claims-dev.tsv": (MODEL_DEV_FLOOR := (0.99, 0.99, 0.01)),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from medcite.cli import main
-from medcite.rules import RULES
+from medcite.adapters.cli.main import main
+from medcite.lint.rules import RULES
 
 from .conftest import FRONT, SMALL_BIB
 
@@ -220,7 +220,7 @@ def test_errors_only_and_quiet(noisy: Path, capsys) -> None:
 
 def test_same_line_in_cli_and_finding_text(project: Path, capsys) -> None:
     """The build log prints Finding.as_text(); the CLI prints the very same line."""
-    from medcite.model import Finding
+    from medcite.core.model import Finding
 
     finding = Finding("docs/planted.md", 14, 39, "unknown-key", "error", "citation", "unknown citation key 'nosuchkey'")
     _, out, _ = run(capsys, "docs/planted.md")
@@ -298,8 +298,8 @@ def test_bad_baseline_is_a_clean_usage_error(project: Path, capsys, content: str
 def test_fingerprint_ignores_line_and_column_but_not_file_rule_or_words() -> None:
     from dataclasses import replace
 
-    from medcite.baseline import fingerprint
-    from medcite.model import Finding
+    from medcite.core.model import Finding
+    from medcite.lint.baseline import fingerprint
 
     base = Finding("docs/a.md", 12, 1, "uncited-claim", "error", "claim", "statistic claim ...", "statistic",
                    "About 40% of adults have back pain.")

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 
-from medcite.citations import ESCAPED_BACKSLASH_RE
-from medcite.codespans import code_spans
+from medcite.source.citations import ESCAPED_BACKSLASH_RE
+from medcite.source.codespans import code_spans
 
 PROCESSOR = BacktickInlineProcessor(BACKTICK_RE)
 

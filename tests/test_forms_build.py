@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from medcite.bibliography import parse_bibliography
+from medcite.bib.bibliography import parse_bibliography
 
 from .conftest import FRONT, ROOT, BuildResult
 

@@ -12,16 +12,16 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-import medcite.bibliography as bibliography
-import medcite.pageparts as pageparts
-import medcite.runner as runner
-from medcite.bibliography import load_bibliography
-from medcite.context import PageContext, PageInfo, SiteInfo
-from medcite.lint import LintOptions, check_document
-from medcite.model import decode_utf8
-from medcite.pageparts import grade_or_slot, page_grade, shown_grade
-from medcite.render import GRADE_MARKER
-from medcite.runner import LintRun
+import medcite.app.runner as runner
+import medcite.bib.bibliography as bibliography
+import medcite.engine.pageparts as pageparts
+from medcite.app.runner import LintRun
+from medcite.bib.bibliography import load_bibliography
+from medcite.core.model import decode_utf8
+from medcite.engine.context import PageContext, PageInfo, SiteInfo
+from medcite.engine.pageparts import grade_or_slot, page_grade, shown_grade
+from medcite.lint.checks import LintOptions, check_document
+from medcite.render.html import GRADE_MARKER
 
 from .conftest import FRONT, ROOT, SMALL_BIB, write_project
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from medcite.bibliography import parse_bibliography
-from medcite.cli import main as lint_main
-from medcite.lint import LintOptions, check_bibliography, check_document
-from medcite.readability import measure, syllables
+from medcite.adapters.cli.main import main as lint_main
+from medcite.bib.bibliography import parse_bibliography
+from medcite.lint.checks import LintOptions, check_bibliography, check_document
+from medcite.source.readability import measure, syllables
 
 from .conftest import FRONT, ROOT, SMALL_BIB
 
@@ -182,7 +182,7 @@ def test_every_formatter_fallback_and_crossref_cycle_is_reported() -> None:
 
 def _lint_in_subprocess(tmp_path: Path, bib: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "page.md").write_text(FRONT + "\nBack pain is common [@chou2007diagnosis].\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "medcite.cli", "--jobs", "1", "--bib", bib, "page.md"]
+    cmd = [sys.executable, "-m", "medcite.adapters.cli.main", "--jobs", "1", "--bib", bib, "page.md"]
     return subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 
@@ -273,7 +273,7 @@ SLOW_IN_MARKDOWN_ITSELF = frozenset({"link-openers", "image-openers", "tag-opene
 def test_the_extension_adds_under_a_second_to_rendering(name: str) -> None:
     import markdown
 
-    from medcite.markdown import CitationsExtension
+    from medcite.engine.extension import CitationsExtension
 
     text = SLOW_INPUTS[name]
     if name in SLOW_IN_MARKDOWN_ITSELF:

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from medcite.cli import main as lint_main
-from medcite.rules import RULES
+from medcite.adapters.cli.main import main as lint_main
+from medcite.lint.rules import RULES
 
 from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
 
@@ -414,7 +414,7 @@ def test_unreadable_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     from mkdocs.exceptions import Abort, PluginError
 
     write_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome [@chou2007diagnosis].\n"})
-    import medcite.model as model
+    import medcite.core.model as model
 
     bib = (tmp_path / "refs.bib").resolve()
     real_os_open = model.os.open
@@ -452,7 +452,7 @@ def test_console_script(name: str, tmp_path: Path) -> None:
     spec = CASES[name]
     bib, page = lay_out(tmp_path, name, spec)
     script = Path(sys.executable).with_name("citation-lint")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "medcite.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "medcite.adapters.cli.main"]
     proc = subprocess.run([*command, "--jobs", "1", "--bib", bib, page], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     output = proc.stdout + proc.stderr

@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from medcite.bibliography import parse_bibliography
-from medcite.lint import LintOptions, check_bibliography, check_document, filter_findings
-from medcite.sources import check_sources
+from medcite.bib.bibliography import parse_bibliography
+from medcite.lint.checks import LintOptions, check_bibliography, check_document, filter_findings
+from medcite.lint.sources import check_sources
 
 from .conftest import FRONT, SMALL_BIB
 
 TODAY = dt.date(2026, 11, 23)
 OPTIONS = LintOptions(today=TODAY)
-# Advice on how an entry reads in Citing Medicine form (medcite.advice)
+# Advice on how an entry reads in Citing Medicine form (medcite.lint.advice)
 REFERENCE_ADVICE = frozenset({"sentence-case-changed", "no-journal-abbreviation", "missing-urldate", "missing-evidence"})
 
 

@@ -10,10 +10,10 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import medcite.bibliography as bibliography
-import medcite.lintcache as lintcache
-import medcite.runner as runner
-from medcite.cli import main
+import medcite.app.lintcache as lintcache
+import medcite.app.runner as runner
+import medcite.bib.bibliography as bibliography
+from medcite.adapters.cli.main import main
 
 from .conftest import FRONT, write_project
 

@@ -8,8 +8,8 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from medcite.bibliography import parse_bibliography
-from medcite.markdown import CitationsExtension
+from medcite.bib.bibliography import parse_bibliography
+from medcite.engine.extension import CitationsExtension
 
 from .conftest import SMALL_BIB
 
@@ -164,7 +164,7 @@ def test_without_pages_the_bibliography_says_nothing_about_them() -> None:
 
 def test_engine_context_adds_review_box_grade_and_jsonld(tmp_path) -> None:
     """What MkDocs' plugin and Zensical both hand over: the page's front matter and URL."""
-    from medcite.context import EngineContextExtension, PageInfo
+    from medcite.engine.context import EngineContextExtension, PageInfo
 
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
     context = EngineContextExtension({"root_dir": str(tmp_path), "docs_dir": "docs",
@@ -184,7 +184,7 @@ def test_engine_context_adds_review_box_grade_and_jsonld(tmp_path) -> None:
 
 
 def test_pages_without_review_dates_get_no_box() -> None:
-    from medcite.context import EngineContextExtension, PageInfo
+    from medcite.engine.context import EngineContextExtension, PageInfo
 
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
     context = EngineContextExtension({"root_dir": ".", "docs_dir": "docs"})

@@ -9,7 +9,7 @@ import dataclasses
 
 import pytest
 
-from medcite.model import Reference
+from medcite.core.model import Reference
 
 from .pandoc_oracle import EXPECTED_DIFFERENCES, PANDOC, RULES, compare, formatted_pairs, report
 

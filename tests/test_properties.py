@@ -14,14 +14,15 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from medcite.bibliography import latex_to_text, parse_bibliography
-from medcite.casing import sentence_case
-from medcite.citations import ITEM_RE, LineIndex, find_citations, mask_code, parse_citation
-from medcite.identifiers import is_doi, is_pmid, is_web_url
-from medcite.lint import LintOptions, check_document
-from medcite.lists import bibliography_html, references_html
-from medcite.markdown import CitationsExtension
-from medcite.render import CitedNumber, ReferenceFormatter, citation_html, medical_webpage_jsonld, reference_urls
+from medcite.bib.bibliography import latex_to_text, parse_bibliography
+from medcite.core.identifiers import is_doi, is_pmid, is_web_url
+from medcite.engine.extension import CitationsExtension
+from medcite.lint.checks import LintOptions, check_document
+from medcite.render.html import CitedNumber, citation_html, medical_webpage_jsonld, reference_urls
+from medcite.render.lists import bibliography_html, references_html
+from medcite.source.citations import ITEM_RE, LineIndex, find_citations, mask_code, parse_citation
+from medcite.style.casing import sentence_case
+from medcite.style.formatter import ReferenceFormatter
 
 from .conftest import FRONT, SMALL_BIB
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.prose import parse_document
+from medcite.source.prose import parse_document
 
 DOC = """---
 title: X

@@ -10,8 +10,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import medcite.bibliography as bibliography
-import medcite.runner as runner
+import medcite.app.runner as runner
+import medcite.bib.bibliography as bibliography
 
 from .conftest import FRONT, write_project
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from medcite.prose import parse_document
+from medcite.source.prose import parse_document
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCKS_DIR = ROOT / "includes" / "red-flags"

@@ -10,14 +10,14 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import medcite.bibliography as bibliography
-import medcite.diskcache as diskcache
-import medcite.markdown as medcite_markdown
-import medcite.runner as runner
-from medcite.bibliography import load_bibliography
-from medcite.model import Reference
-from medcite.refcache import FormattedStore, entry_digest, safe_reference_html
-from medcite.render import ReferenceFormatter
+import medcite.app.runner as runner
+import medcite.bib.bibliography as bibliography
+import medcite.core.diskcache as diskcache
+import medcite.engine.extension as medcite_markdown
+from medcite.bib.bibliography import load_bibliography
+from medcite.core.model import Reference
+from medcite.style.formatter import ReferenceFormatter
+from medcite.style.refcache import FormattedStore, entry_digest, safe_reference_html
 
 from .conftest import FRONT, ROOT, SMALL_BIB, write_project
 

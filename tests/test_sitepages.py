@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.sitepages import page_title, read_page, relative_link
+from medcite.engine.sitepages import page_title, read_page, relative_link
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_keys_in_order_of_first_citation_skipping_code() -> None:
 
 def test_keys_of_included_snippets_count_for_the_including_page(tmp_path) -> None:
     """A shared block pulled in with --8<-- renders its citations on the page, so the page cites them."""
-    from medcite.sitepages import read_pages
+    from medcite.engine.sitepages import read_pages
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "includes").mkdir()

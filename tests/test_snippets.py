@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from medcite.cli import main as lint_main
-from medcite.snippets import included_names
+from medcite.adapters.cli.main import main as lint_main
+from medcite.source.snippets import included_names
 
 from .conftest import FRONT, run_build, write_project
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pybtex.plugin import find_plugin
 
-from medcite.bibliography import parse_bibliography
-from medcite.render import ReferenceFormatter
-from medcite.style import VancouverStyle, nlm_pages
+from medcite.bib.bibliography import parse_bibliography
+from medcite.style.formatter import ReferenceFormatter
+from medcite.style.vancouver import VancouverStyle, nlm_pages
 
 from .conftest import ROOT, SMALL_BIB
 

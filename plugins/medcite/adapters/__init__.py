@@ -1,0 +1,1 @@
+"""The front ends: ``mkdocs`` (the citations plugin) and ``cli`` (citation-lint). Nothing imports them."""

@@ -1,0 +1,1 @@
+"""``citation-lint``: lint, merge shards, add entries; argument parsing, output and exit codes."""

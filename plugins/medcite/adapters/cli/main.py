@@ -1,0 +1,338 @@
+"""``citation-lint``: check that every claim is cited and every reference is sound.
+
+Exit status: 0 no error-level finding (after the baseline, if one is given), 1 error-level
+findings, 2 usage error, unreadable file or unparsable bibliography.
+
+``citation-lint merge SHARD.json ...`` combines ``--shard K/N --format json`` runs into the
+output one run over the whole site would give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ...app.formats import FORMATTERS, Outcome, Show
+from ...app.runner import LintRun
+from ...app.shards import read_shard, select_shard
+from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...core.model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
+from ...lint.baseline import apply_baseline, baseline_json, read_baseline
+from ...lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
+from ...lint.rules import RULES
+from ...lint.sources import check_sources
+from ...source.snippets import base_paths, resolve_includes
+
+
+class UsageError(Exception):
+    pass
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold tags such as !!python/name:… or !ENV; they are not needed here."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+@dataclass
+class Settings:
+    bibliography: Path | None = None
+    docs_dir: Path | None = None
+    snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
+    plugin: dict[str, Any] = field(default_factory=dict)
+
+
+def read_settings(config: Path, required: bool) -> Settings:
+    if not config.is_file():
+        if required:
+            raise UsageError(f"{config}: config file not found")
+        return Settings()
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{config}: cannot read YAML: {exc}") from None
+    base = config.parent
+    plugin: dict[str, Any] = {}
+    for item in data.get("plugins") or []:
+        if item == "citations":
+            plugin = {}
+        elif isinstance(item, dict) and "citations" in item:
+            plugin = item["citations"] or {}
+    bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
+    snippets: object = None
+    for item in data.get("markdown_extensions") or []:
+        if isinstance(item, dict) and "pymdownx.snippets" in item:
+            snippets = (item["pymdownx.snippets"] or {}).get("base_path")
+    return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
+                    plugin=plugin, snippet_bases=base_paths(snippets, base))
+
+
+def _extension_options(extensions: object) -> dict[str, Any]:
+    """The ``medcite`` Markdown extension's options (where sites built by any engine set the bibliography)."""
+    if isinstance(extensions, dict):
+        items = list(extensions.items())
+    elif isinstance(extensions, list):
+        items = [next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
+                 for item in extensions]
+    else:
+        items = []
+    for name, options in items:
+        if name in ("medcite", "medcite.markdown") and isinstance(options, dict):
+            return options
+    return {}
+
+
+def _rules(values: list[str]) -> frozenset[str]:
+    rules = frozenset(rule.strip() for value in values for rule in value.split(",") if rule.strip())
+    unknown = sorted(rules - set(RULES))
+    if unknown:
+        raise UsageError(f"unknown rule id(s): {', '.join(unknown)} (see citation-lint --list-rules)")
+    return rules
+
+
+def _markdown_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return files
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return path.as_posix()
+
+
+def _read(path: Path) -> str:
+    try:
+        return decode_utf8(read_regular_file(path), _shown(path))
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def build_parser(merge: bool = False) -> argparse.ArgumentParser:
+    if merge:
+        parser = argparse.ArgumentParser(prog="citation-lint merge", description="Merge the JSON of sharded runs "
+                                         "(citation-lint --shard K/N --format json) into one report.")
+        parser.add_argument("shards", nargs="+", type=Path, help="JSON files written by the shard runs")
+    else:
+        parser = argparse.ArgumentParser(prog="citation-lint", description="Check that every health claim is "
+                                         "cited and every reference is sound.",
+                                         epilog="citation-lint merge SHARD.json ... combines sharded runs; "
+                                         "citation-lint add FILE imports a reference (see add --help).")
+        parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of "
+                            "the config)")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
+    parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
+    parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
+    parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
+    parser.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                        help="report RULE at LEVEL (error, warning or advice), e.g. old-sources=warning")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--errors-only", action="store_true", help="list only errors (and the count)")
+    shown.add_argument("-q", "--quiet", action="store_true", help="list only errors, and nothing else")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="accepted findings (from --write-baseline): only new ones are listed and fail the run")
+    parser.add_argument("--write-baseline", type=Path, metavar="FILE",
+                        help="write every current finding to FILE as the accepted baseline, and exit 0")
+    if not merge:
+        parser.add_argument("--shard", metavar="K/N", help="lint only the K-th of N equal slices of the pages "
+                            "(for parallel CI jobs; merge their --format json output with citation-lint merge)")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                            help="worker processes for large sites (default: one per CPU)")
+        parser.add_argument("--claims", choices=("rules", "model"), help="claim classifier (default: rules; "
+                            "'model' is the learnt one, opt-in while the site is checked against it)")
+        parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["add"]:  # `citation-lint add`: import a reference (a page named "add" is ./add)
+        from .add import main as add_main
+
+        return add_main(argv[1:])
+    merge = bool(argv) and argv[0] == "merge"
+    args = build_parser(merge).parse_args(argv[1:] if merge else argv)
+    if not merge and args.list_rules:
+        print("\n".join(f"{rule:26} {text}" for rule, text in RULES.items()))
+        return 0
+    try:
+        return _merge(args) if merge else _run(args)
+    except UsageError as exc:
+        print(f"citation-lint: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _severities(values: list[str], configured: dict[str, Any]) -> tuple[tuple[str, Severity], ...]:
+    pairs: dict[str, str] = {str(rule): str(level) for rule, level in (configured or {}).items()}
+    for value in values:
+        for item in value.split(","):
+            rule, sep, level = item.partition("=")
+            if not sep:
+                raise UsageError(f"--severity {item!r}: write RULE=LEVEL, e.g. old-sources=warning")
+            pairs[rule.strip()] = level.strip()
+    unknown = sorted(set(pairs) - set(RULES))
+    if unknown:
+        raise UsageError(f"unknown rule id(s) in severity: {', '.join(unknown)} (see citation-lint --list-rules)")
+    for rule, level in pairs.items():
+        if level not in SEVERITIES:
+            raise UsageError(f"severity of {rule}: {level!r} is not one of {', '.join(SEVERITIES)}")
+    return tuple(sorted(pairs.items()))  # type: ignore[arg-type]
+
+
+def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliography, list[Finding]]:
+    settings = read_settings(args.config or Path("mkdocs.yml"), required=args.config is not None)
+    bib_path = args.bib or settings.bibliography
+    if bib_path is None:
+        raise UsageError("no bibliography: pass --bib FILE or set it on the medcite Markdown extension in mkdocs.yml")
+    plugin = settings.plugin
+    options = LintOptions(
+        select=_rules(args.select or list(plugin.get("select") or [])),
+        ignore=_rules(args.ignore or list(plugin.get("ignore") or [])),
+        readability_target=float(plugin.get("readability_target", 8.0)),
+        max_source_age=int(plugin.get("max_source_age", 10)),
+        severity=_severities(args.severity, plugin.get("severity") or {}),
+        claims=getattr(args, "claims", None) or ("model" if plugin.get("claims") == "model" else "rules"),
+    )
+    try:
+        bib, load_findings = load_bibliography(bib_path, _shown(bib_path))
+    except BibliographyError as exc:
+        raise UsageError(str(exc)) from None
+    if args.baseline is None and plugin.get("baseline") and not args.write_baseline:
+        args.baseline = (args.config or Path("mkdocs.yml")).parent / str(plugin["baseline"])
+    return settings, options, bib, load_findings
+
+
+def _included(documents: list[tuple[str, str]], settings: Settings) -> list[tuple[str, str]]:
+    """The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments."""
+    shown = {path for path, _ in documents}
+    found = []
+    for path in resolve_includes([text for _, text in documents], settings.snippet_bases):
+        name = _shown(path)
+        if name not in shown:
+            try:
+                found.append((name, _read(path)))
+            except OSError as exc:
+                raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+    return found
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    number, sep, total = value.partition("/")
+    if not (sep and number.isdigit() and total.isdigit() and 1 <= int(number) <= int(total)):
+        raise UsageError(f"--shard {value!r}: write K/N with 1 <= K <= N, e.g. --shard 2/4")
+    return int(number), int(total)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings, options, bib, load_findings = _setup(args)
+    shard = _shard(args.shard)
+    whole_site = not args.paths and shard is None
+    paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])
+    if not paths:
+        raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
+    documents: list[tuple[str, str]] = []
+    for path in select_shard(_markdown_files(paths), shard):
+        try:
+            documents.append((_shown(path), _read(path)))
+        except OSError as exc:
+            raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
+    fragments = _included(documents, settings)
+    documents.extend(fragments)
+    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
+    reports = LintRun(documents, bib, options, args.jobs).reports()
+    outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
+    outcome.shard = shard
+    return _finish(args, outcome, load_findings)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Shard outputs -> the outcome of one whole-site run (site-wide checks run once, here)."""
+    _, options, bib, load_findings = _setup(args)
+    shards = []
+    for path in args.shards:
+        try:
+            shards.append(read_shard(path))
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+    reports: dict[str, DocumentReport] = {}
+    for shard in shards:
+        if shard.digest != bib.digest:
+            raise UsageError(f"{shard.path}: linted against another version of {shard.bibliography}; "
+                             "run every shard on the same commit")
+        for report in shard.reports:
+            if report.path in reports:
+                raise UsageError(f"{shard.path}: {report.path} is also in another shard")
+            report.findings = filter_findings(report.findings, options)
+            reports[report.path] = report
+    whole_site = any(shard.whole_site for shard in shards) or _complete({shard.shard for shard in shards})
+    ordered = [reports[path] for path in sorted(reports)]
+    return _finish(args, _outcome(ordered, bib, options, load_findings, whole_site, args.baseline), load_findings)
+
+
+def _complete(parts: set[tuple[int, int] | None]) -> bool:
+    """Do these shards (K of N) cover every slice 1..N of one split?"""
+    if None in parts or not parts:
+        return False
+    totals = {part[1] for part in parts if part is not None}
+    return len(totals) == 1 and {part[0] for part in parts if part is not None} == set(range(1, totals.pop() + 1))
+
+
+def _outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions, load_findings: list[Finding],
+             whole_site: bool, baseline: Path | None) -> Outcome:
+    cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
+    findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
+    for report in reports:
+        findings.extend(report.findings)
+    findings.extend(check_sources(reports, bib, options))
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    outcome = Outcome(findings, reports, bib.path, bib.digest, whole_site=whole_site)
+    if baseline is not None:
+        try:
+            accepted = read_baseline(baseline)
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        filtered = apply_baseline(findings, accepted)
+        outcome = Outcome(filtered.findings, reports, bib.path, bib.digest, whole_site=whole_site,
+                          accepted=filtered.accepted, stale=filtered.stale)
+    return outcome
+
+
+def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Finding]) -> int:
+    if args.write_baseline is not None:
+        try:
+            args.write_baseline.write_text(baseline_json(outcome.findings), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{_shown(args.write_baseline)}: cannot write: {exc.strerror}") from None
+        print(f"citation-lint: wrote {len(outcome.findings)} finding(s) to {_shown(args.write_baseline)}")
+        return 0
+    show: Show = "quiet" if args.quiet else "errors" if args.errors_only else "all"
+    text = FORMATTERS[args.format](outcome, show)
+    if text:
+        print(text)
+    if any(f.rule == "bibtex-syntax" for f in load_findings):
+        return 2
+    return 1 if outcome.counts["error"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

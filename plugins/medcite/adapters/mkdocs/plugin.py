@@ -1,0 +1,294 @@
+"""MkDocs (and ProperDocs) glue for the ``citations`` plugin: only what MkDocs alone offers.
+
+What readers see comes from the ``medcite`` Markdown extension (see :mod:`medcite.engine.extension`), so
+the site renders the same under Zensical, which runs no plugins. This plugin adds the checks
+of citation-lint to the build, fails a strict build on error-level findings itself (MkDocs
+drops warnings below the log level before counting them, so ``mkdocs build -q --strict`` would
+otherwise pass), watches the bibliography in ``mkdocs serve``, and tells the extension which
+page it is rendering.
+
+Findings read exactly as ``citation-lint`` prints them (``path:line:col: error: message [rule]``).
+Errors are logged at MkDocs' WARNING level, so ``mkdocs build --strict`` fails on them and on
+nothing else; warnings and advice at INFO, listed only if the ``show`` option asks for them.
+The log ends with the count and then the errors, so they are the last thing an editor sees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+from ...app.formats import Outcome, count_line
+from ...app.runner import LintRun
+from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...core.model import Finding, InputError, decode_utf8
+from ...engine import pageparts
+from ...engine.context import EngineContextExtension, PageInfo
+from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
+from ...lint.baseline import apply_baseline, read_baseline
+from ...lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
+from ...lint.rules import RULES
+from ...lint.sources import check_sources
+from ...render.html import GRADE_MARKER, grade_html
+from ...source.snippets import base_paths, resolve_includes
+from .config import CitationsConfig
+
+log = get_plugin_logger(__name__)
+EXTENSION_NAMES = ("medcite", "medcite.markdown")
+MAX_ERRORS_SHOWN = 10
+TEXT_META = ("title", "description")
+LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
+
+
+class CitationsPlugin(BasePlugin[CitationsConfig]):
+    """Numbered Vancouver citations from a BibTeX file, checked on every build."""
+
+    def __init__(self) -> None:
+        self.bibliography: Bibliography | None = None
+        self.bibliography_path = ""
+        self.bibliography_page = "bibliography.md"
+        self.options = LintOptions()
+        self.cited_keys: set[str] = set()
+        self.errors: list[Finding] = []
+        self.project_dir = "."
+        self.command = "build"
+        self.context: EngineContextExtension | None = None
+        self.lint_run: LintRun | None = None
+        self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
+        self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
+        self.mdx_configs: dict[str, Any] = {}
+        self.load_findings: list[Finding] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Forked lint workers only for one-off builds; `mkdocs serve` lints in-process, where the
+        # per-page cache makes a rebuild after one edit re-check only that page.
+        self.command = command
+
+    # -- configuration -------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.errors = []
+        self.cited_keys = set()
+        options = self._extension_options(config)
+        self.mdx_configs = dict(config.mdx_configs)
+        path = self._bibliography_path(options)
+        self.bibliography_path = path
+        self.bibliography_page = str(options.get("bibliography_page") or self.config.bibliography_page)
+        try:
+            bib, findings = load_bibliography(path, self._relative(path))
+        except BibliographyError as exc:
+            raise PluginError(f"citations: {exc}") from None
+        self.bibliography = bib
+        unknown = sorted(set(self.config.severity) - set(RULES))
+        if unknown:
+            raise PluginError(f"citations: severity: unknown rule id(s) {', '.join(unknown)}")
+        self.options = LintOptions(
+            select=frozenset(self.config.select), ignore=frozenset(self.config.ignore),
+            readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
+            severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
+        )
+        self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
+        self.context = EngineContextExtension({
+            "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
+        })
+        config.markdown_extensions.append(self.context)  # type: ignore[arg-type]
+        return config
+
+    def _extension_options(self, config: MkDocsConfig) -> dict[str, Any]:
+        """The ``medcite`` extension's options; added with the plugin's own when only the plugin is set."""
+        for name in EXTENSION_NAMES:
+            if name in config.markdown_extensions:
+                return config.mdx_configs.setdefault(name, {})
+        if not self.config.bibliography:
+            raise PluginError("citations: no bibliography; set it on the Markdown extension: "
+                              "markdown_extensions: [{medcite: {bibliography: references.bib}}]")
+        config.markdown_extensions.append("medcite")
+        options = config.mdx_configs["medcite"] = {
+            "bibliography": self.config.bibliography, "references_title": self.config.references_title,
+            "bibliography_page": self.config.bibliography_page,
+        }
+        return options
+
+    def _bibliography_path(self, options: dict[str, Any]) -> str:
+        given = str(options.get("bibliography") or "")
+        if not given:
+            raise PluginError("citations: the medcite Markdown extension has no 'bibliography' option")
+        path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(given)))
+        if self.config.bibliography and os.path.normpath(self.config.bibliography) != path:
+            raise PluginError(f"citations: the plugin's bibliography ({self._relative(self.config.bibliography)}) "
+                              f"is not the extension's ({self._relative(path)}); set it in one place")
+        return path
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(self.bibliography_path)
+        return server
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if files.get_file_from_path(self.bibliography_page) is None:
+            content = f"---\ntitle: Bibliography\n---\n\n# Bibliography\n\n{BIBLIOGRAPHY_MARKER}\n"
+            files.append(File.generated(config, self.bibliography_page, content=content))
+        self._start_lint(files)
+        return files
+
+    def _start_lint(self, files: Files) -> None:
+        """Lint every page's raw source (front matter included: true line numbers) in the background."""
+        if self.lint_run is not None:
+            self.lint_run.cancel()
+        self.lint_run = None
+        if not self.config.lint or self.bibliography is None:
+            return
+        documents = []
+        self.lint_sources = {}
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            path = self._relative(file.abs_src_path)
+            try:  # MkDocs itself would stop on a non-UTF-8 page with a traceback
+                documents.append((path, decode_utf8(file.content_bytes, path)))
+            except InputError as exc:
+                raise PluginError(str(exc)) from None
+            self.lint_sources[file.src_uri] = documents[-1]
+        # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
+        snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
+        fragments = []
+        pages = {path for path, _ in documents}
+        for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
+            path = self._relative(str(include))
+            if path not in pages:
+                try:
+                    fragments.append((path, decode_utf8(include.read_bytes(), path)))
+                except (OSError, InputError) as exc:
+                    raise PluginError(f"{path}: cannot read included file: {exc}") from None
+        documents.extend(fragments)
+        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
+        cpus = os.cpu_count() or 1
+        background = self.command != "serve" and cpus > 1
+        self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.lint_run is not None:
+            self.lint_run.cancel()
+            self.lint_run = None
+
+    # -- pages ---------------------------------------------------------------------------
+    @event_priority(-100)  # last: after hooks that set the page's canonical URL (the offline bundle's)
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
+        for key in TEXT_META:
+            value = page.meta.get(key)
+            if value is not None and not isinstance(value, str):
+                page.meta[key] = str(value)
+        page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
+        if self.context is not None:  # the extension reads the page (front matter, URL) from here
+            # The reading grade: citation-lint's when its report is in; otherwise the extension leaves
+            # a slot and on_post_page fills it in once the report is (lint runs while pages render).
+            info = PageInfo(page.file.src_uri, page.url, page.meta, page.canonical_url,
+                            self._linted_grade(page.file.src_uri, markdown), grade_later=self.lint_run is not None)
+            self.context.page = self.rendering[page.file.src_uri] = info
+        return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        info = self.rendering.pop(page.file.src_uri, None)
+        if info is None or info.deferred_source is None:
+            return output
+        box = output.find('<p class="medcite-review">')
+        slot = output.find(GRADE_MARKER, box) if box >= 0 else -1
+        if slot < 0:
+            return output
+        grade = self._deferred_grade(page.file.src_uri, info.deferred_source)
+        shown = grade_html(grade) if grade is not None else ""
+        return output[:slot] + shown + output[slot + len(GRADE_MARKER):]
+
+    def _deferred_grade(self, src_uri: str, source: str) -> float | None:
+        """The grade of ``source`` (what the extension rendered): citation-lint's, waiting for its
+        report if a worker has not reached the page yet, unless the lint measured other text."""
+        linted = self._linted_grade(src_uri, source, wait=True)
+        return linted[1] if linted is not None else pageparts.page_grade(source)
+
+    def _linted_grade(self, src_uri: str, markdown: str, wait: bool = False) -> tuple[str, float | None] | None:
+        """(markdown, grade) if citation-lint measured this page on exactly ``markdown`` and its report
+        is in (from the cache or a worker; ``wait`` for it): the extension need not segment it again."""
+        source = self.lint_sources.get(src_uri)
+        if source is None or self.lint_run is None:
+            return None
+        report = self.lint_run.wait(source[0]) if wait else self.lint_run.ready(source[0])
+        if report is None or report.readability is None:
+            return None
+        if any(f.rule == "page-too-complex" for f in report.findings):
+            return None  # measured only part of the page
+        if get_data(source[1])[0] != markdown:  # a hook changed it, or line endings differ
+            return None
+        return markdown, shown_grade(report.readability)
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        # Material prints page titles and descriptions into the HTML unescaped (no autoescape), and
+        # every page's title appears in every page's navigation: escape them all before any is shown.
+        for file in files.documentation_pages():
+            meta = file.page.meta if file.page is not None else {}
+            for key in TEXT_META:
+                if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
+                    meta[key] = escape(meta[key])
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Collect the lint (it ran while every page was rendered and written) and run the site-wide
+        checks: entries never cited, duplicate DOIs, … Then fail a strict build whose errors MkDocs
+        could not count: its counter only sees messages at the log level, and ``-q`` drops warnings
+        first. Otherwise MkDocs' own verdict ends the log."""
+        self.rendering = {}
+        if self.lint_run is not None and self.bibliography is not None:
+            reports = self.lint_run.reports()
+            findings = list(self.load_findings)
+            for report in reports:
+                findings.extend(report.findings)
+                self.cited_keys.update(report.cited_keys)
+            self.lint_run = None
+            findings.extend(check_bibliography(self.bibliography, self.cited_keys, self.options))
+            findings.extend(check_sources(reports, self.bibliography, self.options))
+            self._log(findings, reports)
+        if not (self.errors and config.strict) or log.logger.isEnabledFor(logging.WARNING):
+            return
+        count = len(self.errors)
+        shown = "\n".join(f"  {finding.as_text()}" for finding in self.errors[:MAX_ERRORS_SHOWN])
+        more = count - MAX_ERRORS_SHOWN
+        tail = f"\n  … and {more} more (run citation-lint to see them all)" if more > 0 else ""
+        raise Abort(f"Aborted: citation-lint found {count} error{'s' if count != 1 else ''} in strict mode:\n"
+                    f"{shown}{tail}")
+
+    # -- helpers -------------------------------------------------------------------------
+    def _relative(self, path: str) -> str:
+        return os.path.relpath(path, self.project_dir).replace(os.sep, "/")
+
+    def _log(self, findings: list[Finding], reports: list[DocumentReport]) -> None:
+        """Listed warnings and advice in file order, then the count, then every error."""
+        findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+        accepted = stale = 0
+        if self.config.baseline:
+            try:
+                filtered = apply_baseline(findings, read_baseline(Path(self.config.baseline)))
+            except InputError as exc:
+                raise PluginError(f"citations: baseline: {exc}") from None
+            findings, accepted, stale = filtered.findings, filtered.accepted, filtered.stale
+        outcome = Outcome(findings, reports, accepted=accepted, stale=stale)
+        listed = LISTED[self.config.show]
+        for finding in findings:
+            if finding.severity != "error" and finding.severity in listed:
+                log.info(finding.as_text())
+        unlisted = sum(1 for f in findings if f.severity not in listed)
+        hint = "; citation-lint lists them all" if unlisted else ""
+        errors = [f for f in findings if f.severity == "error"]
+        log.info(count_line(outcome, "page") + hint + (":" if errors else ""))
+        for finding in errors:
+            log.warning(finding.as_text())
+        self.errors.extend(errors)

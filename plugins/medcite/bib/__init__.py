@@ -1,0 +1,1 @@
+"""The bibliography: BibTeX read with pybtex (keeping lines), resolved by key, DOI or PMID; author names."""

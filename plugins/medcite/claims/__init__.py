@@ -1,0 +1,1 @@
+"""Sentence -> claim verdict, explainably: the rule table, the learnt model, the classifier and its evaluation."""

@@ -1,0 +1,117 @@
+"""Sentence -> claim label and kind, explainably.
+
+Three labels, as the editorial rules define them (tests/eval/GUIDE.md):
+
+- ``must``: must be cited in the same sentence (statistic, efficacy, cause, prognosis,
+  warning-sign and thresholds for seeking help, drug, comparison, complication). Hedged claims
+  ("may ease") are still claims.
+- ``should``: should be cited somewhere in its paragraph (anatomy, definition, mechanism).
+- ``none``: needs no citation (instruction, question, navigation, fragment, transition,
+  anecdote, bio, call-to-action, disclaimer, admin).
+
+Two classifiers, one interface. ``classify_rules`` is the ordered rule table
+(:mod:`medcite.claims.table`), still the linter's default. ``classify_model`` is the learnt one:
+a few structural rules whose precision on the labelled data is near 1 decide
+outright (no words, a question). Every other sentence is scored by a linear model
+(:mod:`medcite.claims.learnt`) whose features are its words and word pairs plus which rules of
+the rule table (:mod:`medcite.claims.table`) match, so the rules' knowledge is kept but the
+weighing of it is learnt from independently written text. A model verdict explains itself by
+the features that weighed most towards its label. It is opt-in (``citation-lint --claims model``,
+plugin option ``claims: model``) until this site's own pages pass under it (see README).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from .learnt import LinearModel, load_model
+from .learnt import features as model_features
+from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, normalise, rule_verdict
+
+Label = Literal["must", "should", "none"]
+QUESTION_RE = re.compile(r"\?\s*[\"')\]]*\s*$")
+# Readable names for feature prefixes, for why().
+FEATURE_NAMES = {"w": "'{}'", "b": "'{}'", "first": "starts '{}'", "first2": "starts '{}'", "last": "ends '{}'",
+                 "hit": "rule {}", "rule": "rule table: {}", "rule-label": "rule table says {}", "has": "has {}",
+                 "imp": "order '{}'", "shape": "{}", "len": "{} words", "end": "ends with '{}'"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: Label
+    kind: str
+    rule: str  # the deciding rule, or "model"
+    words: str = ""  # the words that triggered the rule, or the features that weighed most
+    probability: float | None = None  # the model's probability of the label, when the model decided
+
+    def why(self) -> str:
+        if self.probability is not None:
+            return f"{self.kind} (model p={self.probability:.2f}: {self.words})"
+        return f"{self.kind} ({self.rule}: '{self.words}')" if self.words else f"{self.kind} ({self.rule})"
+
+
+def override(text: str) -> Verdict | None:
+    """The structural rules that decide before the model: they are right on nearly every labelled sentence."""
+    if not re.search(r"[A-Za-z]{2}", text):
+        return Verdict("none", "fragment", "no-words")
+    if QUESTION_RE.search(text):
+        return Verdict("none", "question", "question", text[-30:])
+    return None
+
+
+_MODEL: LinearModel | None = None
+
+
+def _model() -> LinearModel:
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = load_model()
+    return _MODEL
+
+
+def describe(feature: str) -> str:
+    prefix, _, value = feature.partition(":")
+    return FEATURE_NAMES.get(prefix, "{}").format(value or prefix)
+
+
+def _kind(label: Label, text: str) -> str:
+    """The kind of claim: the rule table's, if it agrees on the label, else the first rule of that label that fits."""
+    table = rule_verdict(text)
+    if table.label == label:
+        return table.kind
+    rules = (*STRONG_RULES, *WEAK_RULES) if label == "must" else SHOULD_RULES if label == "should" else ()
+    for rule in rules:
+        if rule.match(text):
+            return rule.kind
+    return {"must": "claim", "should": "background"}.get(label, table.kind if table.label == "none" else "statement")
+
+
+def classify_rules(sentence: str) -> Verdict:
+    """The rule table's verdict (cached there)."""
+    verdict = rule_verdict(sentence)
+    return Verdict(verdict.label, verdict.kind, verdict.rule, verdict.words)
+
+
+@lru_cache(maxsize=65536)
+def classify_model(sentence: str) -> Verdict:
+    """The learnt verdict on one sentence of prose (citations already removed); pure, so cached."""
+    text = normalise(sentence)
+    decided = override(text)
+    if decided is not None:
+        return decided
+    model = _model()
+    prediction = model.predict(model_features(text))
+    label: Label = model.decide(prediction.probabilities)  # type: ignore[assignment]
+    top = prediction.top(label)
+    words = ", ".join(f"{describe(name)} {weight:+.1f}" for name, weight in top)
+    probability = prediction.probabilities[label] if label != "should" else (
+        prediction.probabilities["should"] + prediction.probabilities["must"])
+    return Verdict(label, _kind(label, text), "model", words, probability)
+
+
+CLASSIFIERS: dict[str, Callable[[str], Verdict]] = {"rules": classify_rules, "model": classify_model}
+classify = classify_rules  # the linter's default

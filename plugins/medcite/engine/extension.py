@@ -1,0 +1,327 @@
+"""Python-Markdown extension that renders ``[@key]`` citations and the References list.
+
+Everything a reader sees comes from here, so the site renders the same under MkDocs, ProperDocs
+and Zensical (which runs Markdown extensions but not MkDocs plugins). It is configured by plain
+options (``bibliography: references.bib``, a path resolved against the engine's config file) and
+works with plain Python-Markdown too. It does not report problems: the linter does that from the
+raw source, where line numbers are true.
+
+Numbering happens in two steps because Python-Markdown's inline pass does not visit
+nested blocks (lists, admonitions) in document order: the inline processor leaves a
+token per citation, and a tree processor then walks the tree in reading order, numbers
+the citations (Vancouver: order of first citation) and swaps each token for its HTML.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import logging
+import os
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Markdown, util
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from ..bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ..core.model import CiteItem, Reference
+from ..render.html import CitedNumber, citation_html, uncited_html
+from ..render.lists import references_element
+from ..source.citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
+from ..style.formatter import ReferenceFormatter
+from ..style.refcache import FormattedStore
+from .context import PageContext, find_context
+from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
+
+log = logging.getLogger("medcite")
+_reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
+TOKEN = "\x02medcite:{}\x03"
+TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
+
+
+@dataclass
+class PageCitations:
+    """One page's citations: the numbered entries and where each is cited."""
+
+    order: list[Reference] = field(default_factory=list)
+    spots: dict[int, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    context: PageContext | None = None
+    source: str = ""  # the page's Markdown as the author wrote it (before snippets are pulled in)
+    # (leading space, raw citation, items, problem) per citation, in the order Markdown saw them
+    pending: list[tuple[str, str, tuple[CiteItem, ...], str | None]] = field(default_factory=list)
+    _numbers: dict[int, int] = field(default_factory=dict)
+
+    def number(self, ref: Reference) -> int:
+        known = self._numbers.get(id(ref))
+        if known is None:
+            self.order.append(ref)
+            known = self._numbers[id(ref)] = len(self.order)
+        return known
+
+
+class SourcePreprocessor(Preprocessor):
+    """Keeps the page source as the author wrote it (for the reading grade) and the engine's context."""
+
+    def __init__(self, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.state.context = find_context(self.md)
+        self.ext.state.source = "\n".join(lines)
+        return lines
+
+
+class BibliographyPreprocessor(Preprocessor):
+    """Marks where the bibliography goes; the tree processor puts it there."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(line.strip() == BIBLIOGRAPHY_MARKER for line in lines):
+            return lines
+        out: list[str] = []
+        for line in lines:
+            out.extend(["", BIBLIOGRAPHY_TOKEN, ""] if line.strip() == BIBLIOGRAPHY_MARKER else [line])
+        return out
+
+
+class CitationInlineProcessor(InlineProcessor):
+    """Replaces one bracketed citation by a token, numbered later in reading order."""
+
+    def __init__(self, pattern: str, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # type: ignore[override]  # noqa: N802
+        # Escapes and code spans inside the brackets were already replaced by Markdown's placeholders
+        # (they run first); read the body back as the author wrote it, so the items are parsed as the
+        # linter parses the source, and a locator's Markdown can be rendered.
+        body = self.source(m.group("body"))
+        unclosed = self.unclosed
+        items, problem = ((), UNCLOSED_PROBLEM) if unclosed else parse_citation(body)
+        pending = self.ext.state.pending
+        whole = m.group(0)
+        lead = whole[: len(whole) - len(whole.lstrip(" \t"))]
+        pending.append((lead, f"[{body.rstrip()}" if unclosed else f"[{body}]", items, problem))
+        return TOKEN.format(len(pending) - 1), m.start(0), m.end(0)
+
+    unclosed = False
+
+    def source(self, text: str) -> str:
+        """Markdown's placeholders back to the source: ``\\x`` for an escape, backticks for code."""
+        stash = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+
+        def restore(match: re.Match[str]) -> str:
+            value = stash.get(match.group(1))
+            if isinstance(value, str) or value is None:
+                return value or ""
+            code = html.unescape("".join(value.itertext()))  # code text is stored HTML-escaped
+            ticks = "`" * (max((len(run) for run in re.findall("`+", code)), default=0) + 1)
+            return f"{ticks} {code} {ticks}" if value.tag == "code" else code
+
+        text = util.INLINE_PLACEHOLDER_RE.sub(restore, text)
+        return ESCAPED_CHAR_RE.sub(lambda e: "\\" + chr(int(e.group(1))), text)
+
+
+class UnclosedCitationInlineProcessor(CitationInlineProcessor):
+    """``[@a, p. 3`` never closed: shown as an error, as the linter reports it."""
+
+    unclosed = True
+
+
+class ReferencesTreeprocessor(Treeprocessor):
+    """Numbers citations in reading order and appends the page's References list."""
+
+    def __init__(self, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        state = self.ext.state
+        self.ext.last_page = state
+        if state.pending:
+            self._citations(root)
+        if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
+            expand_bibliography(root, self.md, self.ext.load(), self.ext.formatter, state.context, self.ext,
+                                self.ext.problem)
+            self.ext.formatter.save()
+        if state.context is not None and state.context.page is not None:
+            review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, state.source)
+
+    def _citations(self, root: etree.Element) -> None:
+        state = self.ext.state
+        # A citation cannot live in an attribute (alt text, an attr_list, an autolink) or in raw
+        # HTML: there it goes back to the text the author wrote. The linter skips those places too.
+        literal = self._restore_literal
+        for element in root.iter():
+            if any("\x02medcite:" in value for value in element.attrib.values()):
+                for name, value in element.attrib.items():
+                    element.set(name, TOKEN_RE.sub(literal, value))
+                if element.tag == "a" and element.text:  # an autolink: its text is its URL
+                    element.text = TOKEN_RE.sub(literal, element.text)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str) and "\x02medcite:" in block:
+                stash[index] = TOKEN_RE.sub(literal, block)
+        for element, attr in _text_slots(root):
+            text = getattr(element, attr)
+            if text and "\x02medcite:" in text:
+                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
+        if not state.order:
+            return
+        # Left out of the site search (Material's attribute, removed from the page once indexed): a
+        # search for a health word should find what the pages say, not each page's list of sources;
+        # the bibliography page keeps every source searchable, and the index stays small for phones.
+        heading = etree.SubElement(root, "h2", {"id": "references", "data-search-exclude": "true"})
+        heading.text = self.ext.getConfig("references_title")
+        holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
+        holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
+
+    def _restore_literal(self, match: re.Match[str]) -> str:
+        lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
+        return lead + raw
+
+    def _render(self, index: int) -> str:
+        state, bib = self.ext.state, self.ext.load()
+        lead, raw, items, problem = state.pending[index]
+        if problem is not None or bib is None:
+            reason = problem or self.ext.problem
+            state.problems.append(reason)
+            return lead + self.md.htmlStash.store(uncited_html(raw, reason))
+        spot = f"cite-{index + 1}"
+        cited: list[CitedNumber] = []
+        unknown: list[str] = []
+        for item in items:
+            ref = bib.resolve(item.key)
+            if ref is None:
+                unknown.append(f"[@{item.key}]")
+                state.problems.append(f"unknown citation key '{item.key}'")
+                continue
+            number = state.number(ref)
+            cited.append(CitedNumber(number, ref, item.locator, item.prefix))
+            spots = state.spots.setdefault(number, [])
+            if spot not in spots:
+                spots.append(spot)
+        if not cited:
+            return lead + self.md.htmlStash.store(uncited_html(raw, "unknown citation key"))
+        return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
+
+
+def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:
+    """(element, "text"/"tail") pairs in reading order."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child)
+        yield child, "tail"
+
+
+class CitationsExtension(Extension):
+    """``[@key]`` -> numbered, linked superscripts plus a References section."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # A parsed Bibliography may be passed directly (tests, scripts); sites give a path.
+        given = kwargs.pop("bibliography", "")
+        self.config = {
+            "bibliography": ["", "BibTeX file; a relative path starts at the folder of the engine's config file"],
+            "references_title": ["References", "heading of the list at the end of each page"],
+            "bibliography_page": ["bibliography.md", "the page holding the bibliography marker (under docs_dir)"],
+            "docs_dir": ["", "page sources for the 'cited on' index when no engine says where they are"],
+        }
+        super().__init__(**kwargs)
+        self.bibliography: Bibliography | None = given if isinstance(given, Bibliography) else None
+        if isinstance(given, str | os.PathLike):
+            self.setConfig("bibliography", os.fspath(given))
+        self._formatter: ReferenceFormatter | None = None
+        self.load_error = ""
+        self.state = PageCitations()
+        self.last_page = PageCitations()
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown API)
+        md.registerExtension(self)
+        # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
+        # is measured on what the author wrote, as citation-lint measures it.
+        md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
+        # before raw HTML blocks (20), which would swallow the marker comment.
+        md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)
+        # 175: after backslash escapes (180) and code spans (190), so "\[@x]" and `[@x]`
+        # stay literal; before links (160), so "[@x]" is never read as a shortcut link.
+        # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
+        # The spaces are taken from the start of their run only (the look-behind), so a long run of
+        # spaces is scanned once, not once per space.
+        pattern = r"(?<![ \t])[ \t]*+" + CITATION_RE.pattern
+        md.inlinePatterns.register(CitationInlineProcessor(pattern, md, self), "medcite-citation", 175)
+        # 174: right after closed citations, on the text they leave: "[@a, p. 3" never closed is an error.
+        unclosed = r"(?<![ \t])[ \t]*+" + UNCLOSED_RE.pattern  # spaces matched from the start of their run
+        md.inlinePatterns.register(UnclosedCitationInlineProcessor(unclosed, md, self), "medcite-unclosed", 174)
+        # 6: after inline processing (20) so every citation token exists, and after attr_list (8),
+        # which moves "{: title=… }" text into attributes; before the table of contents (5) so
+        # "References" appears in it and headings get clean text.
+        md.treeprocessors.register(ReferencesTreeprocessor(md, self), "medcite-references", 6)
+
+    def reset(self) -> None:
+        self.state = PageCitations()
+
+    def load(self) -> Bibliography | None:
+        """The bibliography, read through the content-keyed cache (a fresh extension per page is cheap)."""
+        if self.bibliography is not None:
+            return self.bibliography
+        option = str(self.getConfig("bibliography") or "")
+        if not option or self.load_error:
+            return None
+        context = self.state.context
+        base = context.site.root_dir if context is not None else os.getcwd()
+        path = os.path.join(base, os.path.expanduser(option))
+        try:
+            bib, _ = load_bibliography(path, os.path.relpath(path, base).replace(os.sep, "/"))  # problems: the linter's
+        except BibliographyError as exc:
+            # Raising would end a Zensical build in a traceback; every citation shows this reason
+            # instead, and citation-lint (the gate before every build) stops with the same message.
+            self.load_error = str(exc)
+            if self.load_error not in _reported:
+                _reported.add(self.load_error)
+                log.error("medcite: %s", self.load_error)
+            return None
+        self.bibliography = bib
+        return bib
+
+    @property
+    def problem(self) -> str:
+        """Why citations cannot be resolved (no bibliography, or one that cannot be read)."""
+        return self.load_error or "no bibliography configured"
+
+    @property
+    def formatter(self) -> ReferenceFormatter:
+        """One formatter per bibliography, shared by the per-page extensions (formatting is the slow part)."""
+        if self._formatter is None:
+            self._formatter = shared_formatter(self.load())
+        return self._formatter
+
+
+_formatters: dict[int, tuple[Bibliography | None, ReferenceFormatter]] = {}
+
+
+def shared_formatter(bib: Bibliography | None) -> ReferenceFormatter:
+    hit = _formatters.get(id(bib))
+    if hit is not None and hit[0] is bib:
+        return hit[1]
+    if len(_formatters) >= 8:
+        _formatters.pop(next(iter(_formatters)))
+    # Formatted entries persist between builds (checked on read); saved after the bibliography
+    # page, which formats every entry, and at exit for any formatted after it.
+    formatter = ReferenceFormatter(FormattedStore() if bib is not None else None)
+    _formatters[id(bib)] = (bib, formatter)
+    atexit.register(formatter.save)
+    return formatter
+
+
+def makeExtension(**kwargs: Any) -> CitationsExtension:  # noqa: N802 (Markdown API)
+    return CitationsExtension(**kwargs)

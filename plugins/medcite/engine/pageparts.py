@@ -1,0 +1,160 @@
+"""Page parts the Markdown extension adds besides citations: the site bibliography (where the
+bibliography page holds its marker), and on each article the review dates, reading level and
+schema.org JSON-LD. All of it comes from the page's own front matter and source, which every
+engine hands the extension (see :mod:`medcite.engine.context`), so no engine hook is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
+from collections.abc import MutableMapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urljoin
+
+from markdown import Markdown
+from markupsafe import Markup, escape
+
+from ..bib.bibliography import Bibliography
+from ..core.model import Reference
+from ..render.html import (
+    GRADE_MARKER,
+    CitingPage,
+    ReferenceFormatter,
+    medical_webpage_jsonld,
+    review_html,
+    uncited_html,
+)
+from ..render.lists import bibliography_element
+from ..source.metadata import FrontMatter
+from ..source.prose import parse_document
+from ..source.readability import Readability, measure
+from ..source.snippets import base_paths
+from .context import PageContext
+from .sitepages import cited_on, read_pages
+
+BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
+BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
+MIN_WORDS_FOR_GRADE = 100  # below this a reading grade says little (citation-lint uses the same floor)
+JSONLD_META_KEY = "medcite_jsonld"
+TEXT_META = ("title", "description")
+
+
+class Options(Protocol):
+    def getConfig(self, key: str, default: str = "") -> object: ...  # noqa: N802 (Markdown API)
+
+
+def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | None, formatter: ReferenceFormatter,
+                        context: PageContext | None, options: Options, problem: str) -> None:
+    """Replace the marker's paragraph by every entry, with the pages that cite it."""
+    for parent in root.iter():
+        for position, child in enumerate(list(parent)):
+            if child.tag != "p" or (child.text or "").strip() != BIBLIOGRAPHY_TOKEN or len(child):
+                continue
+            parent.remove(child)
+            if bib is None:
+                failed = etree.Element("p")
+                failed.text = md.htmlStash.store(uncited_html(BIBLIOGRAPHY_MARKER, problem))
+                parent.insert(position, failed)
+            else:
+                parent.insert(position, bibliography_element(bib, formatter, _cited_on(md, bib, context, options),
+                                                             md.htmlStash.store))
+
+
+def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
+              options: Options) -> dict[str, list[CitingPage]] | None:
+    if context is not None:
+        docs_dir: str | None = context.site.docs_dir
+    else:
+        configured = str(options.getConfig("docs_dir") or "")
+        docs_dir = os.path.abspath(configured) if configured else None
+    here = context.page.path if context is not None and context.page is not None \
+        else str(options.getConfig("bibliography_page"))
+    if not docs_dir:
+        return None
+    root = Path(context.site.root_dir if context is not None else os.getcwd())
+    return cited_on(bib, read_pages(docs_dir, base_paths(snippet_base(md), root) if snippet_base(md) else []), here)
+
+
+def snippet_base(md: Markdown) -> object:
+    """pymdownx.snippets' ``base_path`` when that extension is in use (None otherwise)."""
+    for extension in md.registeredExtensions:
+        if type(extension).__name__ == "SnippetExtension":
+            return extension.getConfig("base_path") or "."
+    return None
+
+
+@lru_cache(maxsize=512)
+def page_grade(source: str) -> float | None:
+    """Flesch-Kincaid grade of the page's prose, as citation-lint computes it (None for short pages)."""
+    return shown_grade(measure([sentence.text for _, sentence in parse_document(source).sentences()]))
+
+
+def shown_grade(readability: Readability) -> float | None:
+    """The grade an article shows: none below the floor where a grade says little."""
+    return readability.grade if readability.words >= MIN_WORDS_FOR_GRADE else None
+
+
+def grade_or_slot(context: PageContext, source: str) -> tuple[float | None, str]:
+    """(grade, "") to show now, or (None, GRADE_MARKER) where the engine fills the grade in later.
+
+    The engine's own measurement is used when it measured this very source; else, if the engine
+    fills the grade in later, the slot is left (and the source kept for it); else we measure."""
+    page = context.page
+    if page is not None and page.grade is not None and page.grade[0] == source:
+        return page.grade[1], ""
+    if page is not None and page.grade_later:
+        page.deferred_source = source
+        return None, GRADE_MARKER
+    return page_grade(source), ""
+
+
+def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
+                      formatter: ReferenceFormatter, source: str) -> None:
+    """On an article (front matter with ``last_reviewed``): the review box under the title, with
+    the reading grade of ``source``, and the page's JSON-LD in its metadata, where the theme
+    template prints it."""
+    page = context.page
+    if page is None:
+        return
+    page.meta.pop(JSONLD_META_KEY, None)  # only this may set it, never the front matter
+    try:
+        if "last_reviewed" in page.meta:
+            _review_and_jsonld(root, md, context, refs, formatter, *grade_or_slot(context, source))
+    finally:
+        escape_meta(page.meta)
+
+
+def escape_meta(meta: MutableMapping[str, Any]) -> None:
+    """Escape the front-matter text the theme prints: Material prints the title and description
+    unescaped (in <title>, the navigation and the header) on MkDocs and on Zensical alike. Marked
+    as escaped (Markup), so the MkDocs plugin's own pass leaves them alone."""
+    for key in TEXT_META:
+        value = meta.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            meta[key] = escape(value)
+
+
+def _review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
+                       formatter: ReferenceFormatter, grade: float | None, grade_slot: str) -> None:
+    page = context.page
+    assert page is not None
+    front = FrontMatter(present=True, data=dict(page.meta))
+    box = review_html(front.date("last_reviewed"), front.date("next_review"), grade, grade_slot)
+    if box:
+        holder = etree.Element("p")
+        holder.text = md.htmlStash.store(box)
+        children = list(root)
+        heading = next((i for i, child in enumerate(children) if child.tag == "h1"), None)
+        root.insert(0 if heading is None else heading + 1, holder)
+    title = page.meta.get("title")
+    if not isinstance(title, str):
+        heading_element = root.find("h1")
+        title = "".join(heading_element.itertext()).strip() if heading_element is not None else ""
+    site_url = context.site.site_url
+    canonical = page.canonical_url or (
+        urljoin(site_url if site_url.endswith("/") else site_url + "/", page.url) if site_url else None)
+    page.meta[JSONLD_META_KEY] = medical_webpage_jsonld(
+        title, str(page.meta.get("description") or ""), canonical, front.date("last_reviewed"), refs, formatter)

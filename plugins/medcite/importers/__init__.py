@@ -1,0 +1,1 @@
+"""Turning records (PubMed .nbib, RIS, CSL JSON) into BibTeX entries for ``citation-lint add``."""

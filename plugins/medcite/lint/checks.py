@@ -1,0 +1,451 @@
+"""All checks, as functions returning :class:`Finding` lists: the one source of truth
+for ``citation-lint`` and the MkDocs plugin."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+
+from ..bib.bibliography import Bibliography
+from ..claims.classify import CLASSIFIERS, Verdict
+from ..core import identifiers as ids
+from ..core.model import Category, Citation, Finding, Reference, Severity
+from ..core.vocab import EVIDENCE_LABELS
+from ..source.barekeys import find_bare_keys
+from ..source.citations import LineIndex, find_citations, mask_code
+from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
+from ..source.prose import HEADING_RE, Block, Exemption, Sentence, parse_document
+from ..source.readability import Readability, measure
+from ..style.formatter import ReferenceFormatter
+from .advice import reference_notes
+
+# Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
+PAGE_EXEMPTION = "no_cite"
+STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
+EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
+# A "sentence" longer than this is not prose a reader would meet; its claim is judged on its start,
+# so text with no sentence breaks cannot make the claim rules slow.
+MAX_CLASSIFIED_CHARS = 1000
+REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # Each inner tuple is satisfied by any one of its fields.
+    "article": (("author",), ("title",), ("year",), ("journal", "shortjournal")),
+    "book": (("author", "editor"), ("title",), ("year",), ("publisher",)),
+    "incollection": (("author",), ("title",), ("year",), ("booktitle",)),
+    "inbook": (("author", "editor"), ("title",), ("year",)),
+    "misc": (("title",), ("year", "urldate")),
+    "online": (("title",), ("year", "urldate"), ("url",)),
+    "techreport": (("author", "institution"), ("title",), ("year",), ("institution",)),
+}
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    readability_target: float = 8.0
+    max_source_age: int = 10
+    today: dt.date = field(default_factory=dt.date.today)
+    page_time_limit: float = 10.0  # seconds of claim checking per page before "page too complex"
+    # (rule, severity) pairs that replace a rule's own severity, e.g. (("old-sources", "warning"),)
+    severity: tuple[tuple[str, Severity], ...] = ()
+    # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
+    fragments: frozenset[str] = frozenset()
+    claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims.classify)
+    notes: bool = True  # advice on how each entry reads (medcite.lint.advice); off saves time on big files
+
+    def wants(self, rule: str) -> bool:
+        return (not self.select or rule in self.select) and rule not in self.ignore
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    """A cited claim whose sources are all old, or all below the strongest evidence levels.
+
+    Pages only record these; :func:`medcite.sources.check_sources` turns every page's uses into one
+    finding per source, so an editor sees "this source" once rather than once per claim.
+    """
+
+    rule: str  # old-sources, weak-evidence or unknown-evidence
+    keys: tuple[str, ...]  # the sources concerned (bibliography keys)
+    line: int
+    column: int
+    kind: str
+    text: str
+
+
+@dataclass
+class DocumentReport:
+    """What linting one Markdown file found, and what it cites."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    citations: int = 0  # how many bracketed citations the page has
+    cited_keys: set[str] = field(default_factory=set)
+    exemptions: list[Exemption] = field(default_factory=list)
+    readability: Readability | None = None
+    claims: int = 0
+    cited_claims: int = 0
+    source_uses: list[SourceUse] = field(default_factory=list)
+
+
+def _finding(path: str, line: int, column: int, rule: str, severity: Severity, category: Category, message: str,
+             claim_kind: str | None = None, text: str | None = None, related: tuple[str, ...] = ()) -> Finding:
+    return Finding(path, line, column, rule, severity, category, message, claim_kind, text, related)
+
+
+def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
+    """Every per-page check: metadata, citations, claims, evidence and readability."""
+    report = DocumentReport(path)
+    front = read_front_matter(text)
+    fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
+    if not fragment:
+        report.findings.extend(_check_metadata(path, front, options))
+    masked = mask_code(text)
+    citations = find_citations(text, masked)
+    report.citations = len(citations)
+    for cite in citations:
+        report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    lines = LineIndex(text)
+    for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
+        line, column = lines.position(bare.start)
+        report.findings.append(_finding(path, line, column, "bare-citation-key", "error", "citation",
+                                        f"'@{bare.key}' is not a citation and is shown as written: "
+                                        f"write [@{bare.key}]"))
+    uncited_statements: list[tuple[Block, Sentence, str, str]] = []
+    document = parse_document(text)
+    report.exemptions = document.exemptions
+    page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
+    if page_reason is not None:
+        reason = str(page_reason).strip()
+        report.exemptions = [Exemption(front.lines.get(PAGE_EXEMPTION, 1), 1, reason, "page"), *report.exemptions]
+    for exemption in document.exemptions:
+        if not exemption.reason:
+            report.findings.append(_finding(path, exemption.line, exemption.column, "exemption-without-reason",
+                                            "error", "claim", "a no-cite exemption needs a reason: "
+                                            "<!-- no-cite: why this needs no source -->"))
+    prose: list[str] = []
+    deadline = time.monotonic() + options.page_time_limit
+    classify = partial(_verdict, options.claims)
+    for block, sentence in document.sentences():
+        if time.monotonic() > deadline:
+            report.findings.append(_finding(
+                path, sentence.line, sentence.column, "page-too-complex", "error", "claim",
+                f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
+                "checked; split the page or simplify its markup"))
+            break
+        prose.append(sentence.text)
+        verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
+        if verdict.label == "none":
+            continue
+        if verdict.label == "must":
+            report.claims += 1
+            report.cited_claims += sentence.cited
+        if sentence.exemption is not None or block.exemption is not None or page_reason is not None:
+            continue
+        if verdict.label == "must" and not sentence.cited:
+            report.findings.append(_finding(
+                path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
+                f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
+                verdict.kind, sentence.text))
+        elif verdict.label == "should" and not _covered(block, sentence, classify):
+            uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
+        elif verdict.label == "must" and sentence.cited:
+            refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
+            report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+    report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
+    report.readability = measure(prose)
+    if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:
+        report.findings.append(_finding(
+            path, 1, 1, "reading-grade", "warning", "readability",
+            f"reading grade {report.readability.grade:.1f} is above the target {options.readability_target:g} "
+            f"({report.readability.words} words in {report.readability.sentences} sentences): use shorter sentences "
+            "and everyday words"))
+    report.findings = filter_findings(report.findings, options)
+    return report
+
+
+@lru_cache(maxsize=1 << 16)
+def _verdict(claims: str, text: str) -> Verdict:
+    """Classifier ``claims``' verdict on one sentence, cached here by its text across pages and serve rebuilds,
+    whichever classifiers claims.py holds (each must stay a pure function of the text)."""
+    return CLASSIFIERS[claims](text)
+
+
+def _uncited_paragraphs(path: str, text: str, found: list[tuple[Block, Sentence, str, str]]) -> Iterable[Finding]:
+    """One ``uncited-statement`` per Markdown paragraph or tight list: one citation there fixes it."""
+    lines = text.split("\n")
+    groups: list[list[tuple[Block, Sentence, str, str]]] = []
+    for item in found:
+        if groups:
+            last_block = groups[-1][-1][0]
+            between = lines[last_block.line - 1:item[0].line - 1]
+            if item[0] is last_block or all(line.strip() and not HEADING_RE.match(line) for line in between):
+                groups[-1].append(item)
+                continue
+        groups.append([item])
+    for group in groups:
+        _, first, kind, why = group[0]
+        if len(group) == 1:
+            message = f"{kind} should be cited in its paragraph; {why}"
+        else:
+            kinds = ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in _counted(k for _, _, k, _ in group))
+            where = ", ".join(str(s.line) for _, s, _, _ in group)
+            message = (f"{len(group)} statements in this paragraph should be cited ({kinds}; lines {where}); "
+                       f"first: {why}")
+        yield _finding(path, first.line, first.column, "uncited-statement", "warning", "claim", message, kind,
+                       " ".join(s.text for _, s, _, _ in group),
+                       tuple(f"{path}:{s.line}:{s.column}" for _, s, _, _ in group[1:]))
+
+
+def _counted(values: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return list(counts.items())
+
+
+# Words too common in health prose to show that two sentences are about the same thing.
+COMMON_WORDS = frozenset({
+    "about", "after", "also", "because", "being", "body", "could", "does", "during", "every", "from", "have", "into",
+    "like", "make", "many", "more", "most", "much", "often", "other", "over", "people", "pain", "part", "some", "such",
+    "than", "that", "their", "them", "then", "there", "these", "they", "this", "those", "through", "very", "what",
+    "when", "where", "which", "while", "will", "with", "your", "years", "weeks", "months",
+})
+
+
+def _terms(text: str) -> set[str]:
+    return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in COMMON_WORDS}
+
+
+def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict]) -> bool:
+    """Whether a paragraph's citation can cover a background (should-cite) sentence: a citation on the
+    sentence itself or on another background sentence does; one on a must-cite claim supports that claim,
+    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...")."""
+    if sentence.cited:
+        return True
+    terms = _terms(sentence.text)
+    for other in block.sentences:
+        if other is sentence or not other.cited:
+            continue
+        if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
+            return True
+    return False
+
+
+def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
+    if cite.problem:
+        yield _finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
+                       f"{cite.problem}: {cite.raw}")
+    for item in cite.items:
+        ref = bib.resolve(item.key)
+        if ref is None:
+            near = suggest_key(item.key, bib)
+            hint = f"; did you mean '{near}'?" if near else ""
+            yield _finding(path, cite.line, cite.column, "unknown-key", "error", "citation",
+                           f"unknown citation key '{item.key}'{hint}")
+        else:
+            cited.add(ref.key)
+
+
+def suggest_key(key: str, bib: Bibliography) -> str | None:
+    """The bibliography key closest to a mistyped one (difflib ratio, at least 0.85), if any."""
+    if ":" in key:  # doi:/pmid: look-ups are not keys
+        return None
+    folded = {name.casefold(): name for name in bib.references}
+    close = difflib.get_close_matches(key.casefold(), list(folded), n=1, cutoff=0.85)
+    return folded[close[0]] if close else None
+
+
+def _check_evidence(sentence: Sentence, kind: str, refs: list[Reference], options: LintOptions) -> Iterable[SourceUse]:
+    if not refs:
+        return
+    where = (sentence.line, sentence.column, kind, sentence.text)
+    if kind in EVIDENCE_CHECKED_KINDS and not any(ref.evidence in STRONG_EVIDENCE for ref in refs):
+        unknown = tuple(ref.key for ref in refs if ref.evidence not in EVIDENCE_LABELS)
+        if unknown:
+            yield SourceUse("unknown-evidence", unknown, *where)
+        else:
+            yield SourceUse("weak-evidence", tuple(ref.key for ref in refs), *where)
+    years = [ref.year for ref in refs]
+    if all(year is not None for year in years):
+        newest = max(y for y in years if y is not None)
+        if options.today.year - newest > options.max_source_age:
+            yield SourceUse("old-sources", tuple(ref.key for ref in refs), *where)
+
+
+def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iterable[Finding]:
+    if not front.present:
+        yield _finding(path, 1, 1, "missing-front-matter", "error", "metadata",
+                       "no front matter: add title, description, last_reviewed and next_review between '---' lines")
+        return
+    if front.error:
+        yield _finding(path, front.error_line, 1, "invalid-front-matter", "error", "metadata", front.error)
+        return
+    for key in REQUIRED_TEXT:
+        value = front.data.get(key)
+        line = front.lines.get(key, 1)
+        if value is not None and not isinstance(value, str):
+            # YAML reads `title: 2024` as a number and `title: yes` as true: quote it.
+            yield _finding(path, line, 1, "invalid-metadata", "error", "metadata",
+                           f"'{key}' must be text, not {type(value).__name__} {str(value)[:40]!r}: "
+                           f"put it in quotes ({key}: \"...\")")
+        elif not isinstance(value, str) or not value.strip():
+            yield _finding(path, line, 1, "missing-metadata", "warning", "metadata",
+                           f"front matter has no '{key}'")
+        elif "<" in value or ">" in value:
+            yield _finding(path, line, 1, "metadata-markup", "error", "metadata",
+                           f"'{key}' holds '<' or '>': write plain text (it is shown escaped, never as HTML)")
+        elif '"' in value and key == "description":
+            yield _finding(path, line, 1, "metadata-markup", "warning", "metadata",
+                           f"'{key}' holds a double quote; it is escaped in the page's <meta> tag, but "
+                           "search engines may cut the text there: prefer single quotes")
+    dates = {}
+    for key in REQUIRED_DATES:
+        if key not in front.data:
+            yield _finding(path, 1, 1, "missing-review-date", "error", "metadata", f"front matter has no '{key}'")
+            continue
+        value = front.date(key)
+        if value is None:
+            yield _finding(path, front.lines.get(key, 1), 1, "invalid-date", "error", "metadata",
+                           f"'{key}' must be an ISO date (YYYY-MM-DD), not {front.data[key]!r}")
+        else:
+            dates[key] = value
+    last, following = dates.get("last_reviewed"), dates.get("next_review")
+    if last and following:
+        line = front.lines.get("next_review", 1)
+        if following <= last:
+            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+                           f"next_review {following} is not after last_reviewed {last}")
+        elif (following - last).days > MAX_REVIEW_INTERVAL_DAYS:
+            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+                           f"next_review {following} is more than 3 years after last_reviewed {last}")
+    if following and following < options.today:
+        yield _finding(path, front.lines.get("next_review", 1), 1, "review-overdue", "warning", "metadata",
+                       f"review was due on {following}")
+
+
+def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: LintOptions) -> list[Finding]:
+    """Entry-level checks; ``cited_keys`` None skips the never-cited check (a partial run)."""
+    findings: list[Finding] = []
+    seen_doi: dict[str, Reference] = {}
+    seen_pmid: dict[str, Reference] = {}
+    formatter = ReferenceFormatter()
+    shapes: dict[tuple[object, ...], bool] = {}
+    for ref in bib:
+        findings.extend(_check_entry(bib.path, ref, options.notes))
+        findings.extend(_check_formatting(bib.path, ref, formatter, shapes))
+        doi = ids.normalize_doi(ref.fields.get("doi", "")).casefold()
+        if doi and doi in seen_doi:
+            findings.append(_bib(bib.path, ref, "duplicate-doi", "error",
+                                 f"'{ref.key}' has the same DOI as '{seen_doi[doi].key}' (line {seen_doi[doi].line})"))
+        elif doi:
+            seen_doi[doi] = ref
+        pmid = ref.fields.get("pmid", "").strip()
+        if pmid and pmid in seen_pmid:
+            findings.append(_bib(bib.path, ref, "duplicate-pmid", "error", f"'{ref.key}' has the same PMID as "
+                                 f"'{seen_pmid[pmid].key}' (line {seen_pmid[pmid].line})"))
+        elif pmid:
+            seen_pmid[pmid] = ref
+        if cited_keys is not None and ref.key not in cited_keys:
+            findings.append(_bib(bib.path, ref, "uncited-entry", "warning", f"'{ref.key}' is never cited"))
+    return filter_findings(group_advice(findings), options)
+
+
+# Advice that is the same for every entry it applies to: one finding for all of them (at the first
+# entry, the others as related locations), so a build log shows it once and not once per entry.
+GROUPED_ADVICE = {
+    "no-journal-abbreviation": "{n} journal article(s) have no shortjournal, so the full journal title is shown; "
+                               "Citing Medicine uses the NLM abbreviation: copy it from the NLM Catalog or the "
+                               "record's TA field in PubMed (never guess one): {keys}",
+    "missing-urldate": "{n} web source(s) have no urldate (Citing Medicine gives the date you consulted them): {keys}",
+    "missing-evidence": "{n} entr(ies) have no evidence level: add evidence = {{…}}: {keys}",
+}
+SHOWN_KEYS = 6
+
+
+def group_advice(findings: list[Finding]) -> list[Finding]:
+    grouped: dict[str, list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.rule in GROUPED_ADVICE and finding.severity == "advice":
+            grouped.setdefault(finding.rule, []).append(finding)
+        else:
+            kept.append(finding)
+    for rule, members in grouped.items():
+        if len(members) == 1:
+            kept.append(members[0])
+            continue
+        keys = [m.message.split("'")[1] if m.message.count("'") >= 2 else m.location() for m in members]
+        shown = ", ".join(keys[:SHOWN_KEYS]) + (f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else "")
+        first = members[0]
+        kept.append(dataclasses.replace(first, message=GROUPED_ADVICE[rule].format(n=len(members), keys=shown),
+                                        related=tuple(m.location() for m in members[1:])))
+    return kept
+
+
+def _check_formatting(path: str, ref: Reference, formatter: ReferenceFormatter,
+                      shapes: dict[tuple[object, ...], bool]) -> Iterable[Finding]:
+    """Report every entry the style cannot format (it would show "(incomplete reference)").
+
+    The style fails on which fields an entry has, not on their values, so one entry of each
+    shape (type, fields present, name roles) is formatted; every entry of a failing shape is.
+    """
+    present = frozenset(name for name, value in ref.source if value.strip())
+    shape = (ref.entry_type, present, frozenset(role for role, names in ref.people if names))
+    if shapes.get(shape, False):
+        return
+    problem = formatter.format(ref).problem
+    shapes[shape] = not problem
+    if problem:
+        yield _bib(path, ref, "incomplete-reference", "error",
+                   f"'{ref.key}' ({ref.entry_type}) is shown as '(incomplete reference)': {problem}")
+
+
+def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str) -> Finding:
+    return _finding(path, ref.line, 1, rule, severity, "bibliography", message)
+
+
+def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Finding]:
+    fields = ref.fields
+    present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
+    for name, value in fields.items():
+        if not value.strip():
+            yield _bib(path, ref, "empty-field", "error", f"'{ref.key}' has an empty '{name}' field")
+    for options in REQUIRED_FIELDS.get(ref.entry_type, (("title",), ("year",))):
+        if not present.intersection(options):
+            yield _bib(path, ref, "missing-field", "error",
+                       f"'{ref.key}' ({ref.entry_type}) has no {' or '.join(options)}")
+    doi, pmid, pmcid = (fields.get(name, "").strip() for name in ("doi", "pmid", "pmcid"))
+    if doi and not ids.is_doi(doi):
+        yield _bib(path, ref, "invalid-doi", "error", f"'{ref.key}': DOI '{doi}' should look like 10.NNNN/…")
+    if pmid and not ids.is_pmid(pmid):
+        yield _bib(path, ref, "invalid-pmid", "error", f"'{ref.key}': PMID '{pmid}' should be digits only")
+    if pmcid and not ids.is_pmcid(pmcid):
+        yield _bib(path, ref, "invalid-pmcid", "error",
+                   f"'{ref.key}': PMCID '{pmcid}' should be PMC followed by digits")
+    if ref.entry_type == "article" and not doi and not pmid:
+        yield _bib(path, ref, "missing-identifier", "error",
+                   f"'{ref.key}' is a journal article with neither DOI nor PMID")
+    url = fields.get("url", "").strip()
+    if url and not ids.is_web_url(url):
+        yield _bib(path, ref, "non-http-url", "warning", f"'{ref.key}': url '{url}' is not an http(s) link; "
+                   "it is shown as text")
+    if notes:
+        yield from reference_notes(path, ref)
+    evidence = fields.get("evidence", "").strip().lower()
+    if evidence and evidence not in EVIDENCE_LABELS:
+        yield _bib(path, ref, "invalid-evidence", "warning", f"'{ref.key}': evidence '{evidence}' is not one of "
+                   + ", ".join(EVIDENCE_LABELS))
+
+
+def filter_findings(findings: Iterable[Finding], options: LintOptions) -> list[Finding]:
+    """The findings of the wanted rules, each at its configured severity."""
+    overrides = dict(options.severity)
+    return [dataclasses.replace(f, severity=overrides[f.rule]) if f.rule in overrides else f
+            for f in findings if options.wants(f.rule)]
