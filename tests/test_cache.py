@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import medcite.bib.bibliography as bibliography
-from medcite.core import diskcache
 from medcite.bib.bibliography import load_bibliography
+from medcite.core import diskcache
 
 from .conftest import SMALL_BIB
 

@@ -10,13 +10,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...app.project import ProjectError, read_project
+from ...app.project import shown as _shown
 from ...bib.bibliography import Bibliography, BibliographyError, decode_bibtex, load_bibliography, parse_bibliography
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
 from ...importers.addentry import AddError, add_entries, write_atomically
 from ...importers.records import FORMATS, Draft, RecordError, read_records
 from ...lint.checks import LintOptions, check_bibliography
-from .main import UsageError, _shown, read_settings
+from . import UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,10 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _bib_path(args: argparse.Namespace) -> Path:
     if args.bib:
         return Path(args.bib)
-    settings = read_settings(args.config or Path("mkdocs.yml"), required=args.config is not None)
-    if settings.bibliography is None:
+    try:
+        project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+    if project.bibliography is None:
         raise UsageError("no bibliography: pass --bib FILE or configure the citations plugin in mkdocs.yml")
-    return settings.bibliography
+    return project.bibliography
 
 
 def _read_source(source: str) -> str:

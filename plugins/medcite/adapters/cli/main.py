@@ -10,85 +10,21 @@ output one run over the whole site would give.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from ...app.formats import FORMATTERS, Outcome, Show
+from ...app.project import Project, ProjectError, read_project, shown
 from ...app.runner import LintRun
+from ...app.service import IncludeError, read_text, site_outcome, with_fragments
 from ...app.shards import read_shard, select_shard
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
-from ...core.model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
-from ...lint.baseline import apply_baseline, baseline_json, read_baseline
-from ...lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
+from ...core.model import SEVERITIES, Finding, InputError, Severity
+from ...lint.baseline import baseline_json
+from ...lint.checks import DocumentReport, LintOptions, filter_findings
 from ...lint.rules import RULES
-from ...lint.sources import check_sources
-from ...source.snippets import base_paths, resolve_includes
-
-
-class UsageError(Exception):
-    pass
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold tags such as !!python/name:… or !ENV; they are not needed here."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-@dataclass
-class Settings:
-    bibliography: Path | None = None
-    docs_dir: Path | None = None
-    snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
-    plugin: dict[str, Any] = field(default_factory=dict)
-
-
-def read_settings(config: Path, required: bool) -> Settings:
-    if not config.is_file():
-        if required:
-            raise UsageError(f"{config}: config file not found")
-        return Settings()
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{config}: cannot read YAML: {exc}") from None
-    base = config.parent
-    plugin: dict[str, Any] = {}
-    for item in data.get("plugins") or []:
-        if item == "citations":
-            plugin = {}
-        elif isinstance(item, dict) and "citations" in item:
-            plugin = item["citations"] or {}
-    bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
-    snippets: object = None
-    for item in data.get("markdown_extensions") or []:
-        if isinstance(item, dict) and "pymdownx.snippets" in item:
-            snippets = (item["pymdownx.snippets"] or {}).get("base_path")
-    return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin, snippet_bases=base_paths(snippets, base))
-
-
-def _extension_options(extensions: object) -> dict[str, Any]:
-    """The ``medcite`` Markdown extension's options (where sites built by any engine set the bibliography)."""
-    if isinstance(extensions, dict):
-        items = list(extensions.items())
-    elif isinstance(extensions, list):
-        items = [next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
-                 for item in extensions]
-    else:
-        items = []
-    for name, options in items:
-        if name in ("medcite", "medcite.markdown") and isinstance(options, dict):
-            return options
-    return {}
+from . import UsageError
 
 
 def _rules(values: list[str]) -> frozenset[str]:
@@ -111,16 +47,9 @@ def _markdown_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return path.as_posix()
-
-
 def _read(path: Path) -> str:
     try:
-        return decode_utf8(read_regular_file(path), _shown(path))
+        return read_text(path, shown(path))
     except InputError as exc:
         raise UsageError(str(exc)) from None
 
@@ -180,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _severities(values: list[str], configured: dict[str, Any]) -> tuple[tuple[str, Severity], ...]:
-    pairs: dict[str, str] = {str(rule): str(level) for rule, level in (configured or {}).items()}
+def _severities(values: list[str]) -> dict[str, Severity]:
+    """``--severity RULE=LEVEL`` flags (they win over the config's ``severity`` for their rules)."""
+    pairs: dict[str, str] = {}
     for value in values:
         for item in value.split(","):
             rule, sep, level = item.partition("=")
@@ -191,47 +121,38 @@ def _severities(values: list[str], configured: dict[str, Any]) -> tuple[tuple[st
     unknown = sorted(set(pairs) - set(RULES))
     if unknown:
         raise UsageError(f"unknown rule id(s) in severity: {', '.join(unknown)} (see citation-lint --list-rules)")
+    levels: dict[str, Severity] = {}
     for rule, level in pairs.items():
-        if level not in SEVERITIES:
+        for known in SEVERITIES:
+            if level == known:
+                levels[rule] = known
+                break
+        else:
             raise UsageError(f"severity of {rule}: {level!r} is not one of {', '.join(SEVERITIES)}")
-    return tuple(sorted(pairs.items()))  # type: ignore[arg-type]
+    return levels
 
 
-def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliography, list[Finding]]:
-    settings = read_settings(args.config or Path("mkdocs.yml"), required=args.config is not None)
-    bib_path = args.bib or settings.bibliography
+def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography, list[Finding]]:
+    try:
+        project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+    bib_path = args.bib or project.bibliography
     if bib_path is None:
         raise UsageError("no bibliography: pass --bib FILE or set it on the medcite Markdown extension in mkdocs.yml")
-    plugin = settings.plugin
-    options = LintOptions(
-        select=_rules(args.select or list(plugin.get("select") or [])),
-        ignore=_rules(args.ignore or list(plugin.get("ignore") or [])),
-        readability_target=float(plugin.get("readability_target", 8.0)),
-        max_source_age=int(plugin.get("max_source_age", 10)),
-        severity=_severities(args.severity, plugin.get("severity") or {}),
-        claims=getattr(args, "claims", None) or ("model" if plugin.get("claims") == "model" else "rules"),
+    options = project.settings.lint_options(
+        select=_rules(args.select) if args.select else None,
+        ignore=_rules(args.ignore) if args.ignore else None,
+        severity=_severities(args.severity),
+        claims=getattr(args, "claims", None),
     )
     try:
-        bib, load_findings = load_bibliography(bib_path, _shown(bib_path))
+        bib, load_findings = load_bibliography(bib_path, shown(bib_path))
     except BibliographyError as exc:
         raise UsageError(str(exc)) from None
-    if args.baseline is None and plugin.get("baseline") and not args.write_baseline:
-        args.baseline = (args.config or Path("mkdocs.yml")).parent / str(plugin["baseline"])
-    return settings, options, bib, load_findings
-
-
-def _included(documents: list[tuple[str, str]], settings: Settings) -> list[tuple[str, str]]:
-    """The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments."""
-    shown = {path for path, _ in documents}
-    found = []
-    for path in resolve_includes([text for _, text in documents], settings.snippet_bases):
-        name = _shown(path)
-        if name not in shown:
-            try:
-                found.append((name, _read(path)))
-            except OSError as exc:
-                raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
-    return found
+    if args.baseline is None and project.baseline is not None and not args.write_baseline:
+        args.baseline = project.baseline
+    return project, options, bib, load_findings
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -244,21 +165,22 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings, options, bib, load_findings = _setup(args)
+    project, options, bib, load_findings = _setup(args)
     shard = _shard(args.shard)
     whole_site = not args.paths and shard is None
-    paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])
+    paths = args.paths or ([project.docs_dir] if project.docs_dir else [])
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
     documents: list[tuple[str, str]] = []
     for path in select_shard(_markdown_files(paths), shard):
         try:
-            documents.append((_shown(path), _read(path)))
+            documents.append((shown(path), _read(path)))
         except OSError as exc:
-            raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-    fragments = _included(documents, settings)
-    documents.extend(fragments)
-    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
+            raise UsageError(f"{shown(path)}: cannot read: {exc.strerror}") from None
+    try:
+        documents, options = with_fragments(documents, project.snippet_bases, shown, options)
+    except IncludeError as exc:
+        raise UsageError(str(exc)) from None
     reports = LintRun(documents, bib, options, args.jobs).reports()
     outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
     outcome.shard = shard
@@ -299,22 +221,10 @@ def _complete(parts: set[tuple[int, int] | None]) -> bool:
 
 def _outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions, load_findings: list[Finding],
              whole_site: bool, baseline: Path | None) -> Outcome:
-    cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
-    findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
-    for report in reports:
-        findings.extend(report.findings)
-    findings.extend(check_sources(reports, bib, options))
-    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    outcome = Outcome(findings, reports, bib.path, bib.digest, whole_site=whole_site)
-    if baseline is not None:
-        try:
-            accepted = read_baseline(baseline)
-        except InputError as exc:
-            raise UsageError(str(exc)) from None
-        filtered = apply_baseline(findings, accepted)
-        outcome = Outcome(filtered.findings, reports, bib.path, bib.digest, whole_site=whole_site,
-                          accepted=filtered.accepted, stale=filtered.stale)
-    return outcome
+    try:
+        return site_outcome(reports, bib, options, load_findings, whole_site=whole_site, baseline=baseline)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Finding]) -> int:
@@ -322,8 +232,8 @@ def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Find
         try:
             args.write_baseline.write_text(baseline_json(outcome.findings), encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"{_shown(args.write_baseline)}: cannot write: {exc.strerror}") from None
-        print(f"citation-lint: wrote {len(outcome.findings)} finding(s) to {_shown(args.write_baseline)}")
+            raise UsageError(f"{shown(args.write_baseline)}: cannot write: {exc.strerror}") from None
+        print(f"citation-lint: wrote {len(outcome.findings)} finding(s) to {shown(args.write_baseline)}")
         return 0
     show: Show = "quiet" if args.quiet else "errors" if args.errors_only else "all"
     text = FORMATTERS[args.format](outcome, show)

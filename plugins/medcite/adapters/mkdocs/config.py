@@ -1,45 +1,45 @@
-"""The ``citations`` plugin's options in ``mkdocs.yml``."""
+"""The ``citations`` plugin's options in ``mkdocs.yml``, built from the one schema in :mod:`medcite.app.settings`.
+
+Files (``bibliography``, ``baseline``) use MkDocs' own file option, so a wrong path fails at config time,
+relative to ``mkdocs.yml``; every other option is checked by the schema's own check, the one
+``citation-lint`` applies to the same block. Unknown options fail at config time.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ...app.settings import OPTIONS, Option, SettingsError
+
+
+class SchemaOption(base.BaseConfigOption[Any]):
+    """One option of the shared schema, validated by the schema (MkDocs reports the message it raises)."""
+
+    def __init__(self, option: Option) -> None:
+        super().__init__()
+        self.option = option
+        self.default = option.default
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            return self.option.check(value)
+        except SettingsError as exc:
+            message = str(exc).removeprefix(f"option '{self.option.name}': ")
+            raise base.ValidationError(message) from None
+
+
+def _config_option(option: Option) -> base.BaseConfigOption[Any]:
+    if option.kind == "file":
+        return c.Optional(c.File(exists=True))
+    return SchemaOption(option)
+
 
 class CitationsConfig(base.Config):
-    """Options of the ``citations`` plugin (unknown options fail at config time)."""
+    """Options of the ``citations`` plugin: one per entry of :data:`medcite.app.settings.OPTIONS`
+    (their documentation is there). The plugin reads them through :class:`medcite.app.settings.Settings`."""
 
-    bibliography = c.Optional(c.File(exists=True))
-    """BibTeX file, relative to mkdocs.yml. Only for sites that do not list the ``medcite`` Markdown
-    extension themselves: the plugin then adds it with this file (and the two options below). Sites
-    that must also build with Zensical set ``bibliography`` on the extension instead."""
-
-    bibliography_page = c.Type(str, default="bibliography.md")
-    """Page holding the bibliography marker; generated when the file does not exist."""
-
-    references_title = c.Type(str, default="References")
-    """Heading of the numbered list at the end of each page (when the plugin adds the extension)."""
-
-    lint = c.Type(bool, default=True)
-    """Run citation-lint's checks during the build (errors fail ``mkdocs build --strict``)."""
-
-    select = c.ListOfItems(c.Type(str), default=[])
-    """Only these rule ids (empty: all rules)."""
-
-    ignore = c.ListOfItems(c.Type(str), default=[])
-    """Rule ids to skip."""
-
-    readability_target = c.Type(float, default=8.0)
-    """Warn when an article's Flesch-Kincaid grade is above this."""
-
-    max_source_age = c.Type(int, default=10)
-    """Advise when every source of a claim is older than this many years (one finding per source)."""
-
-    severity = c.DictOfItems(c.Choice(("error", "warning", "advice")), default={})
-    """Rule id -> the level to report it at, e.g. ``{old-sources: warning}``; only errors fail ``--strict``."""
-
-    show = c.Choice(("errors", "warnings", "all"), default="errors")
-    """Which findings the build log lists one by one (the rest are counted); errors always come last."""
-
-    baseline = c.Optional(c.File(exists=True))
-    """Accepted findings (``citation-lint --write-baseline FILE``): only new ones are reported or fail the build."""
+    # MkDocs collects a class's options from ``_schema`` (then from class attributes, of which there are none).
+    _schema = tuple((option.name, _config_option(option)) for option in OPTIONS)

@@ -15,7 +15,6 @@ The log ends with the count and then the errors, so they are the last thing an e
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -30,22 +29,21 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from ...app.formats import Outcome, count_line
+from ...app.project import EXTENSION_NAMES
 from ...app.runner import LintRun
+from ...app.service import IncludeError, site_outcome, with_fragments
+from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
 from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
-from ...lint.baseline import apply_baseline, read_baseline
-from ...lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
-from ...lint.rules import RULES
-from ...lint.sources import check_sources
+from ...lint.checks import LintOptions
 from ...render.html import GRADE_MARKER, grade_html
-from ...source.snippets import base_paths, resolve_includes
+from ...source.snippets import base_paths
 from .config import CitationsConfig
 
 log = get_plugin_logger(__name__)
-EXTENSION_NAMES = ("medcite", "medcite.markdown")
 MAX_ERRORS_SHOWN = 10
 TEXT_META = ("title", "description")
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
@@ -58,6 +56,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.bibliography: Bibliography | None = None
         self.bibliography_path = ""
         self.bibliography_page = "bibliography.md"
+        self.settings = Settings.from_mapping({})
         self.options = LintOptions()
         self.cited_keys: set[str] = set()
         self.errors: list[Finding] = []
@@ -80,25 +79,22 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
         self.errors = []
         self.cited_keys = set()
+        try:
+            self.settings = Settings.from_mapping(dict(self.config))
+        except SettingsError as exc:
+            raise PluginError(f"citations: {exc}") from None
         options = self._extension_options(config)
         self.mdx_configs = dict(config.mdx_configs)
         path = self._bibliography_path(options)
         self.bibliography_path = path
-        self.bibliography_page = str(options.get("bibliography_page") or self.config.bibliography_page)
+        self.bibliography_page = str(options.get("bibliography_page") or self.settings.bibliography_page)
         try:
             bib, findings = load_bibliography(path, self._relative(path))
         except BibliographyError as exc:
             raise PluginError(f"citations: {exc}") from None
         self.bibliography = bib
-        unknown = sorted(set(self.config.severity) - set(RULES))
-        if unknown:
-            raise PluginError(f"citations: severity: unknown rule id(s) {', '.join(unknown)}")
-        self.options = LintOptions(
-            select=frozenset(self.config.select), ignore=frozenset(self.config.ignore),
-            readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
-            severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
-        )
-        self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
+        self.options = self.settings.lint_options()
+        self.load_findings = findings  # logged with the rest after the build
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
         })
@@ -110,13 +106,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for name in EXTENSION_NAMES:
             if name in config.markdown_extensions:
                 return config.mdx_configs.setdefault(name, {})
-        if not self.config.bibliography:
+        if not self.settings.bibliography:
             raise PluginError("citations: no bibliography; set it on the Markdown extension: "
                               "markdown_extensions: [{medcite: {bibliography: references.bib}}]")
         config.markdown_extensions.append("medcite")
         options = config.mdx_configs["medcite"] = {
-            "bibliography": self.config.bibliography, "references_title": self.config.references_title,
-            "bibliography_page": self.config.bibliography_page,
+            "bibliography": self.settings.bibliography, "references_title": self.settings.references_title,
+            "bibliography_page": self.settings.bibliography_page,
         }
         return options
 
@@ -125,8 +121,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if not given:
             raise PluginError("citations: the medcite Markdown extension has no 'bibliography' option")
         path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(given)))
-        if self.config.bibliography and os.path.normpath(self.config.bibliography) != path:
-            raise PluginError(f"citations: the plugin's bibliography ({self._relative(self.config.bibliography)}) "
+        if self.settings.bibliography and os.path.normpath(self.settings.bibliography) != path:
+            raise PluginError(f"citations: the plugin's bibliography ({self._relative(self.settings.bibliography)}) "
                               f"is not the extension's ({self._relative(path)}); set it in one place")
         return path
 
@@ -146,7 +142,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self.lint_run is not None:
             self.lint_run.cancel()
         self.lint_run = None
-        if not self.config.lint or self.bibliography is None:
+        if not self.settings.lint or self.bibliography is None:
             return
         documents = []
         self.lint_sources = {}
@@ -161,17 +157,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
         snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
-        fragments = []
-        pages = {path for path, _ in documents}
-        for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
-            path = self._relative(str(include))
-            if path not in pages:
-                try:
-                    fragments.append((path, decode_utf8(include.read_bytes(), path)))
-                except (OSError, InputError) as exc:
-                    raise PluginError(f"{path}: cannot read included file: {exc}") from None
-        documents.extend(fragments)
-        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
+        bases = base_paths(snippets, Path(self.project_dir))
+        try:
+            documents, options = with_fragments(documents, bases, lambda p: self._relative(str(p)), self.options)
+        except IncludeError as exc:
+            raise PluginError(str(exc)) from None
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)
@@ -249,14 +239,16 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.rendering = {}
         if self.lint_run is not None and self.bibliography is not None:
             reports = self.lint_run.reports()
-            findings = list(self.load_findings)
-            for report in reports:
-                findings.extend(report.findings)
-                self.cited_keys.update(report.cited_keys)
             self.lint_run = None
-            findings.extend(check_bibliography(self.bibliography, self.cited_keys, self.options))
-            findings.extend(check_sources(reports, self.bibliography, self.options))
-            self._log(findings, reports)
+            for report in reports:
+                self.cited_keys.update(report.cited_keys)
+            baseline = Path(self.settings.baseline) if self.settings.baseline else None
+            try:
+                outcome = site_outcome(reports, self.bibliography, self.options, self.load_findings,
+                                       whole_site=True, baseline=baseline)
+            except InputError as exc:
+                raise PluginError(f"citations: baseline: {exc}") from None
+            self._log(outcome)
         if not (self.errors and config.strict) or log.logger.isEnabledFor(logging.WARNING):
             return
         count = len(self.errors)
@@ -270,24 +262,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def _relative(self, path: str) -> str:
         return os.path.relpath(path, self.project_dir).replace(os.sep, "/")
 
-    def _log(self, findings: list[Finding], reports: list[DocumentReport]) -> None:
+    def _log(self, outcome: Outcome) -> None:
         """Listed warnings and advice in file order, then the count, then every error."""
-        findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-        accepted = stale = 0
-        if self.config.baseline:
-            try:
-                filtered = apply_baseline(findings, read_baseline(Path(self.config.baseline)))
-            except InputError as exc:
-                raise PluginError(f"citations: baseline: {exc}") from None
-            findings, accepted, stale = filtered.findings, filtered.accepted, filtered.stale
-        outcome = Outcome(findings, reports, accepted=accepted, stale=stale)
-        listed = LISTED[self.config.show]
-        for finding in findings:
+        listed = LISTED[self.settings.show]
+        for finding in outcome.findings:
             if finding.severity != "error" and finding.severity in listed:
                 log.info(finding.as_text())
-        unlisted = sum(1 for f in findings if f.severity not in listed)
+        unlisted = sum(1 for f in outcome.findings if f.severity not in listed)
         hint = "; citation-lint lists them all" if unlisted else ""
-        errors = [f for f in findings if f.severity == "error"]
+        errors = [f for f in outcome.findings if f.severity == "error"]
         log.info(count_line(outcome, "page") + hint + (":" if errors else ""))
         for finding in errors:
             log.warning(finding.as_text())
