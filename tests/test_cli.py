@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from medcite.adapters.cli.main import main
-from medcite.lint.rules import RULES
+from medcite.core.rules import RULES
 
 from .conftest import FRONT, SMALL_BIB
 

@@ -27,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from medcite.adapters.cli.main import main as lint_main
-from medcite.lint.rules import RULES
+from medcite.core.rules import RULES
 
 from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
 

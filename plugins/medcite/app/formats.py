@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from .. import __version__
 from ..core.model import Finding
+from ..core.rules import RULES, Rule
 from ..lint.baseline import fingerprint
 from ..lint.checks import DocumentReport
-from ..lint.rules import RULES
 from .shards import FORMAT_VERSION, finding_to_dict, report_to_dict
 
 # What the listing shows: everything, errors only (with the count), or errors only and nothing else.
@@ -164,6 +164,13 @@ def _sarif_location(where: str) -> dict[str, Any]:
                                  "region": {"startLine": max(1, int(line)), "startColumn": max(1, int(rest))}}}
 
 
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    """A rule's SARIF metadata, from the registry: its summary and its default level."""
+    return {"id": rule.id, "shortDescription": {"text": rule.summary},
+            "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
+            "properties": {"category": rule.category, "scope": rule.scope}}
+
+
 def as_sarif(outcome: Outcome, show: Show = "all") -> str:
     rule_ids = sorted(RULES)
     results = []
@@ -190,7 +197,7 @@ def as_sarif(outcome: Outcome, show: Show = "all") -> str:
                 "name": "citation-lint",
                 "version": __version__,
                 "informationUri": "https://example.org/back-hip-thigh/about/how-we-check-sources/",
-                "rules": [{"id": rule, "shortDescription": {"text": RULES[rule]}} for rule in rule_ids],
+                "rules": [_sarif_rule(RULES[rule]) for rule in rule_ids],
             }},
             "results": results,
         }],

@@ -16,8 +16,8 @@ from typing import Any, Literal, get_args
 
 from ..core.errors import MedciteError
 from ..core.model import SEVERITIES, Severity
+from ..core.rules import RULES
 from ..lint.checks import LintOptions
-from ..lint.rules import RULES
 
 Kind = Literal["file", "str", "bool", "float", "int", "choice", "rules", "severities"]
 ClaimsClassifier = Literal["rules", "model"]

@@ -28,6 +28,7 @@ from .. import __version__
 from ..core import diskcache
 from ..core.identifiers import normalize_doi
 from ..core.model import Category, Finding, InputError, Reference, Severity, decode_utf8, read_regular_file
+from ..core.rules import RULES
 from .names import is_others, latex_plain, vancouver_name
 
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
@@ -229,13 +230,13 @@ def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding
         references[key] = _to_reference(key, entry, line, parser.data)
         crossref = entry.fields.get("crossref", "").strip()
         if crossref and crossref not in parser.data.entries:
-            parser.findings.append(_finding(path, line, "unknown-crossref", "error",
+            parser.findings.append(_finding(path, line, "unknown-crossref",
                                             f"'{key}': crossref '{crossref}' is not in the bibliography"))
         elif crossref and (cycle := _crossref_cycle(key, parser.data)):
-            parser.findings.append(_finding(path, line, "crossref-cycle", "error",
+            parser.findings.append(_finding(path, line, "crossref-cycle",
                                             f"'{key}': crossref goes round in a circle ({' -> '.join(cycle)})"))
     if not text.strip():
-        parser.findings.append(_finding(path, 1, "empty-bibliography", "warning", "the bibliography file is empty"))
+        parser.findings.append(_finding(path, 1, "empty-bibliography", "the bibliography file is empty"))
     parser.findings.extend(_check_keys(path, {key: line for key, (_entry, line) in parser.entries.items()}))
     return Bibliography(path, references), parser.findings
 
@@ -290,7 +291,7 @@ def _check_keys(path: str, keys: dict[str, int]) -> Iterator[Finding]:
     for key, line in keys.items():
         hidden = [ch for ch in key if unicodedata.category(ch) in _INVISIBLE]
         if hidden:
-            yield _finding(path, line, "suspicious-key", "error",
+            yield _finding(path, line, "suspicious-key",
                            f"key {key!r} holds an invisible or control character ({_char_name(hidden[0])}); "
                            "retype the key")
         skeleton = key_skeleton(key) if not key.isascii() or hidden else key.casefold()
@@ -299,7 +300,7 @@ def _check_keys(path: str, keys: dict[str, int]) -> Iterator[Finding]:
             odd = next((ch for ch in key + other if not ch.isascii() or unicodedata.category(ch) in _INVISIBLE),
                        "")
             detail = f": they differ in {_char_name(odd)}" if odd else ""
-            yield _finding(path, line, "lookalike-key", "error",
+            yield _finding(path, line, "lookalike-key",
                            f"key {key!r} looks the same as {other!r} (line {keys[other]}){detail}; "
                            "rename one of them")
 
@@ -327,7 +328,7 @@ class _LocatingParser(Parser):
                 continue
             key, fields = body
             if not key:
-                self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error", "entry has no key"))
+                self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "entry has no key"))
                 continue
             self._add(command, key, fields)
 
@@ -335,7 +336,7 @@ class _LocatingParser(Parser):
         first = self._folded_keys.get(key.casefold())
         if first is not None:
             self.findings.append(
-                _finding(self.path, self._line, "duplicate-key", "error",
+                _finding(self.path, self._line, "duplicate-key",
                          f"duplicate key '{key}' (first defined on line {first}); this entry is ignored")
             )
             return
@@ -345,7 +346,7 @@ class _LocatingParser(Parser):
             lower = name.lower()
             if lower in seen:
                 self.findings.append(
-                    _finding(self.path, self._line, "duplicate-field", "error",
+                    _finding(self.path, self._line, "duplicate-field",
                              f"entry '{key}' has the field '{name}' twice; the first is used")
                 )
                 continue
@@ -356,7 +357,7 @@ class _LocatingParser(Parser):
                     for person in _split_names(value):
                         entry.add_person(Person(person), lower)
                 except PybtexError as exc:
-                    self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error",
+                    self.findings.append(_finding(self.path, self._line, "bibtex-syntax",
                                                   f"entry '{key}': cannot read {lower}: {exc}"))
             else:
                 entry.fields[lower] = value
@@ -375,10 +376,10 @@ class _LocatingParser(Parser):
                 start = bisect_right(self._starts, scanner.command_start)
                 where = f" in entry '{key}'" + (f" (noticed on line {line})" if line != start else "")
                 line = start
-            self.findings.append(_finding(self.path, line, "bibtex-syntax", "error",
+            self.findings.append(_finding(self.path, line, "bibtex-syntax",
                                           f"BibTeX {error.error_type}{where}: {message}"))
         else:
-            self.findings.append(_finding(self.path, self._line, "bibtex-syntax", "error", str(error)))
+            self.findings.append(_finding(self.path, self._line, "bibtex-syntax", str(error)))
 
 
 def _split_names(value: str) -> list[str]:
@@ -419,6 +420,5 @@ def latex_to_text(value: str) -> str:
     return " ".join(latex_plain(value).split())
 
 
-def _finding(path: str, line: int, rule: str, severity: str, message: str) -> Finding:
-    return Finding(path=path, line=line, column=1, rule=rule, severity=severity,  # type: ignore[arg-type]
-                   category="bibliography", message=message)
+def _finding(path: str, line: int, rule: str, message: str) -> Finding:
+    return RULES[rule].finding(path, line, 1, message)

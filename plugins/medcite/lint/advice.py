@@ -14,13 +14,14 @@ from collections.abc import Iterable
 
 from ..core.model import Finding, Reference
 from ..core.nlm import consulted_online
+from ..core.rules import RULES
 from ..style.casing import sentence_case
 
 SHOWN_WORDS = 8
 
 
 def _note(path: str, ref: Reference, rule: str, message: str) -> Finding:
-    return Finding(path, ref.line, 1, rule, "advice", "bibliography", message)
+    return RULES[rule].finding(path, ref.line, 1, message)
 
 
 def reference_notes(path: str, ref: Reference) -> Iterable[Finding]:

@@ -15,7 +15,8 @@ from functools import lru_cache, partial
 from ..bib.bibliography import Bibliography
 from ..claims.classify import CLASSIFIERS, Verdict
 from ..core import identifiers as ids
-from ..core.model import Category, Citation, Finding, Reference, Severity
+from ..core.model import Citation, Finding, Reference, Severity
+from ..core.rules import RULES
 from ..core.vocab import EVIDENCE_LABELS
 from ..source.barekeys import find_bare_keys
 from ..source.citations import LineIndex, find_citations, mask_code
@@ -94,11 +95,6 @@ class DocumentReport:
     source_uses: list[SourceUse] = field(default_factory=list)
 
 
-def _finding(path: str, line: int, column: int, rule: str, severity: Severity, category: Category, message: str,
-             claim_kind: str | None = None, text: str | None = None, related: tuple[str, ...] = ()) -> Finding:
-    return Finding(path, line, column, rule, severity, category, message, claim_kind, text, related)
-
-
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
@@ -114,7 +110,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     lines = LineIndex(text)
     for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
         line, column = lines.position(bare.start)
-        report.findings.append(_finding(path, line, column, "bare-citation-key", "error", "citation",
+        report.findings.append(RULES["bare-citation-key"].finding(path, line, column,
                                         f"'@{bare.key}' is not a citation and is shown as written: "
                                         f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
@@ -126,16 +122,16 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         report.exemptions = [Exemption(front.lines.get(PAGE_EXEMPTION, 1), 1, reason, "page"), *report.exemptions]
     for exemption in document.exemptions:
         if not exemption.reason:
-            report.findings.append(_finding(path, exemption.line, exemption.column, "exemption-without-reason",
-                                            "error", "claim", "a no-cite exemption needs a reason: "
+            report.findings.append(RULES["exemption-without-reason"].finding(path, exemption.line, exemption.column,
+                                            "a no-cite exemption needs a reason: "
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
     deadline = time.monotonic() + options.page_time_limit
     classify = partial(_verdict, options.claims)
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
-            report.findings.append(_finding(
-                path, sentence.line, sentence.column, "page-too-complex", "error", "claim",
+            report.findings.append(RULES["page-too-complex"].finding(
+                path, sentence.line, sentence.column,
                 f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
                 "checked; split the page or simplify its markup"))
             break
@@ -149,10 +145,10 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         if sentence.exemption is not None or block.exemption is not None or page_reason is not None:
             continue
         if verdict.label == "must" and not sentence.cited:
-            report.findings.append(_finding(
-                path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
+            report.findings.append(RULES["uncited-claim"].finding(
+                path, sentence.line, sentence.column,
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
-                verdict.kind, sentence.text))
+                claim_kind=verdict.kind, text=sentence.text))
         elif verdict.label == "should" and not _covered(block, sentence, classify):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
@@ -161,8 +157,8 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     report.readability = measure(prose)
     if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:
-        report.findings.append(_finding(
-            path, 1, 1, "reading-grade", "warning", "readability",
+        report.findings.append(RULES["reading-grade"].finding(
+            path, 1, 1,
             f"reading grade {report.readability.grade:.1f} is above the target {options.readability_target:g} "
             f"({report.readability.words} words in {report.readability.sentences} sentences): use shorter sentences "
             "and everyday words"))
@@ -198,9 +194,10 @@ def _uncited_paragraphs(path: str, text: str, found: list[tuple[Block, Sentence,
             where = ", ".join(str(s.line) for _, s, _, _ in group)
             message = (f"{len(group)} statements in this paragraph should be cited ({kinds}; lines {where}); "
                        f"first: {why}")
-        yield _finding(path, first.line, first.column, "uncited-statement", "warning", "claim", message, kind,
-                       " ".join(s.text for _, s, _, _ in group),
-                       tuple(f"{path}:{s.line}:{s.column}" for _, s, _, _ in group[1:]))
+        yield RULES["uncited-statement"].finding(path, first.line, first.column, message, claim_kind=kind,
+                                                 text=" ".join(s.text for _, s, _, _ in group),
+                                                 related=tuple(f"{path}:{s.line}:{s.column}"
+                                                               for _, s, _, _ in group[1:]))
 
 
 def _counted(values: Iterable[str]) -> list[tuple[str, int]]:
@@ -240,14 +237,14 @@ def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
     if cite.problem:
-        yield _finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
+        yield RULES["malformed-citation"].finding(path, cite.line, cite.column,
                        f"{cite.problem}: {cite.raw}")
     for item in cite.items:
         ref = bib.resolve(item.key)
         if ref is None:
             near = suggest_key(item.key, bib)
             hint = f"; did you mean '{near}'?" if near else ""
-            yield _finding(path, cite.line, cite.column, "unknown-key", "error", "citation",
+            yield RULES["unknown-key"].finding(path, cite.line, cite.column,
                            f"unknown citation key '{item.key}'{hint}")
         else:
             cited.add(ref.key)
@@ -281,38 +278,38 @@ def _check_evidence(sentence: Sentence, kind: str, refs: list[Reference], option
 
 def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iterable[Finding]:
     if not front.present:
-        yield _finding(path, 1, 1, "missing-front-matter", "error", "metadata",
+        yield RULES["missing-front-matter"].finding(path, 1, 1,
                        "no front matter: add title, description, last_reviewed and next_review between '---' lines")
         return
     if front.error:
-        yield _finding(path, front.error_line, 1, "invalid-front-matter", "error", "metadata", front.error)
+        yield RULES["invalid-front-matter"].finding(path, front.error_line, 1, front.error)
         return
     for key in REQUIRED_TEXT:
         value = front.data.get(key)
         line = front.lines.get(key, 1)
         if value is not None and not isinstance(value, str):
             # YAML reads `title: 2024` as a number and `title: yes` as true: quote it.
-            yield _finding(path, line, 1, "invalid-metadata", "error", "metadata",
+            yield RULES["invalid-metadata"].finding(path, line, 1,
                            f"'{key}' must be text, not {type(value).__name__} {str(value)[:40]!r}: "
                            f"put it in quotes ({key}: \"...\")")
         elif not isinstance(value, str) or not value.strip():
-            yield _finding(path, line, 1, "missing-metadata", "warning", "metadata",
+            yield RULES["missing-metadata"].finding(path, line, 1,
                            f"front matter has no '{key}'")
         elif "<" in value or ">" in value:
-            yield _finding(path, line, 1, "metadata-markup", "error", "metadata",
+            yield RULES["metadata-markup"].finding(path, line, 1,
                            f"'{key}' holds '<' or '>': write plain text (it is shown escaped, never as HTML)")
         elif '"' in value and key == "description":
-            yield _finding(path, line, 1, "metadata-markup", "warning", "metadata",
+            yield RULES["metadata-markup"].finding(path, line, 1,
                            f"'{key}' holds a double quote; it is escaped in the page's <meta> tag, but "
-                           "search engines may cut the text there: prefer single quotes")
+                           "search engines may cut the text there: prefer single quotes", severity="warning")
     dates = {}
     for key in REQUIRED_DATES:
         if key not in front.data:
-            yield _finding(path, 1, 1, "missing-review-date", "error", "metadata", f"front matter has no '{key}'")
+            yield RULES["missing-review-date"].finding(path, 1, 1, f"front matter has no '{key}'")
             continue
         value = front.date(key)
         if value is None:
-            yield _finding(path, front.lines.get(key, 1), 1, "invalid-date", "error", "metadata",
+            yield RULES["invalid-date"].finding(path, front.lines.get(key, 1), 1,
                            f"'{key}' must be an ISO date (YYYY-MM-DD), not {front.data[key]!r}")
         else:
             dates[key] = value
@@ -320,72 +317,67 @@ def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iter
     if last and following:
         line = front.lines.get("next_review", 1)
         if following <= last:
-            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+            yield RULES["review-interval"].finding(path, line, 1,
                            f"next_review {following} is not after last_reviewed {last}")
         elif (following - last).days > MAX_REVIEW_INTERVAL_DAYS:
-            yield _finding(path, line, 1, "review-interval", "error", "metadata",
+            yield RULES["review-interval"].finding(path, line, 1,
                            f"next_review {following} is more than 3 years after last_reviewed {last}")
     if following and following < options.today:
-        yield _finding(path, front.lines.get("next_review", 1), 1, "review-overdue", "warning", "metadata",
+        yield RULES["review-overdue"].finding(path, front.lines.get("next_review", 1), 1,
                        f"review was due on {following}")
 
 
 def check_bibliography(bib: Bibliography, cited_keys: set[str] | None, options: LintOptions) -> list[Finding]:
     """Entry-level checks; ``cited_keys`` None skips the never-cited check (a partial run)."""
-    findings: list[Finding] = []
+    findings: list[tuple[Finding, str]] = []  # each with the key of the entry it is about
     seen_doi: dict[str, Reference] = {}
     seen_pmid: dict[str, Reference] = {}
     formatter = ReferenceFormatter()
     shapes: dict[tuple[object, ...], bool] = {}
     for ref in bib:
-        findings.extend(_check_entry(bib.path, ref, options.notes))
-        findings.extend(_check_formatting(bib.path, ref, formatter, shapes))
+        findings.extend((finding, ref.key) for finding in _check_entry(bib.path, ref, options.notes))
+        findings.extend((finding, ref.key) for finding in _check_formatting(bib.path, ref, formatter, shapes))
         doi = ids.normalize_doi(ref.fields.get("doi", "")).casefold()
         if doi and doi in seen_doi:
-            findings.append(_bib(bib.path, ref, "duplicate-doi", "error",
-                                 f"'{ref.key}' has the same DOI as '{seen_doi[doi].key}' (line {seen_doi[doi].line})"))
+            findings.append((_bib(bib.path, ref, "duplicate-doi",
+                                  f"'{ref.key}' has the same DOI as '{seen_doi[doi].key}' (line {seen_doi[doi].line})"),
+                             ref.key))
         elif doi:
             seen_doi[doi] = ref
         pmid = ref.fields.get("pmid", "").strip()
         if pmid and pmid in seen_pmid:
-            findings.append(_bib(bib.path, ref, "duplicate-pmid", "error", f"'{ref.key}' has the same PMID as "
-                                 f"'{seen_pmid[pmid].key}' (line {seen_pmid[pmid].line})"))
+            findings.append((_bib(bib.path, ref, "duplicate-pmid", f"'{ref.key}' has the same PMID as "
+                                  f"'{seen_pmid[pmid].key}' (line {seen_pmid[pmid].line})"), ref.key))
         elif pmid:
             seen_pmid[pmid] = ref
         if cited_keys is not None and ref.key not in cited_keys:
-            findings.append(_bib(bib.path, ref, "uncited-entry", "warning", f"'{ref.key}' is never cited"))
+            findings.append((_bib(bib.path, ref, "uncited-entry", f"'{ref.key}' is never cited"), ref.key))
     return filter_findings(group_advice(findings), options)
 
 
-# Advice that is the same for every entry it applies to: one finding for all of them (at the first
-# entry, the others as related locations), so a build log shows it once and not once per entry.
-GROUPED_ADVICE = {
-    "no-journal-abbreviation": "{n} journal article(s) have no shortjournal, so the full journal title is shown; "
-                               "Citing Medicine uses the NLM abbreviation: copy it from the NLM Catalog or the "
-                               "record's TA field in PubMed (never guess one): {keys}",
-    "missing-urldate": "{n} web source(s) have no urldate (Citing Medicine gives the date you consulted them): {keys}",
-    "missing-evidence": "{n} entr(ies) have no evidence level: add evidence = {{…}}: {keys}",
-}
 SHOWN_KEYS = 6
 
 
-def group_advice(findings: list[Finding]) -> list[Finding]:
-    grouped: dict[str, list[Finding]] = {}
+def group_advice(findings: Iterable[tuple[Finding, str]]) -> list[Finding]:
+    """Advice that reads the same for every entry (a rule with a ``grouped`` template in the registry):
+    one finding for all of them, at the first entry with the others as related locations, naming the
+    entries by the key each finding is about."""
+    grouped: dict[str, list[tuple[Finding, str]]] = {}
     kept: list[Finding] = []
-    for finding in findings:
-        if finding.rule in GROUPED_ADVICE and finding.severity == "advice":
-            grouped.setdefault(finding.rule, []).append(finding)
+    for finding, key in findings:
+        if RULES[finding.rule].grouped and finding.severity == "advice":
+            grouped.setdefault(finding.rule, []).append((finding, key))
         else:
             kept.append(finding)
     for rule, members in grouped.items():
         if len(members) == 1:
-            kept.append(members[0])
+            kept.append(members[0][0])
             continue
-        keys = [m.message.split("'")[1] if m.message.count("'") >= 2 else m.location() for m in members]
+        keys = [key for _, key in members]
         shown = ", ".join(keys[:SHOWN_KEYS]) + (f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else "")
-        first = members[0]
-        kept.append(dataclasses.replace(first, message=GROUPED_ADVICE[rule].format(n=len(members), keys=shown),
-                                        related=tuple(m.location() for m in members[1:])))
+        first = members[0][0]
+        kept.append(dataclasses.replace(first, message=RULES[rule].grouped.format(n=len(members), keys=shown),
+                                        related=tuple(m.location() for m, _ in members[1:])))
     return kept
 
 
@@ -403,12 +395,12 @@ def _check_formatting(path: str, ref: Reference, formatter: ReferenceFormatter,
     problem = formatter.format(ref).problem
     shapes[shape] = not problem
     if problem:
-        yield _bib(path, ref, "incomplete-reference", "error",
+        yield _bib(path, ref, "incomplete-reference",
                    f"'{ref.key}' ({ref.entry_type}) is shown as '(incomplete reference)': {problem}")
 
 
-def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str) -> Finding:
-    return _finding(path, ref.line, 1, rule, severity, "bibliography", message)
+def _bib(path: str, ref: Reference, rule: str, message: str) -> Finding:
+    return RULES[rule].finding(path, ref.line, 1, message)
 
 
 def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Finding]:
@@ -416,31 +408,31 @@ def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Find
     present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
     for name, value in fields.items():
         if not value.strip():
-            yield _bib(path, ref, "empty-field", "error", f"'{ref.key}' has an empty '{name}' field")
+            yield _bib(path, ref, "empty-field", f"'{ref.key}' has an empty '{name}' field")
     for options in REQUIRED_FIELDS.get(ref.entry_type, (("title",), ("year",))):
         if not present.intersection(options):
-            yield _bib(path, ref, "missing-field", "error",
+            yield _bib(path, ref, "missing-field",
                        f"'{ref.key}' ({ref.entry_type}) has no {' or '.join(options)}")
     doi, pmid, pmcid = (fields.get(name, "").strip() for name in ("doi", "pmid", "pmcid"))
     if doi and not ids.is_doi(doi):
-        yield _bib(path, ref, "invalid-doi", "error", f"'{ref.key}': DOI '{doi}' should look like 10.NNNN/…")
+        yield _bib(path, ref, "invalid-doi", f"'{ref.key}': DOI '{doi}' should look like 10.NNNN/…")
     if pmid and not ids.is_pmid(pmid):
-        yield _bib(path, ref, "invalid-pmid", "error", f"'{ref.key}': PMID '{pmid}' should be digits only")
+        yield _bib(path, ref, "invalid-pmid", f"'{ref.key}': PMID '{pmid}' should be digits only")
     if pmcid and not ids.is_pmcid(pmcid):
-        yield _bib(path, ref, "invalid-pmcid", "error",
+        yield _bib(path, ref, "invalid-pmcid",
                    f"'{ref.key}': PMCID '{pmcid}' should be PMC followed by digits")
     if ref.entry_type == "article" and not doi and not pmid:
-        yield _bib(path, ref, "missing-identifier", "error",
+        yield _bib(path, ref, "missing-identifier",
                    f"'{ref.key}' is a journal article with neither DOI nor PMID")
     url = fields.get("url", "").strip()
     if url and not ids.is_web_url(url):
-        yield _bib(path, ref, "non-http-url", "warning", f"'{ref.key}': url '{url}' is not an http(s) link; "
+        yield _bib(path, ref, "non-http-url", f"'{ref.key}': url '{url}' is not an http(s) link; "
                    "it is shown as text")
     if notes:
         yield from reference_notes(path, ref)
     evidence = fields.get("evidence", "").strip().lower()
     if evidence and evidence not in EVIDENCE_LABELS:
-        yield _bib(path, ref, "invalid-evidence", "warning", f"'{ref.key}': evidence '{evidence}' is not one of "
+        yield _bib(path, ref, "invalid-evidence", f"'{ref.key}': evidence '{evidence}' is not one of "
                    + ", ".join(EVIDENCE_LABELS))
 
 

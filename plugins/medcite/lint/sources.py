@@ -12,13 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from ..bib.bibliography import Bibliography
-from ..core.model import Finding, Severity
+from ..core.model import Finding
+from ..core.rules import RULES
 from .checks import DocumentReport, LintOptions, SourceUse, filter_findings
 
-# Default severity of each grouped rule: age and strength of evidence are advice; a source with no
-# evidence level is a gap in the bibliography that an editor can close at once.
-SOURCE_RULES: dict[str, Severity] = {"old-sources": "advice", "weak-evidence": "advice",
-                                     "unknown-evidence": "warning"}
 PAGES_SHOWN = 3
 
 
@@ -36,7 +33,7 @@ def check_sources(reports: Iterable[DocumentReport], bib: Bibliography, options:
     findings: list[Finding] = []
     for (rule, key), claims in uses.items():
         ref = bib.references.get(key)
-        if ref is None or rule not in SOURCE_RULES:
+        if ref is None or rule not in RULES or RULES[rule].scope != "site":
             continue
         pages = Counter(path for path, _ in claims)
         shown = ", ".join(f"{path} ({count})" for path, count in pages.most_common(PAGES_SHOWN))
@@ -56,6 +53,5 @@ def check_sources(reports: Iterable[DocumentReport], bib: Bibliography, options:
                        f"source, {on_pages}; add an 'evidence' field")
         related = tuple(f"{path}:{use.line}:{use.column}" for path, use in sorted(
             claims, key=lambda item: (item[0], item[1].line, item[1].column)))
-        findings.append(Finding(bib.path, ref.line, 1, rule, SOURCE_RULES[rule], "citation", message,
-                                text=key, related=related))
+        findings.append(RULES[rule].finding(bib.path, ref.line, 1, message, text=key, related=related))
     return filter_findings(findings, options)

@@ -21,9 +21,9 @@ from ...app.service import IncludeError, read_text, site_outcome, with_fragments
 from ...app.shards import read_shard, select_shard
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
 from ...core.model import SEVERITIES, Finding, InputError, Severity
+from ...core.rules import RULES
 from ...lint.baseline import baseline_json
 from ...lint.checks import DocumentReport, LintOptions, filter_findings
-from ...lint.rules import RULES
 from . import UsageError
 
 
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     merge = bool(argv) and argv[0] == "merge"
     args = build_parser(merge).parse_args(argv[1:] if merge else argv)
     if not merge and args.list_rules:
-        print("\n".join(f"{rule:26} {text}" for rule, text in RULES.items()))
+        print("\n".join(f"{rule.id:26} {rule.severity:8} {rule.category:13} {rule.summary}" for rule in RULES.values()))
         return 0
     try:
         return _merge(args) if merge else _run(args)
