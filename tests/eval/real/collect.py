@@ -46,6 +46,7 @@ BULLET = re.compile(r"^\s*(?:[•\-\*■–▪●◦]|o(?=\s)|\d{1,2}[.):](?=\s)
 TABLE_SEP = re.compile(r"^[\s|:\-]+$")
 CLOSING = tuple(".!?:;\"'”’)…]")
 LETTERS = re.compile(r"[^\W\d_]")
+HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def host_of(url: str) -> str:
@@ -162,7 +163,10 @@ def page_units(excerpt: str) -> tuple[list[dict], int]:
     if units and len(excerpt) >= CUT_LEN and not tail.endswith(CLOSING):
         units.pop()
         dropped = 1
-    kept = [u for u in units if letters(u["text"]) >= 3]
+    # Fragments with fewer than three letters (layout debris such as "x", "td", "PQ") and
+    # units carrying raw HTML markup (a page stored as source, not as read) are not text a
+    # reader sees.
+    kept = [u for u in units if letters(u["text"]) >= 3 and not HTML_TAG.search(u["text"])]
     return kept, dropped + len(units) - len(kept)
 
 
