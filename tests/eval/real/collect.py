@@ -26,8 +26,9 @@ import json
 import math
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from syntok import segmenter
@@ -75,9 +76,7 @@ def is_heading_line(line: str, next_line: str | None) -> bool:
     if line.endswith("?"):
         # "What causes sciatica?" on its own line above prose is a heading.
         return len(words) <= 12 and next_line is not None
-    if line.endswith(CLOSING) or line.endswith(","):
-        return False
-    return True
+    return not (line.endswith(CLOSING) or line.endswith(","))
 
 
 def blocks(excerpt: str) -> list[tuple[str, str]]:
@@ -103,13 +102,24 @@ def blocks(excerpt: str) -> list[tuple[str, str]]:
             and len(lines[prev_i].split()) >= 4
         ):
             lines[prev_i] = lines[prev_i] + " " + ln
-            del lines[prev_i + 1:]
+            del lines[prev_i + 1 :]
             continue
         lines.append(ln)
     nonblank = [ln for ln in lines if ln]
     out: list[tuple[str, str]] = []
+    bare_bullet = False
     for i, ln in enumerate(nonblank):
         nxt = nonblank[i + 1] if i + 1 < len(nonblank) else None
+        if bare_bullet and not BULLET.match(ln):
+            # A bullet alone on its line ("-" then the item on the next line).
+            bare_bullet = False
+            out.append(("item", ln))
+            continue
+        bare_bullet = False
+        bullet = BULLET.match(ln)
+        if bullet and not ln[bullet.end() :].strip():
+            bare_bullet = True
+            continue
         if "|" in ln and ln.count("|") >= 2:
             if TABLE_SEP.match(ln):
                 continue
@@ -118,7 +128,7 @@ def blocks(excerpt: str) -> list[tuple[str, str]]:
             continue
         m = BULLET.match(ln)
         if m and not re.match(r"^\s*-\s*\d", ln):
-            item = ln[m.end():].strip()
+            item = ln[m.end() :].strip()
             if item:
                 out.append(("item", item))
             continue
@@ -129,16 +139,17 @@ def blocks(excerpt: str) -> list[tuple[str, str]]:
     return out
 
 
-def page_units(excerpt: str) -> tuple[list[dict], int]:
+def page_units(excerpt: str) -> tuple[list[dict[str, Any]], int]:
     """Units of one page in reading order, and how many cut fragments were dropped."""
-    units: list[dict] = []
+    units: list[dict[str, Any]] = []
     heading = ""
     lead_in = ""
     last_block = ""
     for kind, text in blocks(excerpt):
         if kind == "heading":
-            units.append({"text": text, "is_heading": True, "is_list_item": False,
-                          "heading": heading, "list_lead_in": ""})
+            units.append(
+                {"text": text, "is_heading": True, "is_list_item": False, "heading": heading, "list_lead_in": ""}
+            )
             heading = text
             lead_in = ""
             last_block = "heading"
@@ -150,13 +161,21 @@ def page_units(excerpt: str) -> tuple[list[dict], int]:
                 lead_in = units[-1]["text"] if units and not units[-1]["is_heading"] else ""
             parts = sentences(text) if kind == "item" else [text]
             for part in parts or [text]:
-                units.append({"text": part, "is_heading": False, "is_list_item": True,
-                              "heading": heading, "list_lead_in": lead_in})
+                units.append(
+                    {
+                        "text": part,
+                        "is_heading": False,
+                        "is_list_item": True,
+                        "heading": heading,
+                        "list_lead_in": lead_in,
+                    }
+                )
             last_block = kind
             continue
         for sent in sentences(text):
-            units.append({"text": sent, "is_heading": False, "is_list_item": False,
-                          "heading": heading, "list_lead_in": ""})
+            units.append(
+                {"text": sent, "is_heading": False, "is_list_item": False, "heading": heading, "list_lead_in": ""}
+            )
         last_block = "prose"
     dropped = 0
     tail = excerpt.rstrip()
@@ -170,37 +189,85 @@ def page_units(excerpt: str) -> tuple[list[dict], int]:
     return kept, dropped + len(units) - len(kept)
 
 
+ENGLISH = frozenset(
+    (
+        "the",
+        "and",
+        "of",
+        "to",
+        "a",
+        "in",
+        "is",
+        "for",
+        "with",
+        "your",
+        "you",
+        "it",
+        "are",
+        "or",
+        "be",
+        "that",
+        "this",
+        "can",
+        "if",
+        "on",
+    )
+)
+
+
+def english(text: str) -> bool:
+    """True when common English function words make up a plausible share of the words."""
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 12:
+        return True
+    return sum(w in ENGLISH for w in words) / len(words) >= 0.08
+
+
 def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def load_kinds() -> dict[str, str]:
-    return json.loads(KINDS_FILE.read_text(encoding="utf-8"))
+    kinds: dict[str, str] = json.loads(KINDS_FILE.read_text(encoding="utf-8"))
+    return kinds
 
 
-def collect() -> tuple[list[dict], dict]:
+def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
     kinds = load_kinds()
-    pages: list[dict] = []
+    pages: list[dict[str, Any]] = []
     seen_excerpts: set[tuple[str, str]] = set()
+    skipped: Counter[str] = Counter()
     queries: list[str] = []
     for path in sorted(RAW.glob("*.json")):
         answer = json.loads(path.read_text(encoding="utf-8"))
         queries.append(answer["query"])
         for res in answer["results"]:
+            if not res.get("url"):
+                skipped["no address"] += 1
+                continue
+            if not english(res["excerpt"]):
+                skipped["not English"] += 1
+                continue
             key = (res["url"], res["excerpt"])
             if key in seen_excerpts:
                 continue
             seen_excerpts.add(key)
-            pages.append({"url": res["url"], "excerpt": res["excerpt"],
-                          "source": f"raw/{path.name}#{res['rank']}", "query": answer["query"]})
+            pages.append(
+                {
+                    "url": res["url"],
+                    "excerpt": res["excerpt"],
+                    "source": f"raw/{path.name}#{res['rank']}",
+                    "query": answer["query"],
+                }
+            )
     missing = sorted({host_of(p["url"]) for p in pages} - set(kinds))
     if missing:
         sys.exit(f"{KINDS_FILE.name}: no site kind for host(s): {', '.join(missing)}")
 
-    seen: dict[str, dict] = {}
+    seen: dict[str, dict[str, Any]] = {}
     duplicates = 0
     dropped = 0
-    per_page: list[tuple[dict, list[dict]]] = []
+    per_page: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for page in pages:
         units, cut = page_units(page["excerpt"])
         dropped += cut
@@ -209,13 +276,19 @@ def collect() -> tuple[list[dict], dict]:
         for u in units:
             u["prev"] = prev
             prev = u["text"]
-            key = norm(u["text"])
-            if key in seen:
-                seen[key]["copies"] += 1
+            # A sentence is the same unit wherever it appears (copies of one NHS page); a
+            # heading, a list item or a fragment of a few words means something only in its
+            # context ("Fever" under "Side effects include:" is not "Fever" under "Call 999
+            # if:"), so its key includes the heading and the list lead-in.
+            ukey = norm(u["text"])
+            if u["is_heading"] or u["is_list_item"] or len(u["text"].split()) < 4:
+                ukey = " | ".join((ukey, norm(u["heading"]), norm(u["list_lead_in"])))
+            if ukey in seen:
+                seen[ukey]["copies"] += 1
                 duplicates += 1
                 continue
             u["copies"] = 1
-            seen[key] = u
+            seen[ukey] = u
             fresh.append(u)
         per_page.append((page, fresh))
 
@@ -223,7 +296,7 @@ def collect() -> tuple[list[dict], dict]:
     # first units, so context stays contiguous).
     pages_of_site: dict[str, int] = Counter(host_of(p["url"]) for p, us in per_page if us)
     capped = 0
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for page, units in per_page:
         if not units:
             continue
@@ -231,20 +304,22 @@ def collect() -> tuple[list[dict], dict]:
         quota = max(3, math.ceil(MAX_PER_SITE / pages_of_site[site]))
         capped += max(0, len(units) - quota)
         for u in units[:quota]:
-            out.append({
-                "id": "",
-                "site": site,
-                "url": page["url"],
-                "site_kind": kinds[site],
-                "heading": u["heading"],
-                "prev": u["prev"],
-                "list_lead_in": u["list_lead_in"],
-                "is_list_item": u["is_list_item"],
-                "is_heading": u["is_heading"],
-                "text": u["text"],
-                "copies": u["copies"],
-                "source": page["source"],
-            })
+            out.append(
+                {
+                    "id": "",
+                    "site": site,
+                    "url": page["url"],
+                    "site_kind": kinds[site],
+                    "heading": u["heading"],
+                    "prev": u["prev"],
+                    "list_lead_in": u["list_lead_in"],
+                    "is_list_item": u["is_list_item"],
+                    "is_heading": u["is_heading"],
+                    "text": u["text"],
+                    "copies": u["copies"],
+                    "source": page["source"],
+                }
+            )
     # A site may still exceed the cap when its pages are many (minimum 3 a page): trim.
     count: Counter[str] = Counter()
     final = []
@@ -261,16 +336,15 @@ def collect() -> tuple[list[dict], dict]:
         "pages": len({u["url"] for u in final}),
         "hosts": len({u["site"] for u in final}),
         "units": len(final),
+        "results_skipped": dict(skipped),
         "duplicates_removed": duplicates,
         "cut_or_junk_fragments_dropped": dropped,
         "over_site_cap_dropped": capped,
         "headings": sum(u["is_heading"] for u in final),
         "list_items": sum(u["is_list_item"] for u in final),
         "units_by_kind": dict(sorted(Counter(u["site_kind"] for u in final).items())),
-        "hosts_by_kind": dict(sorted(Counter(
-            kinds[h] for h in {u["site"] for u in final}).items())),
-        "pages_by_kind": dict(sorted(Counter(
-            u["site_kind"] for u in {u["url"]: u for u in final}.values()).items())),
+        "hosts_by_kind": dict(sorted(Counter(kinds[h] for h in {u["site"] for u in final}).items())),
+        "pages_by_kind": dict(sorted(Counter(u["site_kind"] for u in {u["url"]: u for u in final}.values()).items())),
     }
     return final, stats
 
