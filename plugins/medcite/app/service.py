@@ -20,6 +20,7 @@ from ..core.model import Finding, InputError, decode_utf8, read_regular_file
 from ..lint.baseline import apply_baseline, read_baseline
 from ..lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
 from ..lint.sources import check_sources
+from ..source.document import includes_of
 from ..source.snippets import resolve_includes
 from .formats import Outcome
 
@@ -41,7 +42,7 @@ def with_fragments(documents: Sequence[Document], snippet_bases: Sequence[Path],
     reading grade), with ``options`` telling the linter which are fragments."""
     pages = {path for path, _ in documents}
     fragments: list[Document] = []
-    for include in resolve_includes([text for _, text in documents], snippet_bases):
+    for include in resolve_includes([text for _, text in documents], snippet_bases, includes_of):
         name = shown(include)
         if name in pages:
             continue

@@ -28,9 +28,9 @@ from ..render.html import (
     uncited_html,
 )
 from ..render.lists import bibliography_element
+from ..source.document import read_document
 from ..source.metadata import FrontMatter
-from ..source.prose import parse_document
-from ..source.readability import Readability, measure
+from ..source.readability import Readability
 from ..source.snippets import base_paths
 from .context import PageContext
 from .sitepages import cited_on, read_pages
@@ -89,7 +89,7 @@ def snippet_base(md: Markdown) -> object:
 @lru_cache(maxsize=512)
 def page_grade(source: str) -> float | None:
     """Flesch-Kincaid grade of the page's prose, as citation-lint computes it (None for short pages)."""
-    return shown_grade(measure([sentence.text for _, sentence in parse_document(source).sentences()]))
+    return shown_grade(read_document(source).readability)
 
 
 def shown_grade(readability: Readability) -> float | None:

@@ -9,9 +9,7 @@ each page cites). Each file is parsed once per content: a rebuild re-reads only 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import posixpath
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +17,8 @@ from pathlib import Path
 from ..bib.bibliography import Bibliography
 from ..core.model import InputError, decode_utf8
 from ..render.html import CitingPage, source_anchor
-from ..source.citations import find_citations, mask_code
-from ..source.metadata import read_front_matter
+from ..source.document import includes_of, read_document
 from ..source.snippets import resolve_includes
-
-ATX_H1_RE = re.compile(r"^[ ]{0,3}#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
-_CACHE_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -36,66 +30,44 @@ class SourcePage:
     keys: tuple[str, ...]  # cited keys as written ("doi:…" too), in order of first citation
 
 
-_cache: dict[str, tuple[str, SourcePage, str]] = {}  # path -> (digest, page, text)
-
-
 def read_page(src_path: str, text: str) -> SourcePage:
-    keys: dict[str, None] = {}
-    for cite in find_citations(text, mask_code(text)):
-        for item in cite.items:
-            keys.setdefault(item.key, None)
-    return SourcePage(src_path, page_title(text, src_path), tuple(keys))
+    page = read_document(text)
+    return SourcePage(src_path, page.title(src_path), page.cited_keys)
 
 
 def page_title(text: str, src_path: str) -> str:
     """Front matter ``title``, else the first level-1 heading, else the file name (as MkDocs does)."""
-    front = read_front_matter(text)
-    title = front.data.get("title") if front.present and not front.error else None
-    if isinstance(title, str) and title.strip():
-        return title.strip()
-    heading = ATX_H1_RE.search(mask_code(text))
-    if heading and heading["title"].strip():
-        return heading["title"].strip()
-    stem = posixpath.splitext(posixpath.basename(src_path))[0]
-    if stem in ("index", "README"):
-        stem = posixpath.basename(posixpath.dirname(src_path)) or "Home"
-    return stem.replace("-", " ").replace("_", " ").capitalize()
+    return read_document(text).title(src_path)
 
 
 def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list[SourcePage]:
     """Every Markdown page under ``docs_dir`` (hidden files and folders skipped, as MkDocs does),
     with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``):
-    they are rendered on the page, in its References list."""
+    they are rendered on the page, in its References list. Each text is parsed once per process
+    (:func:`medcite.source.document.read_document`): a page the linter already read is not parsed again."""
     root = Path(docs_dir)
     pages = []
     for path in sorted(root.rglob("*.md")):
         relative = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in relative.split("/")):
             continue
-        page, text = _read_cached(path, relative)
-        if page is None:
+        text = _read(path, relative)
+        if text is None:
             continue  # the linter reports unreadable pages, with their line
+        page = read_page(relative, text)
         keys = dict.fromkeys(page.keys)
-        for include in resolve_includes([text], snippet_bases) if snippet_bases else []:
-            fragment, _ = _read_cached(include, include.name)
-            keys.update(dict.fromkeys(fragment.keys if fragment is not None else ()))
+        for include in resolve_includes([text], snippet_bases, includes_of) if snippet_bases else []:
+            fragment = _read(include, include.name)
+            keys.update(dict.fromkeys(read_document(fragment).cited_keys if fragment is not None else ()))
         pages.append(dataclasses.replace(page, keys=tuple(keys)))
     return pages
 
 
-def _read_cached(path: Path, relative: str) -> tuple[SourcePage | None, str]:
+def _read(path: Path, relative: str) -> str | None:
     try:
-        data = path.read_bytes()
-        text = decode_utf8(data, relative)
+        return decode_utf8(path.read_bytes(), relative)
     except (OSError, InputError):
-        return None, ""
-    digest = hashlib.sha1(data).hexdigest()
-    hit = _cache.get(str(path))
-    if hit is None or hit[0] != digest:
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        hit = _cache[str(path)] = (digest, read_page(relative, text), text)
-    return hit[1], hit[2]
+        return None
 
 
 def relative_link(target: str, source: str) -> str:

@@ -19,9 +19,9 @@ from ..core.model import Citation, Finding, Reference, Severity
 from ..core.rules import RULES
 from ..core.vocab import EVIDENCE_LABELS
 from ..source.barekeys import find_bare_keys
-from ..source.citations import LineIndex, find_citations, mask_code
-from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
-from ..source.prose import HEADING_RE, Block, Exemption, Sentence, parse_document
+from ..source.document import read_document
+from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
+from ..source.prose import HEADING_RE, Block, Exemption, Sentence
 from ..source.readability import Readability, measure
 from ..style.formatter import ReferenceFormatter
 from .advice import reference_notes
@@ -98,23 +98,24 @@ class DocumentReport:
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
-    front = read_front_matter(text)
+    page = read_document(text)  # the one parse of this text, shared with the renderer in this process
+    front = page.front_matter
     fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
     if not fragment:
         report.findings.extend(_check_metadata(path, front, options))
-    masked = mask_code(text)
-    citations = find_citations(text, masked)
+    masked = page.masked
+    citations = page.citations
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
-    lines = LineIndex(text)
+    lines = page.lines
     for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
         line, column = lines.position(bare.start)
         report.findings.append(RULES["bare-citation-key"].finding(path, line, column,
                                         f"'@{bare.key}' is not a citation and is shown as written: "
                                         f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
-    document = parse_document(text)
+    document = page.prose
     report.exemptions = document.exemptions
     page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
     if page_reason is not None:

@@ -193,11 +193,12 @@ class LineIndex:
         return line, offset - self.starts[line - 1] + 1
 
 
-def find_citations(markdown: str, masked: str | None = None) -> list[Citation]:
+def find_citations(markdown: str, masked: str | None = None, index: LineIndex | None = None) -> list[Citation]:
     """Every citation in a Markdown document, outside code, with its source position; one never
-    closed is a citation with a problem (the renderer shows it as an error too)."""
+    closed is a citation with a problem (the renderer shows it as an error too). ``masked`` and
+    ``index`` are the document's, when the caller has them (:class:`medcite.source.document.SourceDocument`)."""
     masked = mask_code(markdown) if masked is None else masked
-    index = LineIndex(markdown)
+    index = LineIndex(markdown) if index is None else index
     found = []
     for match, unclosed in _matches(masked):
         # Positions come from the masked text; the items are read from the source, as Markdown

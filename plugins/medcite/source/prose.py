@@ -90,9 +90,10 @@ def _clean_for_segmenter(text: str) -> str:
     return MARKUP_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def parse_document(source: str) -> Document:
-    masked = mask_code(source)
-    index = LineIndex(source)
+def parse_document(source: str, masked: str | None = None, index: LineIndex | None = None) -> Document:
+    """Blocks and sentences of a page (``masked`` and ``index``: the page's, when the caller has them)."""
+    masked = mask_code(source) if masked is None else masked
+    index = LineIndex(source) if index is None else index
     exemptions: list[Exemption] = []
     block_markers: dict[int, Exemption] = {}  # marker line -> exemption for the next block
     inline_markers: list[tuple[int, Exemption]] = []  # (offset, exemption)

@@ -8,7 +8,7 @@ block's citation fails the build like a typo on a page. Engine-neutral: this rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .citations import mask_code
@@ -20,9 +20,10 @@ INCLUDE_RE = re.compile(r"^[ \t]{0,3}+-{1,}8<-{1,}[ \t]++(?P<quote>[\"'])(?P<nam
 SUFFIX_RE = re.compile(r"(\.[A-Za-z0-9]{1,8}):[\w:-]*+$")
 
 
-def included_names(text: str) -> list[str]:
+def included_names(text: str, masked: str | None = None) -> list[str]:
     """Snippet names a page includes, outside code, in order, without line ranges or sections."""
-    return [SUFFIX_RE.sub(r"\1", match["name"].strip()) for match in INCLUDE_RE.finditer(mask_code(text))]
+    masked = mask_code(text) if masked is None else masked
+    return [SUFFIX_RE.sub(r"\1", match["name"].strip()) for match in INCLUDE_RE.finditer(masked)]
 
 
 def base_paths(configured: object, config_dir: Path) -> list[Path]:
@@ -32,11 +33,12 @@ def base_paths(configured: object, config_dir: Path) -> list[Path]:
     return bases or [config_dir]
 
 
-def resolve_includes(texts: Sequence[str], bases: Sequence[Path]) -> list[Path]:
+def resolve_includes(texts: Sequence[str], bases: Sequence[Path],
+                     names: Callable[[str], list[str]] = included_names) -> list[Path]:
     """Every distinct file the pages include that exists under a base path (first base wins)."""
     found: dict[Path, None] = {}
     for text in texts:
-        for name in included_names(text):
+        for name in names(text):
             for base in bases:
                 candidate = (base / name).resolve()
                 if candidate.is_file():
