@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import markdown
@@ -16,10 +18,11 @@ from hypothesis import strategies as st
 
 from medcite.bib.bibliography import latex_to_text, parse_bibliography
 from medcite.core.identifiers import is_doi, is_pmid, is_web_url
+from medcite.core.model import Reference
 from medcite.engine.extension import CitationsExtension
 from medcite.lint.checks import LintOptions, check_document
-from medcite.render.html import CitedNumber, citation_html, medical_webpage_jsonld, reference_urls
-from medcite.render.lists import bibliography_html, references_html
+from medcite.render.html import CitedNumber, CitingPage, citation_html, medical_webpage_jsonld, reference_urls
+from medcite.render.lists import Store, bibliography_element, references_element
 from medcite.source.citations import ITEM_RE, LineIndex, find_citations, mask_code, parse_citation
 from medcite.style.casing import sentence_case
 from medcite.style.formatter import ReferenceFormatter
@@ -27,6 +30,30 @@ from medcite.style.formatter import ReferenceFormatter
 from .conftest import FRONT, SMALL_BIB
 
 BIB, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+
+
+def to_html(build: Callable[[Store], etree.Element]) -> str:
+    """The list as an HTML string, outside Python-Markdown (what its HTML stash does)."""
+    stored: list[str] = []
+
+    def store(html: str) -> str:
+        stored.append(html)
+        return f"\x02medcite-raw:{len(stored) - 1}\x03"
+
+    text = etree.tostring(build(store), encoding="unicode", method="html")
+    for index, html in enumerate(stored):
+        text = text.replace(f"\x02medcite-raw:{index}\x03", html)
+    return text
+
+
+def references_html(order: Sequence[Reference], spots: dict[int, list[str]], formatter: ReferenceFormatter) -> str:
+    return to_html(lambda store: references_element(order, spots, formatter, store))
+
+
+def bibliography_html(references: Iterable[Reference], formatter: ReferenceFormatter,
+                      cited_on: dict[str, list[CitingPage]] | None) -> str:
+    return to_html(lambda store: bibliography_element(references, formatter, cited_on, store))
+
 KNOWN = ["chou2007diagnosis", "machado2015efficacy", "genevay2020", "nice2016low"]
 # Other ways of citing the same entries: by DOI, by PMID, in another case.
 ALIASES = {

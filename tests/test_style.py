@@ -6,8 +6,9 @@ import pytest
 from pybtex.plugin import find_plugin
 
 from medcite.bib.bibliography import parse_bibliography
+from medcite.core.nlm import pages as nlm_pages
 from medcite.style.formatter import ReferenceFormatter
-from medcite.style.vancouver import VancouverStyle, nlm_pages
+from medcite.style.vancouver import VancouverStyle
 
 from .conftest import ROOT, SMALL_BIB
 

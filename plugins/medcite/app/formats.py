@@ -17,6 +17,7 @@ from ..core.model import Finding
 from ..core.rules import RULES, Rule
 from ..lint.baseline import fingerprint
 from ..lint.checks import DocumentReport
+from ..source.readability import MIN_WORDS_FOR_GRADE
 from .shards import FORMAT_VERSION, finding_to_dict, report_to_dict
 
 # What the listing shows: everything, errors only (with the count), or errors only and nothing else.
@@ -112,7 +113,7 @@ def as_text(outcome: Outcome, show: Show = "all") -> str:
         if exemptions:
             lines.append(exemptions)
         grades = [(r.path, r.readability.grade) for r in outcome.reports
-                  if r.readability and r.readability.words >= 100]
+                  if r.readability and r.readability.words >= MIN_WORDS_FOR_GRADE]
         if grades:
             worst = max(grades, key=lambda item: item[1])
             lines.append(f"reading grade: {len(grades)} page(s), highest {worst[1]:.1f} ({worst[0]})")

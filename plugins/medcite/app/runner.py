@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from multiprocessing.pool import IMapIterator, Pool
 
 from ..bib.bibliography import Bibliography
+from ..core.memo import Memo
 from ..lint.checks import DocumentReport, LintOptions, check_document
 from .lintcache import LintCache
 
 MIN_DOCUMENTS_FOR_WORKERS = 40
 _CACHE_LIMIT = 20000
-_cache: dict[tuple[str, str, str, LintOptions], DocumentReport] = {}
+_cache: Memo[tuple[str, str, str, LintOptions], DocumentReport] = Memo(_CACHE_LIMIT)
 _shared: tuple[Bibliography, LintOptions] | None = None  # inherited by forked workers
 
 
@@ -35,9 +36,7 @@ def _check_chunk(documents: list[tuple[str, str]]) -> list[DocumentReport]:
 
 
 def _remember(key: tuple[str, str, str, LintOptions], report: DocumentReport) -> None:
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.clear()
-    _cache[key] = report
+    _cache.put(key, report)
 
 
 class LintRun:
@@ -51,7 +50,7 @@ class LintRun:
         global _shared
         self._keys = [(path, hashlib.sha1(text.encode()).hexdigest(), bib.digest, options) for path, text in documents]
         # Reports already known, from this process (serve rebuilds) or from the disk cache.
-        self._known = {key: _cache[key] for key in self._keys if key in _cache}
+        self._known = {key: hit for key in self._keys if (hit := _cache.peek(key)) is not None}
         missing = {key: doc for doc, key in zip(documents, self._keys, strict=True) if key not in self._known}
         self._disk = LintCache(bib.digest, options) if persist and missing else None
         if self._disk is not None:

@@ -27,6 +27,7 @@ from pybtex.scanner import PybtexSyntaxError
 from .. import __version__
 from ..core import diskcache
 from ..core.identifiers import normalize_doi
+from ..core.memo import Memo
 from ..core.model import Category, Finding, InputError, Reference, Severity, decode_utf8, read_regular_file
 from ..core.rules import RULES
 from .names import is_others, latex_plain, vancouver_name
@@ -79,7 +80,7 @@ class Bibliography:
         return None
 
 
-_cache: dict[tuple[str, str], tuple[Bibliography, tuple[Finding, ...]]] = {}
+_cache: Memo[tuple[str, str], tuple[Bibliography, tuple[Finding, ...]]] = Memo(_CACHE_SIZE)
 
 
 def load_bibliography(path: str | Path, display_path: str | None = None,
@@ -97,7 +98,7 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     except OSError as exc:
         raise BibliographyError(shown, 0, f"cannot read bibliography: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
-    cached = _cache.get((shown, digest))
+    cached = _cache.peek((shown, digest))
     if cached is not None:
         return cached[0], list(cached[1])
     stored = _disk_cache_path(shown, digest) if use_disk_cache else None
@@ -110,9 +111,7 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
         bib.digest = digest
         if stored:
             _write_disk_cache(stored, bib, findings)
-    if len(_cache) >= _CACHE_SIZE:
-        _cache.pop(next(iter(_cache)))
-    _cache[(shown, digest)] = (bib, tuple(findings))
+    _cache.put((shown, digest), (bib, tuple(findings)))
     return bib, findings
 
 

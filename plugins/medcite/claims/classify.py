@@ -24,34 +24,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from .learnt import LinearModel, load_model
 from .learnt import features as model_features
-from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, normalise, rule_verdict
+from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, Label, Verdict, normalise, rule_verdict
 
-Label = Literal["must", "should", "none"]
 QUESTION_RE = re.compile(r"\?\s*[\"')\]]*\s*$")
 # Readable names for feature prefixes, for why().
 FEATURE_NAMES = {"w": "'{}'", "b": "'{}'", "first": "starts '{}'", "first2": "starts '{}'", "last": "ends '{}'",
                  "hit": "rule {}", "rule": "rule table: {}", "rule-label": "rule table says {}", "has": "has {}",
                  "imp": "order '{}'", "shape": "{}", "len": "{} words", "end": "ends with '{}'"}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    label: Label
-    kind: str
-    rule: str  # the deciding rule, or "model"
-    words: str = ""  # the words that triggered the rule, or the features that weighed most
-    probability: float | None = None  # the model's probability of the label, when the model decided
-
-    def why(self) -> str:
-        if self.probability is not None:
-            return f"{self.kind} (model p={self.probability:.2f}: {self.words})"
-        return f"{self.kind} ({self.rule}: '{self.words}')" if self.words else f"{self.kind} ({self.rule})"
 
 
 def override(text: str) -> Verdict | None:
@@ -92,8 +75,7 @@ def _kind(label: Label, text: str) -> str:
 
 def classify_rules(sentence: str) -> Verdict:
     """The rule table's verdict (cached there)."""
-    verdict = rule_verdict(sentence)
-    return Verdict(verdict.label, verdict.kind, verdict.rule, verdict.words)
+    return rule_verdict(sentence)
 
 
 @lru_cache(maxsize=65536)

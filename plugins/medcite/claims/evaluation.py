@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .classify import Verdict, classify
-
-LABELS = ("must", "should", "none")
+from .table import LABELS
 
 
 @dataclass

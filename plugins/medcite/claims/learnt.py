@@ -21,6 +21,7 @@ from .table import (
     DOSE,
     DRUGS,
     HEALTH_RE,
+    LABELS,
     NUMBER_RE,
     PEOPLE_RE,
     REASON_RE,
@@ -32,7 +33,6 @@ from .table import (
     rule_verdict,
 )
 
-LABELS = ("must", "should", "none")
 MODEL_PATH = Path(__file__).parent / "assets" / "claims-model.json"
 MODEL_VERSION = 1
 

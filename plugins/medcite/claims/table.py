@@ -25,19 +25,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
+# The claim labels (one definition for the table, the learnt model, the classifier and the evaluation).
 Label = Literal["must", "should", "none"]
+LABELS: tuple[str, ...] = get_args(Label)
 
 
 @dataclass(frozen=True)
 class Verdict:
     label: Label
     kind: str
-    rule: str
-    words: str = ""
+    rule: str  # the deciding rule, or "model"
+    words: str = ""  # the words that triggered the rule, or the features that weighed most
+    probability: float | None = None  # the model's probability of the label, when the model decided
 
     def why(self) -> str:
+        if self.probability is not None:
+            return f"{self.kind} (model p={self.probability:.2f}: {self.words})"
         return f"{self.kind} ({self.rule}: '{self.words}')" if self.words else f"{self.kind} ({self.rule})"
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .errors import MedciteError
+
 Severity = Literal["error", "warning", "advice"]
 # Most serious first: errors fail `citation-lint` and `mkdocs build --strict`; warnings and
 # advice never do (advice is about the sources' age and strength, not a missing citation).
@@ -16,7 +18,7 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "advice")
 Category = Literal["bibliography", "citation", "claim", "metadata", "readability"]
 
 
-class InputError(Exception):
+class InputError(MedciteError):
     """A file that cannot be used at all; the message names the file and line."""
 
     def __init__(self, path: str, line: int, message: str) -> None:

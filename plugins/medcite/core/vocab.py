@@ -13,3 +13,11 @@ EVIDENCE_LABELS = {
     "textbook": "Textbook",
     "statistics": "Statistics",
 }
+EVIDENCE_LEVELS: tuple[str, ...] = tuple(EVIDENCE_LABELS)
+# The levels that back an efficacy or comparison claim on their own (weak-evidence below them).
+STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
+
+
+def evidence_choices() -> str:
+    """The levels as an editor reads them in a message: ``guideline, …, textbook or statistics``."""
+    return ", ".join(EVIDENCE_LEVELS[:-1]) + " or " + EVIDENCE_LEVELS[-1]

@@ -31,6 +31,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ..core.memo import Memo
 from ..core.model import CiteItem, Reference
 from ..render.html import CitedNumber, citation_html, uncited_html
 from ..render.lists import references_element
@@ -53,7 +54,6 @@ class PageCitations:
 
     order: list[Reference] = field(default_factory=list)
     spots: dict[int, list[str]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
     context: PageContext | None = None
     source: str = ""  # the page's Markdown as the author wrote it (before snippets are pulled in)
     # (leading space, raw citation, items, problem) per citation, in the order Markdown saw them
@@ -146,7 +146,6 @@ class ReferencesTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         state = self.ext.state
-        self.ext.last_page = state
         if state.pending:
             self._citations(root)
         if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
@@ -194,7 +193,6 @@ class ReferencesTreeprocessor(Treeprocessor):
         lead, raw, items, problem = state.pending[index]
         if problem is not None or bib is None:
             reason = problem or self.ext.problem
-            state.problems.append(reason)
             return lead + self.md.htmlStash.store(uncited_html(raw, reason))
         spot = f"cite-{index + 1}"
         cited: list[CitedNumber] = []
@@ -203,7 +201,6 @@ class ReferencesTreeprocessor(Treeprocessor):
             ref = bib.resolve(item.key)
             if ref is None:
                 unknown.append(f"[@{item.key}]")
-                state.problems.append(f"unknown citation key '{item.key}'")
                 continue
             number = state.number(ref)
             cited.append(CitedNumber(number, ref, item.locator, item.prefix))
@@ -242,7 +239,6 @@ class CitationsExtension(Extension):
         self._formatter: ReferenceFormatter | None = None
         self.load_error = ""
         self.state = PageCitations()
-        self.last_page = PageCitations()
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown API)
         md.registerExtension(self)
@@ -306,19 +302,17 @@ class CitationsExtension(Extension):
         return self._formatter
 
 
-_formatters: dict[int, tuple[Bibliography | None, ReferenceFormatter]] = {}
+_formatters: Memo[int, tuple[Bibliography | None, ReferenceFormatter]] = Memo(8)
 
 
 def shared_formatter(bib: Bibliography | None) -> ReferenceFormatter:
-    hit = _formatters.get(id(bib))
+    hit = _formatters.peek(id(bib))
     if hit is not None and hit[0] is bib:
         return hit[1]
-    if len(_formatters) >= 8:
-        _formatters.pop(next(iter(_formatters)))
     # Formatted entries persist between builds (checked on read); saved after the bibliography
     # page, which formats every entry, and at exit for any formatted after it.
     formatter = ReferenceFormatter(FormattedStore() if bib is not None else None)
-    _formatters[id(bib)] = (bib, formatter)
+    _formatters.put(id(bib), (bib, formatter))
     atexit.register(formatter.save)
     return formatter
 

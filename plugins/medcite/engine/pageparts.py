@@ -30,14 +30,13 @@ from ..render.html import (
 from ..render.lists import bibliography_element
 from ..source.document import read_document
 from ..source.metadata import FrontMatter
-from ..source.readability import Readability
+from ..source.readability import MIN_WORDS_FOR_GRADE, Readability
 from ..source.snippets import base_paths
 from .context import PageContext
 from .sitepages import cited_on, read_pages
 
 BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
 BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
-MIN_WORDS_FOR_GRADE = 100  # below this a reading grade says little (citation-lint uses the same floor)
 JSONLD_META_KEY = "medcite_jsonld"
 TEXT_META = ("title", "description")
 

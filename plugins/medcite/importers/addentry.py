@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..bib.bibliography import Bibliography, parse_bibliography
 from ..core import identifiers as ids
+from ..core.errors import MedciteError
 from .records import Draft
 
 EVIDENCE_BY_TYPE = (  # first match wins: the strongest design named in the record
@@ -37,7 +38,7 @@ VERBATIM = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "month",
 LATEX_SPECIALS = {"\\": r"{\textbackslash}", "%": r"\%", "&": r"\&", "~": r"{\textasciitilde}"}
 
 
-class AddError(Exception):
+class AddError(MedciteError):
     """A record that must not be added; the message says why (and names an existing entry)."""
 
 

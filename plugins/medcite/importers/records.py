@@ -16,11 +16,14 @@ from typing import Any
 
 from Bio import Medline
 
+from ..core.errors import MedciteError
+from ..core.nlm import MONTHS
+
 FORMATS = ("nbib", "ris", "csl-json")
 MONTH_RE = re.compile(r"^(\d{4})(?:[ /-]+([A-Za-z]{3,9}|\d{1,2}))?")
 PAGES_RE = re.compile(r"^([A-Za-z]{0,3})(\d{1,7})[-\u2013]([A-Za-z]{0,3})(\d{1,7})$")
 ID_SUFFIX_RE = re.compile(r"^(?P<value>\S+)\s+\[(?P<kind>[a-z]+)\]$")
-MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = tuple(month.lower() for month in MONTHS)  # BibTeX month macros
 RIS_TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "BOOK": "book", "EBOOK": "book",
              "EDBOOK": "book", "CHAP": "incollection", "ECHAP": "incollection", "RPRT": "techreport",
              "ELEC": "online", "WEB": "online", "GEN": "misc"}
@@ -28,7 +31,7 @@ CSL_TYPES = {"article-journal": "article", "article": "article", "review": "arti
              "chapter": "incollection", "report": "techreport", "webpage": "online", "post-weblog": "online"}
 
 
-class RecordError(Exception):
+class RecordError(MedciteError):
     """A record that cannot be read; the message says where and why."""
 
 

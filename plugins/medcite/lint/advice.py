@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from ..core.model import Finding, Reference
 from ..core.nlm import consulted_online
 from ..core.rules import RULES
+from ..core.vocab import evidence_choices
 from ..style.casing import sentence_case
 
 SHOWN_WORDS = 8
@@ -45,5 +46,4 @@ def reference_notes(path: str, ref: Reference) -> Iterable[Finding]:
                     "add urldate = {YYYY-MM-DD}")
     if not ref.evidence:
         yield _note(path, ref, "missing-evidence",
-                    f"'{ref.key}' has no evidence level: add evidence = {{…}} (guideline, systematic-review, rct, "
-                    "cohort, cross-sectional, review, textbook or statistics)")
+                    f"'{ref.key}' has no evidence level: add evidence = {{…}} ({evidence_choices()})")

@@ -17,18 +17,17 @@ from ..claims.classify import CLASSIFIERS, Verdict
 from ..core import identifiers as ids
 from ..core.model import Citation, Finding, Reference, Severity
 from ..core.rules import RULES
-from ..core.vocab import EVIDENCE_LABELS
+from ..core.vocab import EVIDENCE_LABELS, STRONG_EVIDENCE
 from ..source.barekeys import find_bare_keys
 from ..source.document import read_document
 from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
 from ..source.prose import HEADING_RE, Block, Exemption, Sentence
-from ..source.readability import Readability, measure
+from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
 from ..style.formatter import ReferenceFormatter
 from .advice import reference_notes
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
 PAGE_EXEMPTION = "no_cite"
-STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
 # A "sentence" longer than this is not prose a reader would meet; its claim is judged on its start,
 # so text with no sentence breaks cannot make the claim rules slow.
@@ -157,7 +156,8 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     report.readability = measure(prose)
-    if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:
+    grade = report.readability
+    if not fragment and grade.words >= MIN_WORDS_FOR_GRADE and grade.grade > options.readability_target:
         report.findings.append(RULES["reading-grade"].finding(
             path, 1, 1,
             f"reading grade {report.readability.grade:.1f} is above the target {options.readability_target:g} "

@@ -74,26 +74,3 @@ def _reference_text(item: etree.Element, ref: Reference, formatter: ReferenceFor
     evidence = evidence_html(ref)
     if evidence:
         text.tail = store(evidence)
-
-
-def to_html(build: Callable[[Store], etree.Element]) -> str:
-    """The list as an HTML string (outside Python-Markdown: citation-lint, tests)."""
-    stored: list[str] = []
-
-    def store(html: str) -> str:
-        stored.append(html)
-        return f"\x02medcite-raw:{len(stored) - 1}\x03"
-
-    text = etree.tostring(build(store), encoding="unicode", method="html")
-    for index, html in enumerate(stored):
-        text = text.replace(f"\x02medcite-raw:{index}\x03", html)
-    return text
-
-
-def references_html(order: Sequence[Reference], spots: dict[int, list[str]], formatter: ReferenceFormatter) -> str:
-    return to_html(lambda store: references_element(order, spots, formatter, store))
-
-
-def bibliography_html(references: Iterable[Reference], formatter: ReferenceFormatter,
-                      cited_on: dict[str, list[CitingPage]] | None) -> str:
-    return to_html(lambda store: bibliography_element(references, formatter, cited_on, store))

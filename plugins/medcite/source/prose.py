@@ -79,10 +79,6 @@ class Document:
                 yield block, sentence
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
 def _clean_for_segmenter(text: str) -> str:
     """Length-preserving: links -> their text, images/markup -> spaces (offsets stay valid)."""
     text = IMAGE_RE.sub(lambda m: " " * len(m.group(0)), text)

@@ -31,6 +31,9 @@ def syllables(word: str) -> int:
     return max(1, by_dictionary, vowel_groups)
 
 
+MIN_WORDS_FOR_GRADE = 100  # below this a reading grade says little (the linter and every page use it)
+
+
 @dataclass(frozen=True)
 class Readability:
     words: int

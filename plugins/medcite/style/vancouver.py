@@ -32,9 +32,6 @@ from .casing import sentence_case
 
 MAX_AUTHORS = 6
 LATEX_MARKS = ("\\", "{", "}", "$", "~", "--", "``", "''", "%", "^", "_")
-nlm_pages = nlm.pages  # kept for callers of the old name
-
-
 def _latex(value: str) -> Text:
     """pybtex's LaTeX reader, skipped (it is slow) for values with no LaTeX in them."""
     return Text.from_latex(value) if any(mark in value for mark in LATEX_MARKS) else Text(value)
@@ -53,11 +50,6 @@ def field(children: list[Any], context: dict[str, Any], name: str, apply_func: A
         raise FieldIsMissing(name, entry) from None
     text = _latex(value)
     return apply_func(text) if apply_func else text
-
-
-@node
-def optional_field(children: list[Any], context: dict[str, Any], *args: Any, **kwargs: Any) -> Text:
-    return optional[field(*args, **kwargs)].format_data(context)
 
 
 def is_online(entry: Any) -> bool:

@@ -10,9 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ...app.project import ProjectError, read_project
+from ...app.project import read_project
 from ...app.project import shown as _shown
-from ...bib.bibliography import Bibliography, BibliographyError, decode_bibtex, load_bibliography, parse_bibliography
+from ...bib.bibliography import Bibliography, decode_bibtex, load_bibliography, parse_bibliography
+from ...core.errors import MedciteError
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
 from ...importers.addentry import AddError, add_entries, write_atomically
@@ -40,10 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _bib_path(args: argparse.Namespace) -> Path:
     if args.bib:
         return Path(args.bib)
-    try:
-        project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
-    except ProjectError as exc:
-        raise UsageError(str(exc)) from None
+    project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
     if project.bibliography is None:
         raise UsageError("no bibliography: pass --bib FILE or configure the citations plugin in mkdocs.yml")
     return project.bibliography
@@ -88,16 +86,16 @@ def main(argv: list[str]) -> int:
         ask = _asker(args.source)
         new_text, added = add_entries(drafts, bib, old_text, shown, evidence=args.evidence or "",
                                       ask=ask, key=args.key or "")  # type: ignore[arg-type]
-    except (UsageError, BibliographyError) as exc:
-        print(f"citation-lint add: error: {exc}", file=sys.stderr)
-        return 2
+    except AddError as exc:
+        print(f"citation-lint add: refused: {exc}; nothing was written", file=sys.stderr)
+        return 1
     except RecordError as exc:
         print(f"citation-lint add: error: {'standard input' if args.source == '-' else args.source}: {exc}",
               file=sys.stderr)
         return 2
-    except AddError as exc:
-        print(f"citation-lint add: refused: {exc}; nothing was written", file=sys.stderr)
-        return 1
+    except MedciteError as exc:  # a usage problem, an unusable bibliography or config
+        print(f"citation-lint add: error: {exc}", file=sys.stderr)
+        return 2
     for entry in added:
         print(entry.text, end="")
     if not args.dry_run:

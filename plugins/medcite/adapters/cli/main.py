@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 from ...app.formats import FORMATTERS, Outcome, Show
-from ...app.project import Project, ProjectError, read_project, shown
+from ...app.project import Project, read_project, shown
 from ...app.runner import LintRun
-from ...app.service import IncludeError, read_text, site_outcome, with_fragments
+from ...app.service import read_text, site_outcome, with_fragments
 from ...app.shards import read_shard, select_shard
-from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
-from ...core.model import SEVERITIES, Finding, InputError, Severity
+from ...bib.bibliography import Bibliography, load_bibliography
+from ...core.errors import MedciteError
+from ...core.model import SEVERITIES, Finding, Severity
 from ...core.rules import RULES
 from ...lint.baseline import baseline_json
 from ...lint.checks import DocumentReport, LintOptions, filter_findings
@@ -48,10 +49,7 @@ def _markdown_files(paths: list[Path]) -> list[Path]:
 
 
 def _read(path: Path) -> str:
-    try:
-        return read_text(path, shown(path))
-    except InputError as exc:
-        raise UsageError(str(exc)) from None
+    return read_text(path, shown(path))
 
 
 def build_parser(merge: bool = False) -> argparse.ArgumentParser:
@@ -104,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return _merge(args) if merge else _run(args)
-    except UsageError as exc:
+    except MedciteError as exc:  # the one place an error becomes the message and exit status 2
         print(f"citation-lint: error: {exc}", file=sys.stderr)
         return 2
 
@@ -133,10 +131,7 @@ def _severities(values: list[str]) -> dict[str, Severity]:
 
 
 def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography, list[Finding]]:
-    try:
-        project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
-    except ProjectError as exc:
-        raise UsageError(str(exc)) from None
+    project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
     bib_path = args.bib or project.bibliography
     if bib_path is None:
         raise UsageError("no bibliography: pass --bib FILE or set it on the medcite Markdown extension in mkdocs.yml")
@@ -146,10 +141,7 @@ def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography
         severity=_severities(args.severity),
         claims=getattr(args, "claims", None),
     )
-    try:
-        bib, load_findings = load_bibliography(bib_path, shown(bib_path))
-    except BibliographyError as exc:
-        raise UsageError(str(exc)) from None
+    bib, load_findings = load_bibliography(bib_path, shown(bib_path))
     if args.baseline is None and project.baseline is not None and not args.write_baseline:
         args.baseline = project.baseline
     return project, options, bib, load_findings
@@ -177,10 +169,7 @@ def _run(args: argparse.Namespace) -> int:
             documents.append((shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{shown(path)}: cannot read: {exc.strerror}") from None
-    try:
-        documents, options = with_fragments(documents, project.snippet_bases, shown, options)
-    except IncludeError as exc:
-        raise UsageError(str(exc)) from None
+    documents, options = with_fragments(documents, project.snippet_bases, shown, options)
     reports = LintRun(documents, bib, options, args.jobs).reports()
     outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
     outcome.shard = shard
@@ -192,10 +181,7 @@ def _merge(args: argparse.Namespace) -> int:
     _, options, bib, load_findings = _setup(args)
     shards = []
     for path in args.shards:
-        try:
-            shards.append(read_shard(path))
-        except InputError as exc:
-            raise UsageError(str(exc)) from None
+        shards.append(read_shard(path))
     reports: dict[str, DocumentReport] = {}
     for shard in shards:
         if shard.digest != bib.digest:
@@ -221,10 +207,7 @@ def _complete(parts: set[tuple[int, int] | None]) -> bool:
 
 def _outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions, load_findings: list[Finding],
              whole_site: bool, baseline: Path | None) -> Outcome:
-    try:
-        return site_outcome(reports, bib, options, load_findings, whole_site=whole_site, baseline=baseline)
-    except InputError as exc:
-        raise UsageError(str(exc)) from None
+    return site_outcome(reports, bib, options, load_findings, whole_site=whole_site, baseline=baseline)
 
 
 def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Finding]) -> int:

@@ -37,7 +37,7 @@ from ...bib.bibliography import Bibliography, BibliographyError, load_bibliograp
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
-from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
+from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, TEXT_META, shown_grade
 from ...lint.checks import LintOptions
 from ...render.html import GRADE_MARKER, grade_html
 from ...source.snippets import base_paths
@@ -45,7 +45,6 @@ from .config import CitationsConfig
 
 log = get_plugin_logger(__name__)
 MAX_ERRORS_SHOWN = 10
-TEXT_META = ("title", "description")
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
 
 
