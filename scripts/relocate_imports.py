@@ -122,8 +122,46 @@ def rewrite_package_file(text: str, module: str, moved: dict[str, str]) -> str:
 SUBPACKAGES = ("core", "source", "bib", "style", "claims", "lint", "app", "render", "engine", "adapters", "importers")
 
 
+def _split_render_imports(text: str) -> str:
+    """``from medcite.render import ReferenceFormatter, …``: the names that left render.py, from their new homes."""
+
+    def split(match: re.Match[str]) -> str:
+        indent, names = match.groups()
+        items = [n.strip() for n in names.split(",") if n.strip()]
+        out = [f"{indent}from medcite.{MOVED_NAMES[n.split(' as ')[0]]} import {n}"
+               for n in items if n.split(" as ")[0] in MOVED_NAMES]
+        kept = [n for n in items if n.split(" as ")[0] not in MOVED_NAMES]
+        if kept:
+            out.append(f"{indent}from medcite.render import {', '.join(kept)}")
+        return "\n".join(out)
+
+    return re.sub(r"^([ \t]*)from medcite\.render import ([^()\n]+)$", split, text, flags=re.M)
+
+
+def _split_package_imports(text: str, moved: dict[str, str]) -> str:
+    """``from medcite import nlm, diskcache`` -> ``from medcite.core import nlm`` and so on."""
+
+    def split(match: re.Match[str]) -> str:
+        indent, names = match.groups()
+        out, kept = [], []
+        for item in (n.strip() for n in names.split(",") if n.strip()):
+            name, _, alias = item.partition(" as ")
+            if name not in moved:
+                kept.append(item)
+                continue
+            package, _, leaf = moved[name].rpartition(".")
+            as_name = alias or (name if leaf != name else "")
+            out.append(f"{indent}from medcite.{package} import {leaf}" + (f" as {as_name}" if as_name else ""))
+        if kept:
+            out.insert(0, f"{indent}from medcite import {', '.join(kept)}")
+        return "\n".join(out)
+
+    return re.sub(r"^([ \t]*)from medcite import ([^()\n]+)$", split, text, flags=re.M)
+
+
 def rewrite_absolute(text: str, moved: dict[str, str]) -> str:
     """``medcite.<old>`` -> ``medcite.<new>``; a path already in the new layout (``medcite.lint.checks``) stays."""
+    text = _split_package_imports(_split_render_imports(text), moved)
     pattern = r"\bmedcite\.(" + "|".join(sorted(moved, key=len, reverse=True)) + r")\b(?![\w-]|\.css)(\.[a-z_]+)?"
 
     def new(match: re.Match[str]) -> str:
@@ -181,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         placed.add(target.resolve())
     files = {p.resolve() for p in args.files if p.suffix == ".py"} | set(placed)
     for path in sorted(files):
-        if not path.is_file():
+        if not path.is_file() or path == Path(__file__).resolve():
             continue
         text = path.read_text(encoding="utf-8")
         new = text
