@@ -161,7 +161,7 @@ def _split_package_imports(text: str, moved: dict[str, str]) -> str:
 
 def rewrite_absolute(text: str, moved: dict[str, str]) -> str:
     """``medcite.<old>`` -> ``medcite.<new>``; a path already in the new layout (``medcite.lint.checks``) stays."""
-    text = _split_package_imports(_split_render_imports(text), moved)
+    text = _split_render_imports(text)
     pattern = r"\bmedcite\.(" + "|".join(sorted(moved, key=len, reverse=True)) + r")\b(?![\w-]|\.css)(\.[a-z_]+)?"
 
     def new(match: re.Match[str]) -> str:
@@ -170,7 +170,9 @@ def rewrite_absolute(text: str, moved: dict[str, str]) -> str:
             return match.group(0)
         return "medcite." + moved[name] + rest
 
-    return re.sub(pattern, new, text)
+    # Last: "from medcite import claimrules" becomes "from medcite.claims import table", which the line above
+    # would read as the old module medcite/claims.py.
+    return _split_package_imports(re.sub(pattern, new, text), moved)
 
 
 CONFLICT_RE = re.compile(r"^<<<<<<< [^\n]*\n(?P<ours>.*?)^=======\n(?P<theirs>.*?)^>>>>>>> [^\n]*\n", re.M | re.S)
