@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -148,3 +149,35 @@ def repo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         archive.extractall(unzipped)
     (root,) = [p for p in unzipped.iterdir() if p.is_dir()]
     return root
+
+
+BUILD_SITE = ROOT / "scripts" / "build_site.py"
+
+
+def build_site(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``make site ENGINE=engine`` for ``config``: citation-lint, then the engine's strict build into ``site``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, str(BUILD_SITE), "--engine", engine, "--config", str(config),
+                           "--site-dir", str(site)], cwd=config.parent, capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def repo_sites(repo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """This repository's site: MkDocs' build (``repo_site``), then ProperDocs and Zensical. Zensical
+    writes beside its config, so it builds a copy of the project (the worktree's site/ stays)."""
+    sites = {"mkdocs": repo_site}
+    out = tmp_path_factory.mktemp("repo-engines")
+    proc = build_site("properdocs", ROOT / "mkdocs.yml", out / "properdocs")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sites["properdocs"] = out / "properdocs"
+    copy = out / "project"
+    copy.mkdir()
+    for name in ("content", "includes", "overrides", "hooks"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("mkdocs.yml", "references.bib"):
+        shutil.copy2(ROOT / name, copy / name)
+    proc = build_site("zensical", copy / "mkdocs.yml", out / "zensical")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sites["zensical"] = out / "zensical"
+    return sites

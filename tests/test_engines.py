@@ -19,10 +19,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from .conftest import FRONT, ROOT, SMALL_BIB
+from .conftest import FRONT, ROOT, SMALL_BIB, build_site
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
-BUILD_SITE = ROOT / "scripts" / "build_site.py"
 UNCITED = "@article{never2020, author={Nobody, Ann}, title={Never cited}, journal={J}, year={2020}, pmid={22222222}}\n"
 
 ARTICLE = FRONT.replace("Test page", "Back pain") + """
@@ -66,13 +65,6 @@ def fixture_project(root: Path, pages: dict[str, str], bib: str = SMALL_BIB + UN
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return root
-
-
-def build_site(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, str(BUILD_SITE), "--engine", engine, "--config", str(config),
-                           "--site-dir", str(site)], cwd=config.parent, capture_output=True, text=True, env=env,
-                          timeout=600)
 
 
 def text_of(element: Tag | None) -> str:
@@ -150,27 +142,6 @@ def test_fixture_site_is_the_same_on_every_engine(fixture_sites: dict[str, Path]
     assert sorted(got) == sorted(expected)
     for page, view in expected.items():
         assert got[page] == view, f"{engine}: {page} differs from MkDocs"
-
-
-@pytest.fixture(scope="module")
-def repo_sites(repo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """This repository's site: MkDocs' build from conftest, then ProperDocs and Zensical. Zensical
-    writes beside its config, so it builds a copy of the project (the worktree's site/ stays)."""
-    sites = {"mkdocs": repo_site}
-    out = tmp_path_factory.mktemp("repo-engines")
-    proc = build_site("properdocs", ROOT / "mkdocs.yml", out / "properdocs")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    sites["properdocs"] = out / "properdocs"
-    copy = out / "project"
-    copy.mkdir()
-    for name in ("content", "includes", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, copy / name)
-    for name in ("mkdocs.yml", "references.bib"):
-        shutil.copy2(ROOT / name, copy / name)
-    proc = build_site("zensical", copy / "mkdocs.yml", out / "zensical")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    sites["zensical"] = out / "zensical"
-    return sites
 
 
 @pytest.mark.parametrize("engine", ["properdocs", "zensical"])

@@ -3,6 +3,7 @@ unzipped offline bundle. Browser downloads are impossible here, so Playwright us
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -52,14 +53,37 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def served(repo_site: Path) -> Iterator[Target]:
-    handler = functools.partial(_QuietHandler, directory=str(repo_site))
+@contextlib.contextmanager
+def serving(name: str, root: Path) -> Iterator[Target]:
+    """``root`` on http://127.0.0.1 (a free port), as a web server would publish it."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Target("served", f"http://127.0.0.1:{server.server_address[1]}/", repo_site)
-    server.shutdown()
+    try:
+        yield Target(name, f"http://127.0.0.1:{server.server_address[1]}/", root)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(repo_site: Path) -> Iterator[Target]:
+    """The site built by MkDocs."""
+    with serving("served", repo_site) as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def served_properdocs(repo_sites: dict[str, Path]) -> Iterator[Target]:
+    with serving("properdocs", repo_sites["properdocs"]) as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def served_zensical(repo_sites: dict[str, Path]) -> Iterator[Target]:
+    with serving("zensical", repo_sites["zensical"]) as target:
+        yield target
 
 
 @pytest.fixture(scope="session")
