@@ -162,6 +162,7 @@ def test_repo_site_is_the_same_on_every_engine(repo_sites: dict[str, Path], engi
 def test_zensical_publishes_no_hook_code(repo_sites: dict[str, Path]) -> None:
     assert not list(repo_sites["zensical"].rglob("*.py"))
     assert (repo_sites["zensical"] / "assets/medcite/medcite.css").is_file()
+    assert (repo_sites["zensical"] / "assets/medcite/medcite.js").is_file()
 
 
 # -- an unknown key fails every strict build ------------------------------------------------

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ARTIFACTS, Target
+from .conftest import ARTIFACTS, Target, is_local
 
 ARTICLE = "conditions/low-back-pain/"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -121,14 +120,11 @@ def test_no_request_leaves_this_machine(browser: Browser, target: Target) -> Non
     open_search(page, "hip")
     page.wait_for_timeout(1000)
     context.close()
-    outside = [url for url in seen if not _local(url)]
+    outside = [url for url in seen if not is_local(url)]
     print(f"{target.name}: {len(seen)} requests, {len(outside)} to other hosts")
     assert seen and outside == []
 
 
-def _local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("file", "data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
 
 
 @pytest.mark.parametrize("article", ARTICLES)

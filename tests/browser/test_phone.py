@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .conftest import ARTIFACTS, Target
+from .conftest import ARTIFACTS, Target, is_local
 
 ARTICLE = "conditions/sciatica/"  # 79 citations and two red-flag blocks
 PHONE = {"width": 390, "height": 844}
@@ -74,10 +74,13 @@ def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
     page = context.new_page()
     errors: list[str] = []
+    requests: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
     yield page
     context.close()
     assert errors == [], f"script errors on the page: {errors}"
+    assert [url for url in requests if not is_local(url)] == [], "a request left this machine"
 
 
 def group_citation(page: Page) -> Locator:
@@ -160,6 +163,20 @@ def test_escape_closes_the_drawer_and_focus_returns_to_the_number(phone: Page, s
     expect(drawer).to_be_hidden()
     assert focused(phone, link)
     assert where(phone) == before
+
+
+def test_focus_returns_to_the_number_when_the_tap_did_not_focus_it(phone: Page, site: Target) -> None:
+    """Safari on iOS does not focus a link on a tap, so the browser's own focus restoring, which gives focus
+    back to what had it before the dialog, would leave it on the page: the script puts it on the number."""
+    phone.goto(site.url(ARTICLE))
+    link = group_citation(phone)
+    link.evaluate("""(a) => a.dispatchEvent(new PointerEvent("click", {bubbles: true, cancelable: true, detail: 1,
+                                                                     pointerType: "touch"}))""")
+    drawer = drawer_of(phone, link)
+    expect(drawer).to_be_visible()
+    phone.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    assert focused(phone, link)
 
 
 def test_the_close_button_closes_the_drawer(phone: Page, site: Target) -> None:
