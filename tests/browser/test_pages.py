@@ -82,6 +82,18 @@ def test_hover_and_keyboard_focus_show_the_reference(page: Page, target: Target)
     assert any(expected[:20] in text for text in texts)
 
 
+def test_the_preview_of_a_group_is_readable_one_reference_per_line(page: Page, target: Target) -> None:
+    page.goto(target.url("conditions/sciatica/"))
+    group = page.locator("sup.medcite-citation a.medcite-ref", has_text="\u2013").first
+    first, last = (int(n) for n in group.inner_text().split("\u2013"))
+    group.hover()
+    inner = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    expect(inner).to_be_visible()
+    assert inner.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 14
+    lines = [line for line in inner.inner_text().splitlines() if line.strip()]
+    assert [line.split(".")[0] for line in lines] == [str(n) for n in range(first, last + 1)], lines
+
+
 def test_glossary_terms_show_tooltips(page: Page, target: Target) -> None:
     page.goto(target.url("conditions/sciatica/"))
     term = page.locator("article abbr").first
