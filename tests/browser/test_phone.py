@@ -243,5 +243,7 @@ def test_the_header_leads_to_urgent_help(phone: Page, site: Target, path: str) -
     box, header = link.bounding_box(), phone.locator("header").bounding_box()
     assert box and header and box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
     assert box["width"] >= TARGET_PX and box["height"] >= TARGET_PX
+    expect(link).not_to_have_attribute("aria-current", "page")
     link.tap()
     expect(phone.locator("h1")).to_contain_text(URGENT_TITLE)
+    expect(phone.locator("header").get_by_role("link", name="Get help now")).to_have_attribute("aria-current", "page")
