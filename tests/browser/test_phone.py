@@ -213,6 +213,17 @@ def test_the_keyboard_still_follows_a_citation_to_the_list(phone: Page, site: Ta
     expect(phone.locator("dialog[open]")).to_have_count(0)
 
 
+def test_without_javascript_a_tap_follows_the_number_to_the_list(browser: Browser, site: Target) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url(ARTICLE))
+    link = group_citation(page)
+    link.tap()
+    expect(page).to_have_url(re.compile(re.escape(link.get_attribute("href")) + "$"))
+    expect(page.locator(f"li{link.get_attribute('href')}")).to_be_in_viewport()
+    context.close()
+
+
 def test_no_serious_accessibility_problem_with_the_drawer_shut_or_open(phone: Page, site: Target) -> None:
     phone.goto(site.url(ARTICLE))
     for state in ("shut", "open"):
