@@ -27,7 +27,7 @@ from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
-from .snippets import base_paths, resolve_includes
+from .snippets import base_paths, scan_includes, source_problem
 from .sources import check_sources
 
 
@@ -48,6 +48,8 @@ class Settings:
     bibliography: Path | None = None
     docs_dir: Path | None = None
     snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
+    root: Path = Path(".")  # the project: the config file's folder
+    snippets: bool = True  # pymdownx.snippets is in use (assumed when there is no config file)
     plugin: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,11 +71,16 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = item["citations"] or {}
     bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
     snippets: object = None
+    uses_snippets = False
     for item in data.get("markdown_extensions") or []:
-        if isinstance(item, dict) and "pymdownx.snippets" in item:
+        if item == "pymdownx.snippets":
+            uses_snippets = True
+        elif isinstance(item, dict) and "pymdownx.snippets" in item:
+            uses_snippets = True
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin, snippet_bases=base_paths(snippets, base))
+                    plugin=plugin, snippet_bases=base_paths(snippets, base), root=base,
+                    snippets=uses_snippets)
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -99,15 +106,21 @@ def _rules(values: list[str]) -> frozenset[str]:
     return rules
 
 
-def _markdown_files(paths: list[Path]) -> list[Path]:
+def _markdown_files(paths: list[Path], root: Path) -> list[Path]:
+    """The pages under ``paths``; a FIFO, or a symlink out of the project ``root``, is refused (the
+    build would hang on it or publish the file it points to)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        elif path.is_file():
+            files.extend(sorted(p for p in path.rglob("*.md") if not p.is_dir()))
+        elif path.exists():
             files.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
+    for file in files:
+        problem = source_problem(file, root)
+        if problem is not None:
+            raise UsageError(f"{_shown(file)}: {problem}")
     return files
 
 
@@ -220,18 +233,6 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
     return settings, options, bib, load_findings
 
 
-def _included(documents: list[tuple[str, str]], settings: Settings) -> list[tuple[str, str]]:
-    """The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments."""
-    shown = {path for path, _ in documents}
-    found = []
-    for path in resolve_includes([text for _, text in documents], settings.snippet_bases):
-        name = _shown(path)
-        if name not in shown:
-            try:
-                found.append((name, _read(path)))
-            except OSError as exc:
-                raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
-    return found
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -251,16 +252,19 @@ def _run(args: argparse.Namespace) -> int:
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
     documents: list[tuple[str, str]] = []
-    for path in select_shard(_markdown_files(paths), shard):
+    for path in select_shard(_markdown_files(paths, settings.root), shard):
         try:
             documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-    fragments = _included(documents, settings)
-    documents.extend(fragments)
-    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
+    # The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments; an
+    # include the build may not read is an error at its line, and the file is never opened.
+    included = scan_includes(documents, settings.snippet_bases if settings.snippets else [], _shown)
+    documents.extend(included.fragments)
+    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in included.fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()
-    outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
+    found = load_findings + filter_findings(included.findings, options)
+    outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)
     outcome.shard = shard
     return _finish(args, outcome, load_findings)
 

@@ -19,9 +19,11 @@ import html
 import logging
 import os
 import re
+import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown, util
@@ -35,9 +37,10 @@ from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citatio
 from .context import PageContext, find_context
 from .lists import references_element
 from .model import CiteItem, Reference
-from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
+from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
+from .snippets import include_problems
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
@@ -55,6 +58,7 @@ class PageCitations:
     problems: list[str] = field(default_factory=list)
     context: PageContext | None = None
     source: str = ""  # the page's Markdown as the author wrote it (before snippets are pulled in)
+    include_errors: list[str] = field(default_factory=list)  # include lines refused (IncludeGuardPreprocessor)
     # (leading space, raw citation, items, problem) per citation, in the order Markdown saw them
     pending: list[tuple[str, str, tuple[CiteItem, ...], str | None]] = field(default_factory=list)
     _numbers: dict[int, int] = field(default_factory=dict)
@@ -77,6 +81,60 @@ class SourcePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.ext.state.context = find_context(self.md)
         self.ext.state.source = "\n".join(lines)
+        return lines
+
+
+class IncludeGuardPreprocessor(Preprocessor):
+    """Keeps pymdownx.snippets off every include line the project's one resolver refuses (missing,
+    a folder, a FIFO, outside the base path, a symlink out of it; at any depth): the line becomes
+    a marker, and :class:`IncludeErrorPreprocessor` puts a visible error in its place. On every
+    engine, so no build reads such a file, hangs on it or stops in a traceback."""
+
+    def __init__(self, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+        self.nonce = f"medcite-include-{secrets.token_hex(8)}"
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.state.include_errors = []
+        configured = snippet_base(self.md)
+        if configured is None:
+            return lines
+        values = configured if isinstance(configured, list) else [configured]
+        bases = [Path(os.path.abspath(str(value))) for value in values if value]
+        text = "\n".join(lines)
+        if "8<-" not in text:
+            return lines
+        context = self.ext.state.context
+        where = context.page.path + ": " if context is not None and context.page is not None else ""
+        for include, problem in include_problems(text, bases):  # lines of the body (front matter cut off)
+            message = f"include {problem}"
+            log.error("medcite: %s%s (citation-lint names the line)", where, message)
+            index = len(self.ext.state.include_errors)
+            self.ext.state.include_errors.append(message)
+            line = lines[include.line - 1]
+            lines[include.line - 1] = line[:len(line) - len(line.lstrip())] + f"{self.nonce}:{index}"
+        return lines
+
+
+class IncludeErrorPreprocessor(Preprocessor):
+    """Swaps each refused include's marker for the error (after whitespace normalisation, which
+    would strip the HTML placeholder's markers)."""
+
+    def __init__(self, md: Markdown, guard: IncludeGuardPreprocessor) -> None:
+        super().__init__(md)
+        self.guard = guard
+
+    def run(self, lines: list[str]) -> list[str]:
+        errors = self.guard.ext.state.include_errors
+        if not errors:
+            return lines
+        prefix = self.guard.nonce + ":"
+        for number, line in enumerate(lines):
+            body = line.lstrip()
+            if body.startswith(prefix) and body[len(prefix):].isdigit() and int(body[len(prefix):]) < len(errors):
+                message = errors[int(body[len(prefix):])]
+                lines[number] = line[:len(line) - len(body)] + self.md.htmlStash.store(uncited_html(message, message))
         return lines
 
 
@@ -248,6 +306,10 @@ class CitationsExtension(Extension):
         # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
         # is measured on what the author wrote, as citation-lint measures it.
         md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 34: before pymdownx.snippets (32) reads any file; the error goes in at 29 (see below).
+        guard = IncludeGuardPreprocessor(md, self)
+        md.preprocessors.register(guard, "medcite-include-guard", 34)
+        md.preprocessors.register(IncludeErrorPreprocessor(md, guard), "medcite-include-error", 29)
         # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
         # before raw HTML blocks (20), which would swallow the marker comment.
         md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)

@@ -41,7 +41,7 @@ from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
-from .snippets import base_paths, resolve_includes
+from .snippets import IncludeScan, base_paths, scan_includes, source_problem
 from .sources import check_sources
 
 log = get_plugin_logger(__name__)
@@ -62,12 +62,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_keys: set[str] = set()
         self.errors: list[Finding] = []
         self.project_dir = "."
+        self.docs_dir = "docs"
         self.command = "build"
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
         self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
         self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
         self.mdx_configs: dict[str, Any] = {}
+        self.snippets = False
         self.load_findings: list[Finding] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -78,10 +80,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.docs_dir = config.docs_dir
         self.errors = []
         self.cited_keys = set()
         options = self._extension_options(config)
         self.mdx_configs = dict(config.mdx_configs)
+        self.snippets = "pymdownx.snippets" in config.markdown_extensions
         path = self._bibliography_path(options)
         self.bibliography_path = path
         self.bibliography_page = str(options.get("bibliography_page") or self.config.bibliography_page)
@@ -142,12 +146,25 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return files
 
     def _start_lint(self, files: Files) -> None:
-        """Lint every page's raw source (front matter included: true line numbers) in the background."""
+        """Lint every page's raw source (front matter included: true line numbers) in the background.
+
+        First, every file under docs_dir must be a regular file inside the project, and every include
+        line one the build may read: MkDocs would hang on a FIFO or publish what a symlink points to,
+        and pymdownx.snippets would stop in a traceback. Each is a build error naming the file."""
         if self.lint_run is not None:
             self.lint_run.cancel()
         self.lint_run = None
-        if not self.config.lint or self.bibliography is None:
-            return
+        docs_dir = os.path.abspath(self.docs_dir)
+        problems = []
+        for file in files:
+            if file.generated_by or not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(
+                    docs_dir + os.sep):
+                continue  # theme files come from the theme, not from docs_dir
+            problem = source_problem(file.abs_src_path, self.project_dir)
+            if problem is not None:
+                problems.append(f"{self._relative(file.abs_src_path)}: {problem}")
+        if problems:
+            raise PluginError("citations: " + "\n".join(problems))
         documents = []
         self.lint_sources = {}
         for file in files.documentation_pages():
@@ -160,18 +177,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 raise PluginError(str(exc)) from None
             self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
-        snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
-        fragments = []
-        pages = {path for path, _ in documents}
-        for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
-            path = self._relative(str(include))
-            if path not in pages:
-                try:
-                    fragments.append((path, decode_utf8(include.read_bytes(), path)))
-                except (OSError, InputError) as exc:
-                    raise PluginError(f"{path}: cannot read included file: {exc}") from None
-        documents.extend(fragments)
-        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
+        bases = base_paths((self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path"), Path(self.project_dir))
+        included = scan_includes(documents, bases, lambda include: self._relative(str(include))) \
+            if self.snippets else IncludeScan([], [])
+        if included.findings:
+            raise PluginError("citations: " + "\n".join(finding.as_text() for finding in included.findings))
+        if not self.config.lint or self.bibliography is None:
+            return
+        documents.extend(included.fragments)
+        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in included.fragments))
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)

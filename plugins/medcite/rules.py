@@ -13,6 +13,8 @@ RULES: dict[str, str] = {
     # citations
     "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
     "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]) or is never closed.",
+    "bad-include": "An include line (--8<--) names a file the build may not read: missing, a folder, a FIFO, a "
+                   "URL, outside the snippet base path, or a symlink out of it.",
     "bare-citation-key": "An @key of the bibliography written without brackets; it is shown as written, never "
                          "converted: write [@key].",
     "weak-evidence": "Advice, once per source: efficacy or comparison claims are cited only to sources below "
