@@ -230,3 +230,50 @@ def test_imported_entries_build(tmp_path: Path) -> None:
     assert "Ex J Back Pain. 2023 Apr;12(4):201-9." in items[0]
     assert "Ex Rev Spine Care. 2021;7(2):55-67." in items[1]
     assert "Sciatica: self-care at home [Internet]" in items[2] and "[cited 2024 Mar 1]" in items[2]
+
+
+# -- red team F9: concurrent adds ----------------------------------------------------------------------------------
+def _add_in_child(bib: str, record: str, start: object, results: object) -> None:
+    """One `citation-lint add` in a forked process, with the read-to-write window made wide (as on a loaded machine)."""
+    import time
+
+    import medcite.addcmd as addcmd
+
+    real = addcmd.add_entries
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    addcmd.add_entries = slow  # type: ignore[assignment]
+    start.wait()  # type: ignore[attr-defined]
+    results.put(addcmd.main(["--bib", bib, "--evidence", "rct", record]))  # type: ignore[attr-defined]
+
+
+def test_concurrent_adds_lose_no_entry(tmp_path: Path) -> None:
+    import multiprocessing
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    count = 8
+    records = []
+    for n in range(count):
+        record = tmp_path / f"r{n}.json"
+        record.write_text(json.dumps([{"type": "article-journal", "title": f"Trial number {n} of walking",
+                                       "author": [{"family": f"Author{chr(97 + n)}", "given": "A"}],
+                                       "container-title": "J Test", "issued": {"date-parts": [[2020]]},
+                                       "DOI": f"10.5555/test.{n}"}]), encoding="utf-8")
+        records.append(record)
+    context = multiprocessing.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    children = [context.Process(target=_add_in_child, args=(str(bib), str(record), start, results))
+                for record in records]
+    for child in children:
+        child.start()
+    start.set()
+    for child in children:
+        child.join(120)
+    assert [results.get(timeout=5) for _ in children] == [0] * count
+    parsed, _ = parse_bibliography(bib.read_text(encoding="utf-8"), "refs.bib")
+    assert {f"10.5555/test.{n}" for n in range(count)} <= {ref.fields.get("doi") for ref in parsed}
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))

@@ -8,16 +8,22 @@ unchanged; nothing is written on any refusal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import identifiers as ids
 from .bibliography import Bibliography, parse_bibliography
 from .records import Draft
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 EVIDENCE_BY_TYPE = (  # first match wins: the strongest design named in the record
     ("practice guideline", "guideline"),
@@ -174,6 +180,23 @@ def add_entries(drafts: list[Draft], bib: Bibliography, text: str, shown: str, e
     if len(problems) > len(old_problems) or any(e.key not in parsed.references for e in added):
         raise AddError("the new entry would not parse as BibTeX: " + "; ".join(problems[len(old_problems):]))
     return new_text, added
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the bibliography's lock file (``.NAME.lock`` beside it) while the
+    bibliography is read, changed and replaced: two ``add`` runs at once take turns, and the second
+    reads what the first wrote, so neither entry is lost. (The bibliography itself cannot carry the
+    lock: replacing it makes a new file that a third run would lock separately.)"""
+    if fcntl is None:  # no POSIX locks (Windows): one run at a time is the user's to ensure
+        yield
+        return
+    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_atomically(path: Path, text: str) -> None:
