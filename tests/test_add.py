@@ -277,3 +277,21 @@ def test_concurrent_adds_lose_no_entry(tmp_path: Path) -> None:
     parsed, _ = parse_bibliography(bib.read_text(encoding="utf-8"), "refs.bib")
     assert {f"10.5555/test.{n}" for n in range(count)} <= {ref.fields.get("doi") for ref in parsed}
     assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ({"title": "Take \u202e01\u202c mg daily"}, "U+202E"),
+    ({"title": "Nul\u0000byte"}, "U+0000"),
+    ({"title": "T", "PMID": "\u0661\u0662\u0663"}, "is not digits only"),
+])
+def test_add_refuses_hidden_characters_and_non_ascii_identifiers(tmp_path: Path, capsys, item: dict,
+                                                                 words: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps([{"type": "article-journal", "author": [{"family": "Smith", "given": "A"}],
+                                   "issued": {"date-parts": [[2020]]}, "DOI": "10.5555/x.1", **item}]),
+                      encoding="utf-8")
+    assert main(["add", "--bib", str(bib), "--evidence", "rct", str(record)]) == 1
+    assert words in capsys.readouterr().err
+    assert bib.read_text(encoding="utf-8") == SMALL_BIB

@@ -114,6 +114,10 @@ def validate(draft: Draft) -> None:
     for name, value in [*draft.fields.items(), *(("author or editor", name) for name in people)]:
         if "{" in value or "}" in value:
             raise AddError(f"the {name} '{value}' holds a brace, which BibTeX cannot keep as text; edit the record")
+        hidden = ids.HIDDEN_CHAR_RE.search(value)
+        if hidden:
+            raise AddError(f"the {name} holds U+{ord(hidden.group()):04X}, a control or bidirectional character that "
+                           "hides or reorders what readers see; edit the record")
 
 
 def refuse_duplicates(draft: Draft, bib: Bibliography, shown: str) -> None:

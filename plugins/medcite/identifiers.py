@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID_RE = re.compile(r"^\d{1,9}$")
-PMCID_RE = re.compile(r"^PMC\d{1,9}$")
+# ASCII digits only ([0-9], not \d, which matches any script's digits): an identifier in Arabic-Indic or
+# fullwidth digits would be linked to a page that does not exist and escape the duplicate check.
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}/\S+$")
+PMID_RE = re.compile(r"^[0-9]{1,9}$")
+PMCID_RE = re.compile(r"^PMC[0-9]{1,9}$")
+# Characters no field may hold: controls (NUL, BEL, ...; tab and line breaks are whitespace) and the
+# bidirectional overrides and isolates, which reorder what a reader sees ("Take U+202E01U+202C mg" reads "10 mg").
+HIDDEN_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
