@@ -295,3 +295,35 @@ def test_add_refuses_hidden_characters_and_non_ascii_identifiers(tmp_path: Path,
     assert main(["add", "--bib", str(bib), "--evidence", "rct", str(record)]) == 1
     assert words in capsys.readouterr().err
     assert bib.read_text(encoding="utf-8") == SMALL_BIB
+
+
+# -- red team F12 and F13 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("record", [
+    "PMID- 99000009\nTI  - A trial of walking.\nFAU - Smith and Jones, Ann\nAU  - Smith and Jones A\nDP  - 2020\n"
+    "TA  - J Test\nJT  - Journal of Tests\nAID - 10.5555/x.9 [doi]\n",
+    json.dumps([{"type": "article-journal", "title": "A trial of walking", "container-title": "J Test",
+                 "author": [{"family": "Smith and Jones", "given": "Ann"}, {"family": "Lee", "given": "Bo and Al"}],
+                 "issued": {"date-parts": [[2020]]}, "DOI": "10.5555/x.9"}]),
+])
+def test_a_name_holding_and_stays_one_author(record: str) -> None:
+    new_text, added = _add(record)
+    bib, _ = parse_bibliography(new_text, "refs.bib")
+    ref = bib.references[added[0].key]
+    authors = [name for role, names in ref.people if role == "author" for name in names]
+    assert ref.authors[0].startswith("Smith and Jones") and len(authors) == (1 if "PMID" in record else 2)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"title": "bad \\ud800 surrogate"}]', "lone surrogate"),
+    ('{"title": "x", "author": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested too deeply"),
+])
+def test_hostile_csl_json_is_a_clear_error(tmp_path: Path, capsys, data: str, words: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    record = tmp_path / "r.json"
+    record.write_text(data, encoding="utf-8")
+    assert main(["add", "--bib", str(bib), "--format", "csl-json", str(record)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"citation-lint add: error: {record}: ") and words in err and "Traceback" not in err
+    assert bib.read_text(encoding="utf-8") == SMALL_BIB

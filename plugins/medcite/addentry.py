@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,10 +91,19 @@ def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
 
 
+AND_RE = re.compile(r"\sand\s", re.IGNORECASE)  # where BibTeX splits a list of names
+
+
+def _name_part(text: str) -> str:
+    """A part of a name; braced if it holds " and ", which BibTeX would read as two people."""
+    escaped = latex_escape(text)
+    return "{" + escaped + "}" if AND_RE.search(escaped) else escaped
+
+
 def _bibtex_name(family: str, given: str) -> str:
     if not given:
         return "{" + latex_escape(family) + "}"  # an organisation: one name, never split
-    return f"{latex_escape(family)}, {latex_escape(given)}"
+    return f"{_name_part(family)}, {_name_part(given)}"
 
 
 def validate(draft: Draft) -> None:
@@ -183,6 +193,12 @@ def add_entries(drafts: list[Draft], bib: Bibliography, text: str, shown: str, e
                     if f.severity == "error" and f.rule in ("bibtex-syntax", "duplicate-key")]
     if len(problems) > len(old_problems) or any(e.key not in parsed.references for e in added):
         raise AddError("the new entry would not parse as BibTeX: " + "; ".join(problems[len(old_problems):]))
+    for entry, draft in zip(added, drafts, strict=True):  # the names read back as the record gave them
+        people = dict(parsed.references[entry.key].people)
+        for role, names in (("author", draft.authors), ("editor", draft.editors)):
+            if len(people.get(role, ())) != len(names):
+                raise AddError(f"'{entry.key}': the record has {len(names)} {role}(s) but BibTeX would read "
+                               f"{len(people.get(role, ()))}; check the names")
     return new_text, added
 
 
