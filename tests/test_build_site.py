@@ -38,3 +38,16 @@ def test_a_failed_build_leaves_the_last_site_in_place(tmp_path: Path, engine: st
     assert sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*.html")) == before
     assert "gets better" in (project / "site" / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []  # no temporary folder left
+
+
+def test_zensical_says_on_every_build_that_it_does_not_count_citation_errors(tmp_path: Path) -> None:
+    """Zensical counts no warning a Markdown extension logs (and an exception is a traceback), so its own
+    --strict build cannot fail on an unknown key: each build names the problem and the real gate."""
+    project = write_project(tmp_path, {"index.md": GOOD.replace("machado2015efficacy", "nosuchkey2020")},
+                            extra={"markdown_extensions": [{"medcite": {"bibliography": "refs.bib"}}]})
+    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    assert "Traceback" not in log
+    assert "the gate is `make site ENGINE=zensical` or `citation-lint`" in log
+    assert "index.md: 1 citation problem(s) shown on the page: unknown citation key 'nosuchkey2020'" in log

@@ -194,6 +194,29 @@ class UnclosedCitationInlineProcessor(CitationInlineProcessor):
     unclosed = True
 
 
+ZENSICAL_NOTICE = ("medcite: this engine does not count citation errors, so its --strict build and serve say "
+                   "'No issues found' even with an unknown key; the gate is `make site ENGINE=zensical` or "
+                   "`citation-lint`")
+_noticed: set[str] = set()
+
+
+def _tell_other_engines(state: PageCitations) -> None:
+    """Under an engine other than our MkDocs plugin (Zensical), which counts no warning a Markdown
+    extension logs and shows an exception as a traceback: say once per build where the gate is, and
+    name each page's problems (they are shown on the page as well)."""
+    context = state.context
+    if context is None or context.page is None or not context.foreign:
+        return
+    if context.site.root_dir not in _noticed:
+        _noticed.add(context.site.root_dir)
+        log.warning(ZENSICAL_NOTICE)
+    problems = [*state.problems, *state.include_errors]
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        log.warning("medcite: %s: %d citation problem(s) shown on the page: %s", context.page.path, len(problems),
+                    shown)
+
+
 class ReferencesTreeprocessor(Treeprocessor):
     """Numbers citations in reading order and appends the page's References list."""
 
@@ -212,6 +235,7 @@ class ReferencesTreeprocessor(Treeprocessor):
             self.ext.formatter.save()
         if state.context is not None and state.context.page is not None:
             review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, state.source)
+        _tell_other_engines(state)
 
     def _citations(self, root: etree.Element) -> None:
         state = self.ext.state
