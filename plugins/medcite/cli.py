@@ -22,6 +22,7 @@ import yaml
 from .baseline import apply_baseline, baseline_json, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .formats import FORMATTERS, Outcome, Show
+from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
 from .rules import RULES
@@ -50,6 +51,7 @@ class Settings:
     snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
     root: Path = Path(".")  # the project: the config file's folder
     snippets: bool = True  # pymdownx.snippets is in use (assumed when there is no config file)
+    notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
     plugin: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,7 +61,8 @@ def read_settings(config: Path, required: bool) -> Settings:
             raise UsageError(f"{config}: config file not found")
         return Settings()
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        text = config.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_TolerantLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UsageError(f"{config}: cannot read YAML: {exc}") from None
     base = config.parent
@@ -80,7 +83,8 @@ def read_settings(config: Path, required: bool) -> Settings:
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
                     plugin=plugin, snippet_bases=base_paths(snippets, base), root=base,
-                    snippets=uses_snippets)
+                    snippets=uses_snippets,
+                    notice=placeholder_notice(str(data.get("site_url") or ""), text, _shown(config)))
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -246,6 +250,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 def _run(args: argparse.Namespace) -> int:
     settings, options, bib, load_findings = _setup(args)
+    if settings.notice and not args.quiet:
+        print(f"citation-lint: warning: {settings.notice}", file=sys.stderr)
     shard = _shard(args.shard)
     whole_site = not args.paths and shard is None
     paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])

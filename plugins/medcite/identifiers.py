@@ -48,6 +48,34 @@ def is_web_url(value: str) -> bool:
     )
 
 
+# Names reserved for examples and tests (RFC 2606, RFC 6761): a site_url there is a placeholder.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+EXAMPLE_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def is_placeholder_url(value: str) -> bool:
+    """True for an address on a domain reserved for examples (``https://example.org/back-hip-thigh/``)."""
+    try:
+        host = (urlsplit(value.strip()).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if not host:
+        return False
+    return any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS) \
+        or host.rsplit(".", 1)[-1] in EXAMPLE_TLDS
+
+
+def placeholder_notice(site_url: str, config_text: str, config_name: str) -> str | None:
+    """The line citation-lint and the build print while site_url is a placeholder (None otherwise)."""
+    if not is_placeholder_url(site_url):
+        return None
+    line = next((number for number, text in enumerate(config_text.splitlines(), start=1)
+                 if text.startswith("site_url:")), 0)
+    return (f"{config_name}:{line}: site_url is {site_url}, an example address: every page's canonical link, the "
+            "sitemap and the JSON-LD will point there; set it to the address the site is published at (README: "
+            "Publishing)")
+
+
 def doi_url(doi: str) -> str:
     return "https://doi.org/" + quote(normalize_doi(doi), safe="/:;()._-")
 

@@ -35,6 +35,7 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
 from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
+from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
@@ -49,6 +50,13 @@ EXTENSION_NAMES = ("medcite", "medcite.markdown")
 MAX_ERRORS_SHOWN = 10
 TEXT_META = ("title", "description")
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
+
+
+def _read_text(path: str | None) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 class CitationsPlugin(BasePlugin[CitationsConfig]):
@@ -103,6 +111,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
+        notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
+                                    self._relative(config.config_file_path or "mkdocs.yml"))
+        if notice:  # INFO: a preview or a draft build must not fail on it; publishing needs it set
+            log.info("warning: %s", notice)
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
         })
