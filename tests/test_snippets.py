@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from medcite.cli import main as lint_main
 from medcite.snippets import included_names
@@ -175,3 +176,27 @@ def test_a_page_that_is_a_symlink_out_of_the_project_or_a_fifo_is_refused(tmp_pa
                           cwd=project, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert proc.returncode != 0 and "docs/fifo.md: not a regular file" in proc.stderr
+
+
+def test_an_auto_appended_file_is_checked_like_an_include(tmp_path: Path, monkeypatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    project = _hostile(tmp_path, "includes/flag.md")
+    config = project / "mkdocs.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["markdown_extensions"][-1]["pymdownx.snippets"]["auto_append"] = ["includes/link.md"]
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "includes/link.md" in text)
+    monkeypatch.chdir(project)
+    assert lint_main(["--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert f"mkdocs.yml:{line}:" in out and "'includes/link.md' is a symlink" in out and SECRET not in out
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")],
+                          cwd=project, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode != 0 and "'includes/link.md' is a symlink" in proc.stderr and "Traceback" not in proc.stderr
+    import markdown
+
+    md = markdown.Markdown(extensions=["pymdownx.snippets", "medcite"], extension_configs={
+        "pymdownx.snippets": {"base_path": ["."], "check_paths": True, "auto_append": ["includes/link.md"]},
+        "medcite": {"bibliography": str(project / "refs.bib")}})
+    assert SECRET not in md.convert("Text.\n")

@@ -28,7 +28,7 @@ from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
-from .snippets import base_paths, scan_includes, source_problem
+from .snippets import appended_problems, base_paths, config_line, scan_includes, source_problem
 from .sources import check_sources
 
 
@@ -52,6 +52,7 @@ class Settings:
     root: Path = Path(".")  # the project: the config file's folder
     snippets: bool = True  # pymdownx.snippets is in use (assumed when there is no config file)
     notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
+    appended: list[Finding] = field(default_factory=list)  # auto_append files that may not be read
     plugin: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,6 +75,7 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = item["citations"] or {}
     bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
     snippets: object = None
+    appended: object = []
     uses_snippets = False
     for item in data.get("markdown_extensions") or []:
         if item == "pymdownx.snippets":
@@ -81,10 +83,15 @@ def read_settings(config: Path, required: bool) -> Settings:
         elif isinstance(item, dict) and "pymdownx.snippets" in item:
             uses_snippets = True
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
+            appended = (item["pymdownx.snippets"] or {}).get("auto_append") or []
+    bases = base_paths(snippets, base)
+    shown = _shown(config)
+    refused = [Finding(shown, config_line(text, name), 1, "bad-include", "error", "citation",
+                       f"auto_append {problem}", text=name)
+               for name, problem in appended_problems(appended if isinstance(appended, list) else [], bases)]
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin, snippet_bases=base_paths(snippets, base), root=base,
-                    snippets=uses_snippets,
-                    notice=placeholder_notice(str(data.get("site_url") or ""), text, _shown(config)))
+                    plugin=plugin, snippet_bases=bases, root=base, snippets=uses_snippets,
+                    notice=placeholder_notice(str(data.get("site_url") or ""), text, shown), appended=refused)
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -269,7 +276,7 @@ def _run(args: argparse.Namespace) -> int:
     documents.extend(included.fragments)
     options = dataclasses.replace(options, fragments=frozenset(path for path, _ in included.fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()
-    found = load_findings + filter_findings(included.findings, options)
+    found = load_findings + filter_findings(settings.appended + included.findings, options)
     outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)
     outcome.shard = shard
     return _finish(args, outcome, load_findings)

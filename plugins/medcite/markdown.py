@@ -40,7 +40,7 @@ from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
-from .snippets import include_problems
+from .snippets import appended_problems, include_problems
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
@@ -102,6 +102,7 @@ class IncludeGuardPreprocessor(Preprocessor):
             return lines
         values = configured if isinstance(configured, list) else [configured]
         bases = [Path(os.path.abspath(str(value))) for value in values if value]
+        self._guard_appended(bases)
         text = "\n".join(lines)
         if "8<-" not in text:
             return lines
@@ -115,6 +116,22 @@ class IncludeGuardPreprocessor(Preprocessor):
             line = lines[include.line - 1]
             lines[include.line - 1] = line[:len(line) - len(line.lstrip())] + f"{self.nonce}:{index}"
         return lines
+
+
+    def _guard_appended(self, bases: list[Path]) -> None:
+        """pymdownx.snippets appends its ``auto_append`` files to every page itself: one that may not be
+        read is taken off its list (and logged), so no page pulls it in."""
+        if "snippet" not in self.md.preprocessors:
+            return
+        snippet: Any = self.md.preprocessors["snippet"]
+        appended = getattr(snippet, "auto_append", None)
+        if not isinstance(appended, list) or not appended:
+            return
+        refused = dict(appended_problems(appended, bases))
+        for problem in refused.values():
+            log.error("medcite: pymdownx.snippets auto_append %s; it is left out", problem)
+        if refused:
+            snippet.auto_append = [name for name in appended if name not in refused]
 
 
 class IncludeErrorPreprocessor(Preprocessor):

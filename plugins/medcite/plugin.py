@@ -42,7 +42,7 @@ from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
-from .snippets import IncludeScan, base_paths, scan_includes, source_problem
+from .snippets import IncludeScan, appended_problems, base_paths, config_line, scan_includes, source_problem
 from .sources import check_sources
 
 log = get_plugin_logger(__name__)
@@ -71,6 +71,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.errors: list[Finding] = []
         self.project_dir = "."
         self.docs_dir = "docs"
+        self.config_file = "mkdocs.yml"
         self.command = "build"
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
@@ -89,6 +90,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
         self.docs_dir = config.docs_dir
+        self.config_file = config.config_file_path or "mkdocs.yml"
         self.errors = []
         self.cited_keys = set()
         options = self._extension_options(config)
@@ -192,8 +194,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         bases = base_paths((self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path"), Path(self.project_dir))
         included = scan_includes(documents, bases, lambda include: self._relative(str(include))) \
             if self.snippets else IncludeScan([], [])
-        if included.findings:
-            raise PluginError("citations: " + "\n".join(finding.as_text() for finding in included.findings))
+        snippet_config = self.mdx_configs.get("pymdownx.snippets") or {}
+        config_name, config_text = self._relative(self.config_file), _read_text(self.config_file)
+        appended = appended_problems(snippet_config.get("auto_append") or [], bases) if self.snippets else []
+        refused = [f"{config_name}:{config_line(config_text, name)}:1: error: auto_append {problem} [bad-include]"
+                   for name, problem in appended]
+        if included.findings or refused:
+            raise PluginError("citations: " + "\n".join([*refused, *(f.as_text() for f in included.findings)]))
         if not self.config.lint or self.bibliography is None:
             return
         documents.extend(included.fragments)

@@ -226,6 +226,23 @@ def include_problems(text: str, bases: Sequence[Path], depth: int = 0,
             yield include, f"'{include.name}' line {nested[0].line}: {nested[1]}"
 
 
+def appended_problems(names: Iterable[object], bases: Sequence[Path]) -> list[tuple[str, str]]:
+    """pymdownx.snippets' ``auto_append`` files (added to every page) that may not be read, each with the reason."""
+    found = []
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            continue
+        problem = next(include_problems(f'--8<-- "{name.strip()}"', bases), None)
+        if problem is not None:
+            found.append((name, problem[1]))
+    return found
+
+
+def config_line(config_text: str, needle: str) -> int:
+    """The first line of a config file that holds ``needle`` (0 if none), to locate a finding."""
+    return next((number for number, text in enumerate(config_text.splitlines(), start=1) if needle in text), 0)
+
+
 def resolve_includes(texts: Sequence[str], bases: Sequence[Path]) -> list[Path]:
     """Every distinct file the pages include outside code that may be read (first base wins)."""
     found: dict[Path, None] = {}
