@@ -200,3 +200,12 @@ def test_an_auto_appended_file_is_checked_like_an_include(tmp_path: Path, monkey
         "pymdownx.snippets": {"base_path": ["."], "check_paths": True, "auto_append": ["includes/link.md"]},
         "medcite": {"bibliography": str(project / "refs.bib")}})
     assert SECRET not in md.convert("Text.\n")
+
+
+def test_serve_stops_with_the_line_instead_of_hanging_on_a_fifo_include(tmp_path: Path) -> None:
+    project = _hostile(tmp_path, "includes/fifo.md")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:0"], cwd=project,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode != 0
+    assert "docs/index.md:12:9: error: include 'includes/fifo.md' is not a regular file [bad-include]" in proc.stderr
+    assert "Traceback" not in proc.stderr

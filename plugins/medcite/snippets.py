@@ -98,6 +98,12 @@ def base_paths(configured: object, config_dir: Path) -> list[Path]:
     return bases or [config_dir]
 
 
+def _display(base: Path) -> str:
+    """A base path as a reader knows it: relative to the folder the command runs in when inside it."""
+    absolute = os.path.abspath(base)
+    return os.path.relpath(absolute).replace(os.sep, "/") if _inside(absolute, os.getcwd()) else base.as_posix()
+
+
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -107,7 +113,7 @@ def resolve_include(name: str, bases: Sequence[Path]) -> Path:
     which it exists), refused unless it is a regular file really inside that base path."""
     if name.lower().startswith(("http://", "https://")):
         raise IncludeError(f"'{name}' is a URL; include files from the project only")
-    shown = ", ".join(base.as_posix() for base in bases)
+    shown = ", ".join(_display(base) for base in bases)
     for base in bases:
         folder = os.path.abspath(base)
         if os.path.isdir(folder):
@@ -126,7 +132,7 @@ def resolve_include(name: str, bases: Sequence[Path]) -> Path:
         except OSError:
             continue  # missing, or a broken symlink: pymdownx.snippets looks in the next base
         if not _inside(os.path.realpath(candidate), os.path.realpath(folder)):
-            raise IncludeError(f"'{name}' is a symlink to a file outside the base path {base.as_posix()}")
+            raise IncludeError(f"'{name}' is a symlink to a file outside the base path {_display(base)}")
         if stat.S_ISDIR(mode):
             raise IncludeError(f"'{name}' is a folder, not a file")
         if not stat.S_ISREG(mode):
