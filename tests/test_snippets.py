@@ -164,13 +164,21 @@ def test_a_page_that_is_a_symlink_out_of_the_project_or_a_fifo_is_refused(tmp_pa
     (project / "docs" / "leak.md").symlink_to(tmp_path / "outside" / "secret.md")
     monkeypatch.chdir(project)
     assert lint_main(["--jobs", "1"]) == 2
-    assert "docs/leak.md: a symlink to a file outside the project" in capsys.readouterr().err
+    assert "docs/leak.md: a symlink leading outside the project" in capsys.readouterr().err
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")],
                           cwd=project, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert proc.returncode != 0 and "docs/leak.md: a symlink to a file outside the project" in proc.stderr
+    assert proc.returncode != 0 and "docs/leak.md: a symlink leading outside the project" in proc.stderr
     assert "Traceback" not in proc.stderr
     (project / "docs" / "leak.md").unlink()
+    (project / "docs" / "linked").symlink_to(tmp_path / "outside")
+    assert lint_main(["--jobs", "1"]) == 2
+    assert "docs/linked: a symlink leading outside the project" in capsys.readouterr().err
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")],
+                          cwd=project, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode != 0 and "docs/linked/secret.md: a symlink leading outside the project" in proc.stderr
+    (project / "docs" / "linked").unlink()
     os.mkfifo(project / "docs" / "fifo.md")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")],
                           cwd=project, capture_output=True, text=True, timeout=120,

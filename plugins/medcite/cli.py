@@ -124,6 +124,13 @@ def _markdown_files(paths: list[Path], root: Path) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*.md") if not p.is_dir()))
+            # MkDocs follows symlinked folders (pathlib's rglob does not): one leading out of the project
+            # would publish what it holds.
+            for folder, names, _ in os.walk(path):
+                linked = [Path(folder) / name for name in names if os.path.islink(os.path.join(folder, name))]
+                for link in linked:
+                    if source_problem(link, root) == "a symlink leading outside the project":
+                        raise UsageError(f"{_shown(link)}: a symlink leading outside the project")
         elif path.exists():
             files.append(path)
         else:

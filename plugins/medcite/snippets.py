@@ -164,7 +164,7 @@ def source_problem(path: str | Path, root: str | Path) -> str | None:
         return f"cannot be read: {exc.strerror}"
     if (_inside(os.path.abspath(path), os.path.abspath(root))
             and not _inside(os.path.realpath(path), os.path.realpath(root))):
-        return "a symlink to a file outside the project"
+        return "a symlink leading outside the project"
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
