@@ -135,6 +135,15 @@ def test_the_build_fails_cleanly_on_an_include_it_may_not_read(tmp_path: Path, n
     assert SECRET not in site_text
 
 
+@pytest.mark.parametrize("name", ["a\x00b.md", "x" * 5000 + ".md", "includes/" + "../" * 300 + "etc/passwd", "", " "])
+def test_any_name_is_an_include_error_never_an_exception(tmp_path: Path, monkeypatch, name: str) -> None:
+    from medcite.snippets import include_problems
+
+    monkeypatch.chdir(tmp_path)
+    problems = list(include_problems(f'--8<-- "{name}"\n', [tmp_path]))
+    assert len(problems) == (1 if name else 0)  # '--8<-- ""' is no include; '--8<-- " "' names no file
+
+
 def test_a_nested_include_is_checked_too(tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     project = _hostile(tmp_path, "includes/nested.md")
     (project / "includes" / "nested.md").write_text('Intro.\n\n--8<-- "includes/link.md"\n', encoding="utf-8")

@@ -85,9 +85,10 @@ def include_lines(text: str) -> list[IncludeLine]:
                 continue
         else:
             continue
+        if name.startswith(";"):
+            continue  # pymdownx.snippets' comment
         name = RANGE_RE.sub("", name).strip() if not name.lower().startswith(("http://", "https://")) else name
-        if name and not name.startswith(";"):
-            found.append(IncludeLine(number, column, name, in_code))
+        found.append(IncludeLine(number, column, name, in_code))  # an empty name too: the build would stop on it
     return found
 
 
@@ -113,6 +114,10 @@ def resolve_include(name: str, bases: Sequence[Path]) -> Path:
     which it exists), refused unless it is a regular file really inside that base path."""
     if name.lower().startswith(("http://", "https://")):
         raise IncludeError(f"'{name}' is a URL; include files from the project only")
+    if not name:
+        raise IncludeError("names no file")
+    if "\x00" in name:
+        raise IncludeError(f"{name!r} holds a NUL character")
     shown = ", ".join(_display(base) for base in bases)
     for base in bases:
         folder = os.path.abspath(base)
