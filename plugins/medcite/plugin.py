@@ -115,8 +115,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
         notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
                                     self._relative(config.config_file_path or "mkdocs.yml"))
-        if notice:  # INFO: a preview or a draft build must not fail on it; publishing needs it set
-            log.info("warning: %s", notice)
+        if notice:  # INFO: a preview or a draft build must not fail on it; publishing needs it set. A config
+            # notice, not a finding: said in the plugin's name, apart from the one line that counts findings.
+            logging.getLogger("mkdocs.plugins.citations").info("citations: warning: %s", notice)
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
         })
