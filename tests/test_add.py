@@ -327,3 +327,23 @@ def test_hostile_csl_json_is_a_clear_error(tmp_path: Path, capsys, data: str, wo
     err = capsys.readouterr().err
     assert err.startswith(f"citation-lint add: error: {record}: ") and words in err and "Traceback" not in err
     assert bib.read_text(encoding="utf-8") == SMALL_BIB
+
+
+def test_dry_run_needs_no_lock_file(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bibliography in a folder we cannot write: --dry-run still shows the entry (the lock file cannot be made)."""
+    import medcite.addentry as addentry
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    real_open = addentry.os.open
+
+    def read_only(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(addentry.os, "open", read_only)
+    code = main(["add", "--bib", str(bib), "--dry-run", "--evidence", "rct", str(RECORDS / "sample.ris")])
+    assert code == 0 and "would add 'lund2021heat'" in capsys.readouterr().err
+    code = main(["add", "--bib", str(bib), "--evidence", "rct", str(RECORDS / "sample.ris")])
+    assert code == 2 and "cannot lock" in capsys.readouterr().err and bib.read_text(encoding="utf-8") == SMALL_BIB

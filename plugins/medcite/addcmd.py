@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .addentry import AddError, add_entries, locked, write_atomically
+from .addentry import AddError, LockError, add_entries, locked, write_atomically
 from .bibliography import Bibliography, BibliographyError, decode_bibtex, load_bibliography, parse_bibliography
 from .cli import UsageError, _shown, read_settings
 from .lint import LintOptions, check_bibliography
@@ -100,9 +100,9 @@ def main(argv: list[str]) -> int:
         shown = _shown(bib_path)
         text = _read_source(args.source)
         drafts = read_records(text, args.format)
-        with locked(bib_path):  # read, change and replace as one step: a concurrent add waits its turn
+        with locked(bib_path, required=not args.dry_run):  # read, change, replace as one step: a concurrent add waits
             code, new_text, added = _add(args, drafts, bib_path, shown)
-    except (UsageError, BibliographyError) as exc:
+    except (UsageError, BibliographyError, LockError) as exc:
         print(f"citation-lint add: error: {exc}", file=sys.stderr)
         return 2
     except RecordError as exc:

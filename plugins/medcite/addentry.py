@@ -202,8 +202,12 @@ def add_entries(drafts: list[Draft], bib: Bibliography, text: str, shown: str, e
     return new_text, added
 
 
+class LockError(Exception):
+    """The lock file beside the bibliography cannot be made (a folder we cannot write)."""
+
+
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, required: bool = True) -> Iterator[None]:
     """Hold an exclusive lock on the bibliography's lock file (``.NAME.lock`` beside it) while the
     bibliography is read, changed and replaced: two ``add`` runs at once take turns, and the second
     reads what the first wrote, so neither entry is lost. (The bibliography itself cannot carry the
@@ -211,7 +215,14 @@ def locked(path: Path) -> Iterator[None]:
     if fcntl is None:  # no POSIX locks (Windows): one run at a time is the user's to ensure
         yield
         return
-    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as exc:
+        if required:
+            raise LockError(f"{lock}: cannot lock the bibliography: {exc.strerror or exc}") from None
+        yield  # only reading (--dry-run): nothing to protect
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
