@@ -23,11 +23,6 @@ from pathlib import Path
 from .citations import mask_code
 from .model import Finding, InputError, decode_utf8, read_regular_file
 
-# The single-line form; ";--8<--" is an escaped (literal) include. Quoted path, optionally with a
-# ":start:end" line range or a ":section" name after it.
-INCLUDE_RE = re.compile(r"^[ \t]{0,3}+-{1,}8<-{1,}[ \t]++(?P<quote>[\"'])(?P<name>[^\"'\n]++)(?P=quote)[ \t]*+$",
-                        re.MULTILINE)
-SUFFIX_RE = re.compile(r"(\.[A-Za-z0-9]{1,8}):[\w:-]*+$")
 # Every line pymdownx.snippets acts on (its own notation, at any indentation, in code too: it runs
 # before any other Markdown processing): an inline include, or a block marker opening or closing
 # a list of paths, one a line. A leading ";" escapes the line.
@@ -54,7 +49,7 @@ class IncludeLine:
 
 def included_names(text: str) -> list[str]:
     """Snippet names a page includes, outside code, in order, without line ranges or sections."""
-    return [SUFFIX_RE.sub(r"\1", match["name"].strip()) for match in INCLUDE_RE.finditer(mask_code(text))]
+    return [include.name for include in include_lines(text) if not include.in_code]
 
 
 def include_lines(text: str) -> list[IncludeLine]:
