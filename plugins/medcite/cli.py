@@ -251,8 +251,6 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
     return settings, options, bib, load_findings
 
 
-
-
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
