@@ -51,3 +51,21 @@ def test_zensical_says_on_every_build_that_it_does_not_count_citation_errors(tmp
     assert "Traceback" not in log
     assert "the gate is `make site ENGINE=zensical` or `citation-lint`" in log
     assert "index.md: 1 citation problem(s) shown on the page: unknown citation key 'nosuchkey2020'" in log
+
+
+@pytest.mark.parametrize("name", ["includes/nope.md", "includes/fifo.md", "../outside.md"])
+def test_zensical_names_a_refused_include_at_its_line_and_never_reads_it(tmp_path: Path, name: str) -> None:
+    import os
+
+    page = GOOD + f'\n--8<-- "{name}"\n'
+    project = write_project(tmp_path / "project", {"index.md": page}, extra={"markdown_extensions": [
+        {"pymdownx.snippets": {"base_path": ["."], "check_paths": True}}, {"medcite": {"bibliography": "refs.bib"}}]})
+    (project / "includes").mkdir()
+    os.mkfifo(project / "includes" / "fifo.md")
+    (tmp_path / "outside.md").write_text("SECRET_TOKEN=hunter2\n", encoding="utf-8")
+    line = page.count("\n")
+    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=project, capture_output=True,
+                          text=True, timeout=120)
+    log = proc.stdout + proc.stderr
+    assert "Traceback" not in log and f"docs/index.md:{line}:9: error: include '{name}'" in log
+    assert "hunter2" not in (project / "site" / "index.html").read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
 from .context import PageContext, find_context
 from .lists import references_element
-from .model import CiteItem, Reference
+from .model import CiteItem, InputError, Reference, decode_utf8, read_regular_file
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
@@ -106,17 +106,35 @@ class IncludeGuardPreprocessor(Preprocessor):
         text = "\n".join(lines)
         if "8<-" not in text:
             return lines
-        context = self.ext.state.context
-        where = context.page.path + ": " if context is not None and context.page is not None else ""
+        source, offset = self._source(lines)
         for include, problem in include_problems(text, bases):  # lines of the body (front matter cut off)
             message = f"include {problem}"
-            log.error("medcite: %s%s (citation-lint names the line)", where, message)
+            if source:
+                log.error("medcite: %s:%d:%d: error: %s [bad-include]", source, include.line + offset,
+                          include.column, message)
+            else:
+                log.error("medcite: %s (citation-lint names the file and line)", message)
             index = len(self.ext.state.include_errors)
             self.ext.state.include_errors.append(message)
             line = lines[include.line - 1]
             lines[include.line - 1] = line[:len(line) - len(line.lstrip())] + f"{self.nonce}:{index}"
         return lines
 
+
+    def _source(self, lines: list[str]) -> tuple[str, int]:
+        """The page's source file (relative to the engine's root) and how many lines the engine cut
+        off its top (the front matter), when the engine says which page this is; else ("", 0)."""
+        context = self.ext.state.context
+        if context is None or context.page is None:
+            return "", 0
+        path = os.path.join(context.site.docs_dir, context.page.path)
+        shown = os.path.relpath(path, context.site.root_dir).replace(os.sep, "/")
+        try:
+            source = decode_utf8(read_regular_file(path), shown).split("\n")
+        except (OSError, InputError):
+            return shown, 0
+        offset = len(source) - len(lines)
+        return (shown, offset) if offset >= 0 and source[offset:] == lines else (shown, 0)
 
     def _guard_appended(self, bases: list[Path]) -> None:
         """pymdownx.snippets appends its ``auto_append`` files to every page itself: one that may not be
