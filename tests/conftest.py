@@ -24,6 +24,8 @@ settings.load_profile("repeatable")
 ROOT = Path(__file__).resolve().parents[1]
 # Tests (and the builds they start) keep their parsed-bibliography cache out of the user's home.
 os.environ.setdefault("MEDCITE_CACHE_DIR", tempfile.mkdtemp(prefix="medcite-cache-"))
+# ... and the key that signs cache files (kept outside every cache folder) out of the user's config folder.
+os.environ.setdefault("MEDCITE_CACHE_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="medcite-key-"), "cache-key"))
 
 
 

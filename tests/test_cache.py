@@ -64,7 +64,7 @@ def test_cache_is_json_with_digests_in_a_private_folder(cached) -> None:
     _bib_path, cache_file, _fresh = cached
     assert stat.S_IMODE(cache_file.parent.stat().st_mode) == 0o700
     text = cache_file.read_text(encoding="utf-8")
-    assert text.startswith("{") and '"source_sha256"' in text and '"payload_sha256"' in text
+    assert text.startswith("{") and '"source_sha256"' in text and '"payload_hmac"' in text
 
 
 def test_an_edited_value_is_a_miss_not_a_wrong_page(cached) -> None:

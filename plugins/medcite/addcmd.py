@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from .addentry import AddError, add_entries, write_atomically
+from .addentry import AddError, LockError, add_entries, locked, write_atomically
 from .bibliography import Bibliography, BibliographyError, decode_bibtex, load_bibliography, parse_bibliography
 from .cli import UsageError, _shown, read_settings
 from .lint import LintOptions, check_bibliography
@@ -71,28 +72,16 @@ def _asker(source: str) -> object:
     return ask
 
 
-def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+def _add(args: argparse.Namespace, drafts: list[Draft], bib_path: Path, shown: str) -> tuple[int, str, list[Any]]:
+    """Read the bibliography, add the records and write it (the caller holds the lock): (exit code, text, added)."""
+    bib, _ = load_bibliography(bib_path, shown, use_disk_cache=False)
+    old_text = decode_bibtex(bib_path.read_bytes(), shown)
     try:
-        bib_path = _bib_path(args)
-        shown = _shown(bib_path)
-        text = _read_source(args.source)
-        drafts = read_records(text, args.format)
-        bib, _ = load_bibliography(bib_path, shown, use_disk_cache=False)
-        old_text = decode_bibtex(bib_path.read_bytes(), shown)
-        ask = _asker(args.source)
         new_text, added = add_entries(drafts, bib, old_text, shown, evidence=args.evidence or "",
-                                      ask=ask, key=args.key or "")  # type: ignore[arg-type]
-    except (UsageError, BibliographyError) as exc:
-        print(f"citation-lint add: error: {exc}", file=sys.stderr)
-        return 2
-    except RecordError as exc:
-        print(f"citation-lint add: error: {'standard input' if args.source == '-' else args.source}: {exc}",
-              file=sys.stderr)
-        return 2
+                                      ask=_asker(args.source), key=args.key or "")  # type: ignore[arg-type]
     except AddError as exc:
         print(f"citation-lint add: refused: {exc}; nothing was written", file=sys.stderr)
-        return 1
+        return 1, old_text, []
     for entry in added:
         print(entry.text, end="")
     if not args.dry_run:
@@ -100,7 +89,31 @@ def main(argv: list[str]) -> int:
             write_atomically(bib_path, new_text)
         except OSError as exc:
             print(f"citation-lint add: error: {shown}: cannot write: {exc.strerror}", file=sys.stderr)
-            return 2
+            return 2, old_text, []
+    return 0, new_text, added
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        bib_path = _bib_path(args)
+        shown = _shown(bib_path)
+        text = _read_source(args.source)
+        drafts = read_records(text, args.format)
+        with locked(bib_path, required=not args.dry_run):  # read, change, replace as one step: a concurrent add waits
+            code, new_text, added = _add(args, drafts, bib_path, shown)
+    except (UsageError, BibliographyError, LockError) as exc:
+        print(f"citation-lint add: error: {exc}", file=sys.stderr)
+        return 2
+    except RecordError as exc:
+        print(f"citation-lint add: error: {'standard input' if args.source == '-' else args.source}: {exc}",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"citation-lint add: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if code:
+        return code
     parsed, _ = parse_bibliography(new_text, shown)
     news = {entry.key for entry in added}
     notes = check_bibliography(Bibliography(shown, {k: v for k, v in parsed.references.items() if k in news}),

@@ -120,7 +120,9 @@ _CACHE_KIND = "bibliography"
 def _disk_cache_path(shown: str, digest: str) -> Path:
     # The layout of Reference is part of the key: a cache written by another version is never read.
     layout = ",".join(f.name for f in dataclasses.fields(Reference))
-    key = hashlib.sha256(f"{__version__}|{layout}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
+    code = diskcache.code_digest()  # this code and the library versions: a parser fix or upgrade is a miss
+    key = hashlib.sha256(f"{__version__}|{layout}|{code}|{sys.version_info[:2]}|{shown}|{digest}".encode()
+                         ).hexdigest()[:32]
     return diskcache.cache_dir() / f"bibliography-{key}.json"
 
 

@@ -22,12 +22,13 @@ import yaml
 from .baseline import apply_baseline, baseline_json, read_baseline
 from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .formats import FORMATTERS, Outcome, Show
+from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
-from .snippets import base_paths, resolve_includes
+from .snippets import appended_problems, base_paths, config_line, scan_includes, source_problem
 from .sources import check_sources
 
 
@@ -48,6 +49,10 @@ class Settings:
     bibliography: Path | None = None
     docs_dir: Path | None = None
     snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
+    root: Path = Path(".")  # the project: the config file's folder
+    snippets: bool = True  # pymdownx.snippets is in use (assumed when there is no config file)
+    notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
+    appended: list[Finding] = field(default_factory=list)  # auto_append files that may not be read
     plugin: dict[str, Any] = field(default_factory=dict)
 
 
@@ -57,7 +62,8 @@ def read_settings(config: Path, required: bool) -> Settings:
             raise UsageError(f"{config}: config file not found")
         return Settings()
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        text = config.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_TolerantLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UsageError(f"{config}: cannot read YAML: {exc}") from None
     base = config.parent
@@ -69,11 +75,23 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = item["citations"] or {}
     bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
     snippets: object = None
+    appended: object = []
+    uses_snippets = False
     for item in data.get("markdown_extensions") or []:
-        if isinstance(item, dict) and "pymdownx.snippets" in item:
+        if item == "pymdownx.snippets":
+            uses_snippets = True
+        elif isinstance(item, dict) and "pymdownx.snippets" in item:
+            uses_snippets = True
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
+            appended = (item["pymdownx.snippets"] or {}).get("auto_append") or []
+    bases = base_paths(snippets, base)
+    shown = _shown(config)
+    refused = [Finding(shown, config_line(text, name), 1, "bad-include", "error", "citation",
+                       f"auto_append {problem}", text=name)
+               for name, problem in appended_problems(appended if isinstance(appended, list) else [], bases)]
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin, snippet_bases=base_paths(snippets, base))
+                    plugin=plugin, snippet_bases=bases, root=base, snippets=uses_snippets,
+                    notice=placeholder_notice(str(data.get("site_url") or ""), text, shown), appended=refused)
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -99,15 +117,28 @@ def _rules(values: list[str]) -> frozenset[str]:
     return rules
 
 
-def _markdown_files(paths: list[Path]) -> list[Path]:
+def _markdown_files(paths: list[Path], root: Path) -> list[Path]:
+    """The pages under ``paths``; a FIFO, or a symlink out of the project ``root``, is refused (the
+    build would hang on it or publish the file it points to)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        elif path.is_file():
+            files.extend(sorted(p for p in path.rglob("*.md") if not p.is_dir()))
+            # MkDocs follows symlinked folders (pathlib's rglob does not): one leading out of the project
+            # would publish what it holds.
+            for folder, names, _ in os.walk(path):
+                linked = [Path(folder) / name for name in names if os.path.islink(os.path.join(folder, name))]
+                for link in linked:
+                    if source_problem(link, root) == "a symlink leading outside the project":
+                        raise UsageError(f"{_shown(link)}: a symlink leading outside the project")
+        elif path.exists():
             files.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
+    for file in files:
+        problem = source_problem(file, root)
+        if problem is not None:
+            raise UsageError(f"{_shown(file)}: {problem}")
     return files
 
 
@@ -220,20 +251,6 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
     return settings, options, bib, load_findings
 
 
-def _included(documents: list[tuple[str, str]], settings: Settings) -> list[tuple[str, str]]:
-    """The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments."""
-    shown = {path for path, _ in documents}
-    found = []
-    for path in resolve_includes([text for _, text in documents], settings.snippet_bases):
-        name = _shown(path)
-        if name not in shown:
-            try:
-                found.append((name, _read(path)))
-            except OSError as exc:
-                raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
-    return found
-
-
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -245,22 +262,27 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 def _run(args: argparse.Namespace) -> int:
     settings, options, bib, load_findings = _setup(args)
+    if settings.notice and not args.quiet:
+        print(f"citation-lint: warning: {settings.notice}", file=sys.stderr)
     shard = _shard(args.shard)
     whole_site = not args.paths and shard is None
     paths = args.paths or ([settings.docs_dir] if settings.docs_dir else [])
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
     documents: list[tuple[str, str]] = []
-    for path in select_shard(_markdown_files(paths), shard):
+    for path in select_shard(_markdown_files(paths, settings.root), shard):
         try:
             documents.append((_shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
-    fragments = _included(documents, settings)
-    documents.extend(fragments)
-    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
+    # The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments; an
+    # include the build may not read is an error at its line, and the file is never opened.
+    included = scan_includes(documents, settings.snippet_bases if settings.snippets else [], _shown)
+    documents.extend(included.fragments)
+    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in included.fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()
-    outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
+    found = load_findings + filter_findings(settings.appended + included.findings, options)
+    outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)
     outcome.shard = shard
     return _finish(args, outcome, load_findings)
 

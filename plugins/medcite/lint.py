@@ -8,6 +8,7 @@ import datetime as dt
 import difflib
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -410,7 +411,21 @@ def _bib(path: str, ref: Reference, rule: str, severity: Severity, message: str)
     return _finding(path, ref.line, 1, rule, severity, "bibliography", message)
 
 
+def _hidden_characters(path: str, ref: Reference) -> Iterable[Finding]:
+    names = [(role, name) for role, people in ref.people for name in people]
+    for name, value in [*ref.fields.items(), *names]:
+        found = ids.HIDDEN_CHAR_RE.search(value)
+        if found:
+            ch = found.group()
+            label = unicodedata.name(ch, "control character")
+            yield _bib(path, ref, "control-character", "error",
+                       f"'{ref.key}': the {name} field holds U+{ord(ch):04X} {label}, which hides or reorders "
+                       "what readers see; retype it")
+            return
+
+
 def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Finding]:
+    yield from _hidden_characters(path, ref)
     fields = ref.fields
     present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
     for name, value in fields.items():

@@ -19,9 +19,11 @@ import html
 import logging
 import os
 import re
+import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown, util
@@ -34,10 +36,11 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
 from .context import PageContext, find_context
 from .lists import references_element
-from .model import CiteItem, Reference
-from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
+from .model import CiteItem, InputError, Reference, decode_utf8, read_regular_file
+from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
+from .snippets import appended_problems, include_problems
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
@@ -55,6 +58,7 @@ class PageCitations:
     problems: list[str] = field(default_factory=list)
     context: PageContext | None = None
     source: str = ""  # the page's Markdown as the author wrote it (before snippets are pulled in)
+    include_errors: list[str] = field(default_factory=list)  # include lines refused (IncludeGuardPreprocessor)
     # (leading space, raw citation, items, problem) per citation, in the order Markdown saw them
     pending: list[tuple[str, str, tuple[CiteItem, ...], str | None]] = field(default_factory=list)
     _numbers: dict[int, int] = field(default_factory=dict)
@@ -77,6 +81,95 @@ class SourcePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.ext.state.context = find_context(self.md)
         self.ext.state.source = "\n".join(lines)
+        return lines
+
+
+class IncludeGuardPreprocessor(Preprocessor):
+    """Keeps pymdownx.snippets off every include line the project's one resolver refuses (missing,
+    a folder, a FIFO, outside the base path, a symlink out of it; at any depth): the line becomes
+    a marker, and :class:`IncludeErrorPreprocessor` puts a visible error in its place. On every
+    engine, so no build reads such a file, hangs on it or stops in a traceback."""
+
+    def __init__(self, md: Markdown, ext: CitationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+        self.nonce = f"medcite-include-{secrets.token_hex(8)}"
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ext.state.include_errors = []
+        configured = snippet_base(self.md)
+        if configured is None:
+            return lines
+        values = configured if isinstance(configured, list) else [configured]
+        bases = [Path(os.path.abspath(str(value))) for value in values if value]
+        self._guard_appended(bases)
+        text = "\n".join(lines)
+        if "8<-" not in text:
+            return lines
+        source, offset = self._source(lines)
+        for include, problem in include_problems(text, bases):  # lines of the body (front matter cut off)
+            message = f"include {problem}"
+            if source:
+                log.error("medcite: %s:%d:%d: error: %s [bad-include]", source, include.line + offset,
+                          include.column, message)
+            else:
+                log.error("medcite: %s (citation-lint names the file and line)", message)
+            index = len(self.ext.state.include_errors)
+            self.ext.state.include_errors.append(message)
+            line = lines[include.line - 1]
+            lines[include.line - 1] = line[:len(line) - len(line.lstrip())] + f"{self.nonce}:{index}"
+        return lines
+
+
+    def _source(self, lines: list[str]) -> tuple[str, int]:
+        """The page's source file (relative to the engine's root) and how many lines the engine cut
+        off its top (the front matter), when the engine says which page this is; else ("", 0)."""
+        context = self.ext.state.context
+        if context is None or context.page is None:
+            return "", 0
+        path = os.path.join(context.site.docs_dir, context.page.path)
+        shown = os.path.relpath(path, context.site.root_dir).replace(os.sep, "/")
+        try:
+            source = decode_utf8(read_regular_file(path), shown).split("\n")
+        except (OSError, InputError):
+            return shown, 0
+        offset = len(source) - len(lines)
+        return (shown, offset) if offset >= 0 and source[offset:] == lines else (shown, 0)
+
+    def _guard_appended(self, bases: list[Path]) -> None:
+        """pymdownx.snippets appends its ``auto_append`` files to every page itself: one that may not be
+        read is taken off its list (and logged), so no page pulls it in."""
+        if "snippet" not in self.md.preprocessors:
+            return
+        snippet: Any = self.md.preprocessors["snippet"]
+        appended = getattr(snippet, "auto_append", None)
+        if not isinstance(appended, list) or not appended:
+            return
+        refused = dict(appended_problems(appended, bases))
+        for problem in refused.values():
+            log.error("medcite: pymdownx.snippets auto_append %s; it is left out", problem)
+        if refused:
+            snippet.auto_append = [name for name in appended if name not in refused]
+
+
+class IncludeErrorPreprocessor(Preprocessor):
+    """Swaps each refused include's marker for the error (after whitespace normalisation, which
+    would strip the HTML placeholder's markers)."""
+
+    def __init__(self, md: Markdown, guard: IncludeGuardPreprocessor) -> None:
+        super().__init__(md)
+        self.guard = guard
+
+    def run(self, lines: list[str]) -> list[str]:
+        errors = self.guard.ext.state.include_errors
+        if not errors:
+            return lines
+        prefix = self.guard.nonce + ":"
+        for number, line in enumerate(lines):
+            body = line.lstrip()
+            if body.startswith(prefix) and body[len(prefix):].isdigit() and int(body[len(prefix):]) < len(errors):
+                message = errors[int(body[len(prefix):])]
+                lines[number] = line[:len(line) - len(body)] + self.md.htmlStash.store(uncited_html(message, message))
         return lines
 
 
@@ -136,6 +229,29 @@ class UnclosedCitationInlineProcessor(CitationInlineProcessor):
     unclosed = True
 
 
+ZENSICAL_NOTICE = ("medcite: this engine does not count citation errors, so its --strict build and serve say "
+                   "'No issues found' even with an unknown key; the gate is `make site ENGINE=zensical` or "
+                   "`citation-lint`")
+_noticed: set[str] = set()
+
+
+def _tell_other_engines(state: PageCitations) -> None:
+    """Under an engine other than our MkDocs plugin (Zensical), which counts no warning a Markdown
+    extension logs and shows an exception as a traceback: say once per build where the gate is, and
+    name each page's problems (they are shown on the page as well)."""
+    context = state.context
+    if context is None or context.page is None or not context.foreign:
+        return
+    if context.site.root_dir not in _noticed:
+        _noticed.add(context.site.root_dir)
+        log.warning(ZENSICAL_NOTICE)
+    problems = [*state.problems, *state.include_errors]
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        log.warning("medcite: %s: %d citation problem(s) shown on the page: %s", context.page.path, len(problems),
+                    shown)
+
+
 class ReferencesTreeprocessor(Treeprocessor):
     """Numbers citations in reading order and appends the page's References list."""
 
@@ -154,6 +270,7 @@ class ReferencesTreeprocessor(Treeprocessor):
             self.ext.formatter.save()
         if state.context is not None and state.context.page is not None:
             review_and_jsonld(root, self.md, state.context, state.order, self.ext.formatter, state.source)
+        _tell_other_engines(state)
 
     def _citations(self, root: etree.Element) -> None:
         state = self.ext.state
@@ -248,6 +365,10 @@ class CitationsExtension(Extension):
         # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
         # is measured on what the author wrote, as citation-lint measures it.
         md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 34: before pymdownx.snippets (32) reads any file; the error goes in at 29 (see below).
+        guard = IncludeGuardPreprocessor(md, self)
+        md.preprocessors.register(guard, "medcite-include-guard", 34)
+        md.preprocessors.register(IncludeErrorPreprocessor(md, guard), "medcite-include-error", 29)
         # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
         # before raw HTML blocks (20), which would swallow the marker comment.
         md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)

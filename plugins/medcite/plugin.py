@@ -35,13 +35,14 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .config import CitationsConfig
 from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
+from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
-from .snippets import base_paths, resolve_includes
+from .snippets import IncludeScan, appended_problems, base_paths, config_line, scan_includes, source_problem
 from .sources import check_sources
 
 log = get_plugin_logger(__name__)
@@ -49,6 +50,13 @@ EXTENSION_NAMES = ("medcite", "medcite.markdown")
 MAX_ERRORS_SHOWN = 10
 TEXT_META = ("title", "description")
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
+
+
+def _read_text(path: str | None) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 class CitationsPlugin(BasePlugin[CitationsConfig]):
@@ -62,12 +70,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_keys: set[str] = set()
         self.errors: list[Finding] = []
         self.project_dir = "."
+        self.docs_dir = "docs"
+        self.config_file = "mkdocs.yml"
         self.command = "build"
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
         self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
         self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
         self.mdx_configs: dict[str, Any] = {}
+        self.snippets = False
         self.load_findings: list[Finding] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -78,10 +89,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.docs_dir = config.docs_dir
+        self.config_file = config.config_file_path or "mkdocs.yml"
         self.errors = []
         self.cited_keys = set()
         options = self._extension_options(config)
         self.mdx_configs = dict(config.mdx_configs)
+        self.snippets = "pymdownx.snippets" in config.markdown_extensions
         path = self._bibliography_path(options)
         self.bibliography_path = path
         self.bibliography_page = str(options.get("bibliography_page") or self.config.bibliography_page)
@@ -99,6 +113,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
+        notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
+                                    self._relative(config.config_file_path or "mkdocs.yml"))
+        if notice:  # INFO: a preview or a draft build must not fail on it; publishing needs it set. A config
+            # notice, not a finding: said in the plugin's name, apart from the one line that counts findings.
+            logging.getLogger("mkdocs.plugins.citations").info("citations: warning: %s", notice)
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
         })
@@ -142,12 +161,25 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return files
 
     def _start_lint(self, files: Files) -> None:
-        """Lint every page's raw source (front matter included: true line numbers) in the background."""
+        """Lint every page's raw source (front matter included: true line numbers) in the background.
+
+        First, every file under docs_dir must be a regular file inside the project, and every include
+        line one the build may read: MkDocs would hang on a FIFO or publish what a symlink points to,
+        and pymdownx.snippets would stop in a traceback. Each is a build error naming the file."""
         if self.lint_run is not None:
             self.lint_run.cancel()
         self.lint_run = None
-        if not self.config.lint or self.bibliography is None:
-            return
+        docs_dir = os.path.abspath(self.docs_dir)
+        problems = []
+        for file in files:
+            if file.generated_by or not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(
+                    docs_dir + os.sep):
+                continue  # theme files come from the theme, not from docs_dir
+            problem = source_problem(file.abs_src_path, self.project_dir)
+            if problem is not None:
+                problems.append(f"{self._relative(file.abs_src_path)}: {problem}")
+        if problems:
+            raise PluginError("citations: " + "\n".join(problems))
         documents = []
         self.lint_sources = {}
         for file in files.documentation_pages():
@@ -160,18 +192,20 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 raise PluginError(str(exc)) from None
             self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
-        snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
-        fragments = []
-        pages = {path for path, _ in documents}
-        for include in resolve_includes([text for _, text in documents], base_paths(snippets, Path(self.project_dir))):
-            path = self._relative(str(include))
-            if path not in pages:
-                try:
-                    fragments.append((path, decode_utf8(include.read_bytes(), path)))
-                except (OSError, InputError) as exc:
-                    raise PluginError(f"{path}: cannot read included file: {exc}") from None
-        documents.extend(fragments)
-        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
+        bases = base_paths((self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path"), Path(self.project_dir))
+        included = scan_includes(documents, bases, lambda include: self._relative(str(include))) \
+            if self.snippets else IncludeScan([], [])
+        snippet_config = self.mdx_configs.get("pymdownx.snippets") or {}
+        config_name, config_text = self._relative(self.config_file), _read_text(self.config_file)
+        appended = appended_problems(snippet_config.get("auto_append") or [], bases) if self.snippets else []
+        refused = [f"{config_name}:{config_line(config_text, name)}:1: error: auto_append {problem} [bad-include]"
+                   for name, problem in appended]
+        if included.findings or refused:
+            raise PluginError("citations: " + "\n".join([*refused, *(f.as_text() for f in included.findings)]))
+        if not self.config.lint or self.bibliography is None:
+            return
+        documents.extend(included.fragments)
+        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in included.fragments))
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)

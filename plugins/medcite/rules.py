@@ -13,6 +13,8 @@ RULES: dict[str, str] = {
     # citations
     "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
     "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]) or is never closed.",
+    "bad-include": "An include line (--8<--) names a file the build may not read: missing, a folder, a FIFO, a "
+                   "URL, outside the snippet base path, or a symlink out of it.",
     "bare-citation-key": "An @key of the bibliography written without brackets; it is shown as written, never "
                          "converted: write [@key].",
     "weak-evidence": "Advice, once per source: efficacy or comparison claims are cited only to sources below "
@@ -25,6 +27,8 @@ RULES: dict[str, str] = {
     "suspicious-key": "A key holds an invisible, control or format character (zero-width space, NUL, ...).",
     "lookalike-key": "A key looks the same on screen as another key (Unicode confusables, NFKC, case).",
     "incomplete-reference": "An entry lacks what its reference needs, so it is shown as '(incomplete reference)'.",
+    "control-character": "A field holds a control character (NUL, ...) or a bidirectional override, which hides or "
+                         "reorders what readers see.",
     "duplicate-field": "An entry has the same field twice.",
     "unknown-crossref": "An entry's crossref names an entry that is not in the bibliography.",
     "crossref-cycle": "Crossrefs go round in a circle (a -> b -> a, or an entry naming itself).",

@@ -19,7 +19,7 @@ from pathlib import Path
 from .bibliography import Bibliography
 from .citations import find_citations, mask_code
 from .metadata import read_front_matter
-from .model import InputError, decode_utf8
+from .model import InputError, decode_utf8, read_regular_file
 from .render import CitingPage, source_anchor
 from .snippets import resolve_includes
 
@@ -85,7 +85,7 @@ def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list
 
 def _read_cached(path: Path, relative: str) -> tuple[SourcePage | None, str]:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)  # a FIFO fails at once instead of hanging the bibliography page
         text = decode_utf8(data, relative)
     except (OSError, InputError):
         return None, ""
