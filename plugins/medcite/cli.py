@@ -24,6 +24,7 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .formats import FORMATTERS, Outcome, Show
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
+from .redflagcheck import lint_documents, load_for_lint
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
@@ -49,6 +50,7 @@ class Settings:
     docs_dir: Path | None = None
     snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
     plugin: dict[str, Any] = field(default_factory=dict)
+    red_flags: Path | None = None
 
 
 def read_settings(config: Path, required: bool) -> Settings:
@@ -67,13 +69,16 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = {}
         elif isinstance(item, dict) and "citations" in item:
             plugin = item["citations"] or {}
-    bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
+    extension = _extension_options(data.get("markdown_extensions"))
+    bib = plugin.get("bibliography") or extension.get("bibliography")
+    red_flags = extension.get("red_flags")
     snippets: object = None
     for item in data.get("markdown_extensions") or []:
         if isinstance(item, dict) and "pymdownx.snippets" in item:
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                    plugin=plugin, snippet_bases=base_paths(snippets, base))
+                    plugin=plugin, snippet_bases=base_paths(snippets, base),
+                    red_flags=base / str(red_flags) if red_flags else None)
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -139,6 +144,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "the config)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
+    parser.add_argument("--red-flags", type=Path, metavar="FILE", help="red-flag data file (YAML) for the "
+                        "red-flag-urgency rule (overrides the medcite extension's red_flags option)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
@@ -215,6 +222,11 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
         bib, load_findings = load_bibliography(bib_path, _shown(bib_path))
     except BibliographyError as exc:
         raise UsageError(str(exc)) from None
+    red_flags_path = args.red_flags or settings.red_flags
+    if red_flags_path is not None:
+        red_flags, problems = load_for_lint(red_flags_path, _shown(red_flags_path))
+        load_findings = load_findings + problems
+        options = dataclasses.replace(options, red_flags=red_flags)
     if args.baseline is None and plugin.get("baseline") and not args.write_baseline:
         args.baseline = (args.config or Path("mkdocs.yml")).parent / str(plugin["baseline"])
     return settings, options, bib, load_findings
@@ -257,6 +269,8 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
     fragments = _included(documents, settings)
+    if shard is None or shard[0] == 1:  # the generated red-flag boxes, linted once (in the first shard)
+        fragments.extend(doc for doc in lint_documents(options.red_flags) if doc[0] not in {p for p, _ in documents})
     documents.extend(fragments)
     options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()

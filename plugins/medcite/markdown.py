@@ -36,6 +36,7 @@ from .context import PageContext, find_context
 from .lists import references_element
 from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
+from .redflagblocks import RedFlagPreprocessor
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
@@ -233,6 +234,8 @@ class CitationsExtension(Extension):
             "references_title": ["References", "heading of the list at the end of each page"],
             "bibliography_page": ["bibliography.md", "the page holding the bibliography marker (under docs_dir)"],
             "docs_dir": ["", "page sources for the 'cited on' index when no engine says where they are"],
+            "red_flags": ["", "red-flag data file (YAML) whose blocks replace their include lines; relative to the "
+                              "folder of the engine's config file"],
         }
         super().__init__(**kwargs)
         self.bibliography: Bibliography | None = given if isinstance(given, Bibliography) else None
@@ -248,6 +251,8 @@ class CitationsExtension(Extension):
         # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
         # is measured on what the author wrote, as citation-lint measures it.
         md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 34: red-flag boxes from the data file, before pymdownx.snippets (32) looks for their include lines.
+        md.preprocessors.register(RedFlagPreprocessor(md, lambda: self.getConfig("red_flags")), "medcite-red-flags", 34)
         # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
         # before raw HTML blocks (20), which would swallow the marker comment.
         md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)

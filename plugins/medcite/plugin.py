@@ -37,6 +37,7 @@ from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
+from .redflagcheck import lint_documents, load_for_lint
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
@@ -98,6 +99,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
             severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
+        red_flags = str(options.get("red_flags") or "")
+        if red_flags:  # the boxes come from the extension; the plugin lints pages against the same data
+            path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(red_flags)))
+            data, problems = load_for_lint(Path(path), self._relative(path))
+            findings = findings + problems
+            self.options = dataclasses.replace(self.options, red_flags=data)
+            if data is not None:
+                if path not in config.watch:
+                    config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
@@ -170,6 +180,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                     fragments.append((path, decode_utf8(include.read_bytes(), path)))
                 except (OSError, InputError) as exc:
                     raise PluginError(f"{path}: cannot read included file: {exc}") from None
+        fragments.extend(doc for doc in lint_documents(self.options.red_flags) if doc[0] not in pages)
         documents.extend(fragments)
         options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
         cpus = os.cpu_count() or 1

@@ -1,0 +1,197 @@
+"""The ``red-flag-urgency`` rule: prose that names a warning sign from the red-flag data together
+with another urgency than the data gives it ("numbness around your bottom ... book a routine
+appointment"), or with no level at all ("see your doctor", "get help urgently").
+
+A sentence is read with what frames it: a list item with the sentence that introduces its list
+("Tell your doctor if any of these apply:"), text in an admonition with the box's title. Pure: a
+page's text and the data in, findings out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pathlib import Path
+
+from .citations import CITATION_RE, LineIndex, mask_code
+from .model import Finding, InputError
+from .prose import LINK_RE, LIST_RE, MARKUP_RE, Document
+from .redflags import LEVELS, RedFlags, Sign, lint_text, load_red_flags, phrase_pattern
+from .snippets import INCLUDE_RE
+
+RULE = "red-flag-urgency"
+# A doctor named with no time frame: below every level of the scale.
+ROUTINE_RE = re.compile(r"\broutine appointment|\b(?:see|tell|talk to|ask|contact|visit)\s++(?:your|a)\s++"
+                        r"(?:own\s++)?(?:doctor|GP|family doctor)\b|\b(?:book|make) an appointment\b", re.I)
+# Urgency with no level: which of the three is meant?
+VAGUE_RE = re.compile(r"\burgently\b|\bat once\b|\bright away\b|\bstraight away\b|\bimmediately\b|"
+                      r"\bas soon as possible\b|\bquickly\b", re.I)
+# A sentence about the warning signs in general ("any of the signs in the box", "urgent warning signs").
+SIGNS_REF_RE = re.compile(r"\bwarning signs?\b|\bred flags?\b|\bsigns? in the box", re.I)
+CHILD_RE = re.compile(r"\b(?:child|children|childhood|teen|teens|teenager|teenagers|young person|young people|"
+                      r"kids?|baby|babies|toddlers?|son|daughter)\b", re.I)
+ADMONITION_HEAD_RE = re.compile(r"^(?P<indent>[ \t]*+)(?:!!!|\?\?\?\+?)[ \t]++[^\n\"]*+(?:\"(?P<title>[^\"\n]*+)\")?")
+COMMENT_RE = re.compile(r"<!--.*?-->")
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The data's phrases and level words, compiled once per data file."""
+
+    signs: tuple[tuple[Sign, tuple[re.Pattern[str], ...]], ...]
+    levels: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @classmethod
+    def of(cls, data: RedFlags) -> Matcher:
+        signs = tuple((sign, tuple(phrase_pattern(p) for p in sign.phrases)) for sign in data.signs)
+        levels = tuple((name, re.compile("|".join(data.levels[name].words), re.I)) for name in LEVELS)
+        return cls(signs, levels)
+
+    def stated(self, text: str) -> set[str]:
+        return {name for name, pattern in self.levels if pattern.search(text)}
+
+    def named(self, text: str, child: bool) -> list[Sign]:
+        return [sign for sign, patterns in self.signs
+                if (child or "adult" in sign.who) and any(p.search(text) for p in patterns)]
+
+
+_matchers: dict[RedFlags, Matcher] = {}
+
+
+def matcher(data: RedFlags) -> Matcher:
+    found = _matchers.get(data)
+    if found is None:
+        if len(_matchers) > 8:
+            _matchers.clear()
+        found = _matchers[data] = Matcher.of(data)
+    return found
+
+
+def check_red_flags(path: str, text: str, document: Document, data: RedFlags) -> list[Finding]:
+    """Every sentence of the page that gives a sign from ``data`` another urgency (or none)."""
+    match = matcher(data)
+    lines = text.split("\n")
+    findings: list[Finding] = list(_unknown_blocks(path, text, data))
+    for block in document.blocks:
+        lead = _lead_in(lines, block.line)
+        title = _title(lines, block.line)
+        for sentence in block.sentences:
+            problem = _judge(match, data, sentence.text, lead, title)
+            if problem:
+                findings.append(Finding(path, sentence.line, sentence.column, RULE, "error", "claim", problem,
+                                        None, sentence.text))
+    return findings
+
+
+def _judge(match: Matcher, data: RedFlags, sentence: str, lead: str, title: str) -> str | None:
+    child = bool(CHILD_RE.search(" ".join((title, lead, sentence))))
+    signs = match.named(sentence, child)
+    if lead:  # signs named by the list item together with its lead-in (and not by the lead-in alone)
+        alone = {sign.id for sign in match.named(lead, child)}
+        signs += [s for s in match.named(f"{lead} {sentence}", child) if s.id not in alone and s not in signs]
+    stated = match.stated(sentence) or match.stated(lead) or match.stated(title)
+    if signs and stated:
+        given = {sign.urgency for sign in signs}
+        wrong = sorted(stated - given, key=LEVELS.index)
+        if wrong:
+            return f"says {'/'.join(wrong)} for {_signs(data, signs)}"
+        return None
+    if stated:
+        return None
+    plain = f"{lead} {sentence}"
+    if signs and ROUTINE_RE.search(plain):
+        words = ROUTINE_RE.search(plain)
+        assert words is not None
+        return f"says '{words.group(0)}' with no time frame for {_signs(data, signs)}"
+    vague = VAGUE_RE.search(sentence) or (VAGUE_RE.search(lead) if signs else None)
+    if vague and (signs or SIGNS_REF_RE.search(sentence)):
+        about = _signs(data, signs) if signs else "the warning signs"
+        return (f"'{vague.group(0)}' is not a level of the urgency scale ({', '.join(LEVELS)}); for {about} "
+                "name the level, or say 'follow the advice in that box'")
+    return None
+
+
+def _signs(data: RedFlags, signs: Iterable[Sign]) -> str:
+    """'saddle-numbness' (emergency: call 999 ...) as the data gives it."""
+    shown = [f"'{sign.id}', which {data.path} gives as {sign.urgency} ({data.levels[sign.urgency].title})"
+             for sign in _unique(signs)]
+    return "; ".join(shown)
+
+
+def _unique(signs: Iterable[Sign]) -> Iterator[Sign]:
+    seen: set[str] = set()
+    for sign in signs:
+        if sign.id not in seen:
+            seen.add(sign.id)
+            yield sign
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _clean(line: str) -> str:
+    line = COMMENT_RE.sub(" ", CITATION_RE.sub(" ", line))
+    line = LINK_RE.sub(lambda m: m["text"], line)
+    return " ".join(MARKUP_RE.sub(" ", line).split())
+
+
+def _lead_in(lines: list[str], first: int) -> str:
+    """The sentence introducing the list whose item starts at line ``first`` (if it ends with a colon)."""
+    item = LIST_RE.match(lines[first - 1]) if 0 < first <= len(lines) else None
+    if item is None:
+        return ""
+    indent = len(item["indent"])
+    for number in range(first - 2, -1, -1):
+        line = lines[number]
+        if not line.strip() or LIST_RE.match(line) or _indent(line) > indent:
+            continue  # the list's other items and their continuation lines
+        if ADMONITION_HEAD_RE.match(line) and line.lstrip().startswith(("!!!", "???")):
+            return ""
+        text = _clean(line)
+        return text if text.endswith(":") else ""
+    return ""
+
+
+def _title(lines: list[str], first: int) -> str:
+    """The title of the admonition holding line ``first``, if any."""
+    if not 0 < first <= len(lines):
+        return ""
+    indent = _indent(lines[first - 1])
+    for number in range(first - 2, -1, -1):
+        line = lines[number]
+        if not line.strip() or _indent(line) >= indent:
+            continue
+        head = ADMONITION_HEAD_RE.match(line)
+        if head and line.lstrip().startswith(("!!!", "???")):
+            return head["title"] or ""
+        if not LIST_RE.match(line):
+            return ""
+        indent = _indent(line)
+    return ""
+
+
+def _unknown_blocks(path: str, text: str, data: RedFlags) -> Iterator[Finding]:
+    """Include lines naming a block the data does not have (the page shows a warning box there)."""
+    index = LineIndex(text)
+    for include in INCLUDE_RE.finditer(mask_code(text)):
+        block = data.block_name(include["name"])
+        if block is not None and block not in data.blocks:
+            line, column = index.position(include.start())
+            yield Finding(path, line, column, "red-flag-data", "error", "claim",
+                          f"{data.path} has no block '{block}' (blocks: {', '.join(data.blocks)})")
+
+
+def load_for_lint(path: Path, shown: str) -> tuple[RedFlags | None, list[Finding]]:
+    """The data file for a lint run, or the finding that says why it cannot be used."""
+    try:
+        return load_red_flags(path, shown), []
+    except InputError as exc:
+        return None, [Finding(shown, max(exc.line, 1), 1, "red-flag-data", "error", "claim", exc.message)]
+
+
+def lint_documents(data: RedFlags | None) -> list[tuple[str, str]]:
+    """The generated boxes' text as one document at the data file's path (sentences at their data lines)."""
+    return [(data.path, lint_text(data))] if data is not None else []
