@@ -37,8 +37,8 @@ from .context import EngineContextExtension, PageInfo
 from .formats import Outcome, count_line
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
-from .redflagcheck import lint_documents, load_for_lint
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
+from .redflagcheck import lint_documents, load_for_lint
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
@@ -105,9 +105,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             data, problems = load_for_lint(Path(path), self._relative(path))
             findings = findings + problems
             self.options = dataclasses.replace(self.options, red_flags=data)
-            if data is not None:
-                if path not in config.watch:
-                    config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
+            if data is not None and path not in config.watch:
+                config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from .citations import CITATION_RE, LineIndex, mask_code

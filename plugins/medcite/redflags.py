@@ -132,6 +132,9 @@ def parse_red_flags(text: str, shown: str) -> RedFlags:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and start.line + 1 != line:
+            problem += f" ({context} that starts at line {start.line + 1})"
         raise InputError(shown, line, f"not valid YAML: {problem}") from None
     if root is None:
         raise InputError(shown, 1, "the red-flag data file is empty")
