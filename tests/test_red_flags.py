@@ -319,3 +319,13 @@ def test_parse_rejects_an_empty_phrase_with_its_line() -> None:
         parse_red_flags(text, "red-flags.yml")
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.strip() == 'phrases: ["..."]')
     assert str(caught.value).startswith(f"red-flags.yml:{line}: phrase")
+
+
+def test_the_bibliography_lists_the_pages_whose_boxes_cite_a_source(repo_site: Path) -> None:
+    """A source cited only in red-flag boxes is "cited on" every page that shows those boxes."""
+    soup = BeautifulSoup((repo_site / "bibliography" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    entry = soup.find(id=re.compile("patientinfo2026sepsis"))
+    assert entry is not None
+    text = entry.get_text(" ", strip=True)
+    for title in ("Low back pain", "Hip pain", "When to get urgent help"):
+        assert title in text, text[-400:]

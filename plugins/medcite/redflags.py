@@ -16,7 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from .citations import find_citations
 from .model import InputError, decode_utf8, read_regular_file
+from .snippets import included_names
 
 LEVELS = ("emergency", "same-day", "days")  # most urgent first
 WHO = ("adult", "child")
@@ -357,3 +359,14 @@ def lint_text(data: RedFlags) -> str:
         placed.setdefault(sign.words_line, []).append(f"{sign.words} [{'; '.join('@' + k for k in sign.sources)}]")
     last = max(placed, default=0)
     return "".join(f"- {' '.join(placed[number])}\n" if number in placed else "\n" for number in range(1, last + 1))
+
+
+def cited_keys(data: RedFlags, page: str) -> list[str]:
+    """The keys the red-flag boxes of a page (its source text) cite, for the bibliography's "cited on" index."""
+    keys: dict[str, None] = {}
+    for name in included_names(page):
+        block = data.block_name(name)
+        if block in data.blocks:
+            text = render_block(data, block)
+            keys.update(dict.fromkeys(item.key for cite in find_citations(text) for item in cite.items))
+    return list(keys)
