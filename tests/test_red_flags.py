@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import markdown
@@ -24,7 +25,8 @@ from bs4 import BeautifulSoup
 from medcite.bibliography import load_bibliography
 from medcite.lint import LintOptions, check_document
 from medcite.markdown import CitationsExtension
-from medcite.redflagcheck import load_for_lint, matcher
+from medcite.prose import parse_document
+from medcite.redflagcheck import check_red_flags, load_for_lint, matcher
 from medcite.redflags import LEVELS, load_red_flags, parse_red_flags, render_block
 from medcite.snippets import included_names
 
@@ -329,3 +331,14 @@ def test_the_bibliography_lists_the_pages_whose_boxes_cite_a_source(repo_site: P
     text = entry.get_text(" ", strip=True)
     for title in ("Low back pain", "Hip pain", "When to get urgent help"):
         assert title in text, text[-400:]
+
+
+@pytest.mark.parametrize("unit", ["numbness around your bottom cancer weak leg ", "- a ", "!!! note \"x\"\n    - ",
+                                  "- see your doctor, numbness around your bottom:\n", "    - leg\n" * 3 + "x:\n"])
+def test_the_rule_stays_fast_on_long_repetitive_text(unit: str) -> None:
+    """Linear in the page: about 20,000 lines take about a second (bound: 5 s, for a busy machine)."""
+    text = "---\ntitle: T\n---\n\n" + unit * (20000 // max(1, unit.count("\n"))) + "\n"
+    document = parse_document(text)
+    started = time.monotonic()
+    check_red_flags("long.md", text, document, DATA)
+    assert time.monotonic() - started < 5

@@ -17,7 +17,7 @@ from pathlib import Path
 from .citations import CITATION_RE, LineIndex, mask_code
 from .model import Finding, InputError
 from .prose import LINK_RE, LIST_RE, MARKUP_RE, Document
-from .redflags import LEVELS, RedFlags, Sign, lint_text, load_red_flags, phrase_pattern
+from .redflags import LEVELS, RedFlags, Sign, lint_text, load_red_flags, phrase_keyword, phrase_pattern
 from .snippets import INCLUDE_RE
 
 RULE = "red-flag-urgency"
@@ -33,18 +33,22 @@ CHILD_RE = re.compile(r"\b(?:child|children|childhood|teen|teens|teenager|teenag
                       r"kids?|baby|babies|toddlers?|son|daughter)\b", re.I)
 ADMONITION_HEAD_RE = re.compile(r"^(?P<indent>[ \t]*+)(?:!!!|\?\?\?\+?)[ \t]++[^\n\"]*+(?:\"(?P<title>[^\"\n]*+)\")?")
 COMMENT_RE = re.compile(r"<!--.*?-->")
+# A "sentence" longer than this is not prose a reader would meet: it is judged on its start (as the claim
+# rules judge it), so text with no sentence breaks cannot make the phrases slow.
+MAX_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class Matcher:
     """The data's phrases and level words, compiled once per data file."""
 
-    signs: tuple[tuple[Sign, tuple[re.Pattern[str], ...]], ...]
+    signs: tuple[tuple[Sign, tuple[tuple[str, re.Pattern[str]], ...]], ...]  # (keyword, phrase) pairs
     levels: tuple[tuple[str, re.Pattern[str]], ...]
 
     @classmethod
     def of(cls, data: RedFlags) -> Matcher:
-        signs = tuple((sign, tuple(phrase_pattern(p) for p in sign.phrases)) for sign in data.signs)
+        signs = tuple((sign, tuple((phrase_keyword(p), phrase_pattern(p)) for p in sign.phrases))
+                      for sign in data.signs)
         levels = tuple((name, re.compile("|".join(data.levels[name].words), re.I)) for name in LEVELS)
         return cls(signs, levels)
 
@@ -52,8 +56,9 @@ class Matcher:
         return {name for name, pattern in self.levels if pattern.search(text)}
 
     def named(self, text: str, child: bool) -> list[Sign]:
-        return [sign for sign, patterns in self.signs
-                if (child or "adult" in sign.who) and any(p.search(text) for p in patterns)]
+        low = text.lower()
+        return [sign for sign, phrases in self.signs
+                if (child or "adult" in sign.who) and any(key in low and p.search(text) for key, p in phrases)]
 
 
 _matchers: dict[RedFlags, Matcher] = {}
@@ -73,11 +78,11 @@ def check_red_flags(path: str, text: str, document: Document, data: RedFlags) ->
     match = matcher(data)
     lines = text.split("\n")
     findings: list[Finding] = list(_unknown_blocks(path, text, data))
+    leads, titles = _frames(lines)
     for block in document.blocks:
-        lead = _lead_in(lines, block.line)
-        title = _title(lines, block.line)
+        lead, title = (leads[block.line - 1], titles[block.line - 1]) if 0 < block.line <= len(lines) else ("", "")
         for sentence in block.sentences:
-            problem = _judge(match, data, sentence.text, lead, title)
+            problem = _judge(match, data, sentence.text[:MAX_CHARS], lead[:MAX_CHARS], title[:MAX_CHARS])
             if problem:
                 findings.append(Finding(path, sentence.line, sentence.column, RULE, "error", "claim", problem,
                                         None, sentence.text))
@@ -137,39 +142,33 @@ def _clean(line: str) -> str:
     return " ".join(MARKUP_RE.sub(" ", line).split())
 
 
-def _lead_in(lines: list[str], first: int) -> str:
-    """The sentence introducing the list whose item starts at line ``first`` (if it ends with a colon)."""
-    item = LIST_RE.match(lines[first - 1]) if 0 < first <= len(lines) else None
-    if item is None:
-        return ""
-    indent = len(item["indent"])
-    for number in range(first - 2, -1, -1):
-        line = lines[number]
-        if not line.strip() or LIST_RE.match(line) or _indent(line) > indent:
-            continue  # the list's other items and their continuation lines
-        if ADMONITION_HEAD_RE.match(line) and line.lstrip().startswith(("!!!", "???")):
-            return ""
-        text = _clean(line)
-        return text if text.endswith(":") else ""
-    return ""
-
-
-def _title(lines: list[str], first: int) -> str:
-    """The title of the admonition holding line ``first``, if any."""
-    if not 0 < first <= len(lines):
-        return ""
-    indent = _indent(lines[first - 1])
-    for number in range(first - 2, -1, -1):
-        line = lines[number]
-        if not line.strip() or _indent(line) >= indent:
+def _frames(lines: list[str]) -> tuple[list[str], list[str]]:
+    """For every line: the sentence introducing its list (a list item's nearest earlier line at the same or a
+    smaller indent that is not a list item, if it ends with a colon) and the title of the admonition holding
+    it. One pass down the page with two small stacks, so a page of many thousand items stays linear."""
+    leads, titles = [""] * len(lines), [""] * len(lines)
+    others: list[tuple[int, str]] = []  # (indent, cleaned text) of recent lines that are not list items
+    boxes: list[tuple[int, str]] = []  # (indent, title) of the admonitions open here
+    for number, line in enumerate(lines):
+        if not line.strip():
             continue
-        head = ADMONITION_HEAD_RE.match(line)
-        if head and line.lstrip().startswith(("!!!", "???")):
-            return head["title"] or ""
-        if not LIST_RE.match(line):
-            return ""
         indent = _indent(line)
-    return ""
+        while boxes and indent <= boxes[-1][0]:
+            boxes.pop()
+        titles[number] = boxes[-1][1] if boxes else ""
+        head = ADMONITION_HEAD_RE.match(line) if line.lstrip().startswith(("!!!", "???")) else None
+        item = LIST_RE.match(line)
+        if item is not None:
+            depth = len(item["indent"])
+            text = next((text for level, text in reversed(others) if level <= depth), "")
+            leads[number] = text if text.endswith(":") else ""
+            continue
+        while others and others[-1][0] >= indent:
+            others.pop()
+        others.append((indent, "" if head else _clean(line)))
+        if head is not None:
+            boxes.append((indent, head["title"] or ""))
+    return leads, titles
 
 
 def _unknown_blocks(path: str, text: str, data: RedFlags) -> Iterator[Finding]:
