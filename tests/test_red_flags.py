@@ -342,3 +342,51 @@ def test_the_rule_stays_fast_on_long_repetitive_text(unit: str) -> None:
     started = time.monotonic()
     check_red_flags("long.md", text, document, DATA)
     assert time.monotonic() - started < 5
+
+
+US_FLAGS = """\
+include_path: partials/warnings
+levels:
+  emergency:
+    title: "Emergency: call 911 now"
+    action: "Call 911 now."
+    words: ["911", "emergency room"]
+blocks:
+  chest:
+    when: "If you have any of these:"
+    pages: [index.md]
+signs:
+  - id: chest-pain
+    words: "chest pain with back pain"
+    urgency: emergency
+    who: [adult]
+    blocks: [chest]
+    sources: [chou2007diagnosis]
+    phrases: ["chest pain"]
+"""
+
+
+def test_another_site_uses_its_own_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from medcite.cli import main as lint_main
+
+    from .conftest import FRONT, run_build, write_project
+
+    page = FRONT + '\n# Page\n\n--8<-- "partials/warnings/chest.md"\n\nIf you have chest pain, see your doctor.\n'
+    extension = {"medcite": {"bibliography": "refs.bib", "red_flags": "flags.yml"}}
+    project = write_project(tmp_path, {"index.md": page},
+                            extra={"markdown_extensions": ["admonition", "attr_list", "toc", extension]})
+    (project / "flags.yml").write_text(US_FLAGS, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert lint_main(["--jobs", "1", "--select", "red-flag-urgency,red-flag-data"]) == 1
+    out = capsys.readouterr().out
+    assert ("docs/index.md:12:1: error: says 'see your doctor' with no time frame for 'chest-pain', which flags.yml "
+            "gives as emergency (Emergency: call 911 now) [red-flag-urgency]") in out
+    failed = run_build(project)
+    assert failed.returncode != 0 and "docs/index.md:12:1: error: says 'see your doctor'" in failed.log
+    (project / "docs" / "index.md").write_text(page.replace("see your doctor", "call 911"), encoding="utf-8")
+    assert lint_main(["--jobs", "1", "--select", "red-flag-urgency,red-flag-data"]) == 0
+    built = run_build(project, strict=False)
+    box = built.page("index.html").select_one("div.admonition.danger.red-flag.red-flag-chest.red-flag-emergency")
+    assert box is not None and box.select_one(".admonition-title").get_text(strip=True) == "Emergency: call 911 now"
+    assert box.select_one("sup.medcite-citation") is not None

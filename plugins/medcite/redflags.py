@@ -213,9 +213,9 @@ def _levels(node: yaml.Node | None, shown: str) -> dict[str, Level]:
     for name, value in _mapping(node, shown, "levels", set(LEVELS)).items():
         parts = _mapping(value, shown, f"level '{name}'", LEVEL_KEYS)
         old = levels[name]
-        words = _texts(parts["words"], shown, f"{name} words") if "words" in parts else old.words
-        for word in words:
-            _compile(word, shown, _line(parts["words"]) if "words" in parts else 1)
+        # A file's level words are phrases (as a sign's are), never raw regexes: nothing a site writes can be slow.
+        words = tuple(_compile(word, shown, _line(parts["words"])).pattern
+                      for word in _texts(parts["words"], shown, f"{name} words")) if "words" in parts else old.words
         levels[name] = Level(name, _text(parts["admonition"], shown, "admonition") if "admonition" in parts
                              else old.admonition,
                              _text(parts["title"], shown, "title") if "title" in parts else old.title,
