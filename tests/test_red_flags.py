@@ -179,6 +179,8 @@ PLANTED = [
      "the page, get help urgently.", "'urgently' is not a level of the urgency scale"),
     ("S9 at once", "conditions/spina-bifida.md", "If you have back pain with any urgent warning signs, get help at "
      "once.", "'at once' is not a level"),
+    ("admonition title", "conditions/low-back-pain.md", '!!! tip "See a GP within a few days"\n\n'
+     "    - you are losing weight without trying\n", "'weight-loss', which red-flags.yml gives as same-day"),
     ("issue example", "conditions/low-back-pain.md", "If you have numbness around your bottom, book a routine "
      "appointment.", "'saddle-numbness', which red-flags.yml gives as emergency"),
 ]
@@ -390,3 +392,21 @@ def test_another_site_uses_its_own_data_file(tmp_path: Path, monkeypatch: pytest
     box = built.page("index.html").select_one("div.admonition.danger.red-flag.red-flag-chest.red-flag-emergency")
     assert box is not None and box.select_one(".admonition-title").get_text(strip=True) == "Emergency: call 911 now"
     assert box.select_one("sup.medcite-citation") is not None
+
+
+def test_a_box_text_in_the_data_that_contradicts_a_sign_is_reported_at_its_data_line() -> None:
+    """The generated boxes are linted too: an 'about' paragraph is checked like any page's prose, and the
+    finding points at the line of the data file where that paragraph starts."""
+    text = GOOD.replace("These can be signs of cauda equina syndrome", "With numbness around your bottom, book a "
+                        "routine appointment. These can be signs of cauda equina syndrome", 1)
+    assert text != GOOD
+    data = parse_red_flags(text, "red-flags.yml")
+    rows = text.splitlines()
+    changed = next(n for n, row in enumerate(rows, start=1) if "book a routine appointment" in row)
+    about = max(n for n, row in enumerate(rows[:changed], start=1) if row.strip().startswith("about:"))
+    from medcite.redflags import lint_text
+
+    report = check_document("red-flags.yml", lint_text(data), BIB,
+                            LintOptions(select=frozenset({"red-flag-urgency"}), red_flags=data,
+                                        fragments=frozenset({"red-flags.yml"})))
+    assert [(f.line, "'saddle-numbness'" in f.message) for f in report.findings] == [(about, True)]
