@@ -410,3 +410,11 @@ def test_a_box_text_in_the_data_that_contradicts_a_sign_is_reported_at_its_data_
                             LintOptions(select=frozenset({"red-flag-urgency"}), red_flags=data,
                                         fragments=frozenset({"red-flags.yml"})))
     assert [(f.line, "'saddle-numbness'" in f.message) for f in report.findings] == [(about, True)]
+
+
+@pytest.mark.parametrize("name", sorted(DATA.blocks))
+def test_every_box_reads_at_grade_8_or_below(name: str) -> None:
+    from medcite.readability import measure
+
+    sentences = [sentence.text for _, sentence in parse_document(render_block(DATA, name)).sentences()]
+    assert measure(sentences).grade <= 8.0

@@ -39,8 +39,8 @@ class Level:
 # The site's three-level scale. A data file may replace any part of a level (``levels:``).
 DEFAULT_LEVELS: dict[str, Level] = {
     "emergency": Level("emergency", "danger", "Emergency: call 999 or go to the emergency department now",
-                       "Call 999 for an ambulance (or your local emergency number outside the UK), or go to the "
-                       "emergency department (A&E) now.",
+                       "Call 999 for an ambulance, or go to the emergency department (A&E) now. Outside the UK, "
+                       "call your local emergency number.",
                        (r"\b999\b", r"\bA&E\b", r"emergency department", r"\bambulance\b", r"\bemergency\b")),
     "same-day": Level("same-day", "warning", "Urgent: get seen by a doctor the same day",
                       "Get seen by a doctor the same day: ask your GP surgery for an urgent appointment, or call "
