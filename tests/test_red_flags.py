@@ -418,3 +418,17 @@ def test_every_box_reads_at_grade_8_or_below(name: str) -> None:
 
     sentences = [sentence.text for _, sentence in parse_document(render_block(DATA, name)).sentences()]
     assert measure(sentences).grade <= 8.0
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("If you take steroid tablets, ask your doctor about your bone health.", []),
+    ("If you take steroid tablets, ask your doctor if new back pain starts.", ["'long-term-steroids'"]),
+    ("If you have numbness around your bottom, see your doctor. <!-- red-flag-ok: quoting an old leaflet -->", []),
+    ("If you have numbness around your bottom, see your doctor. <!-- red-flag-ok -->", ["needs a reason"]),
+    ("Walking helps. <!-- red-flag-ok: x --> If you have numbness around your bottom, see your doctor.",
+     ["'saddle-numbness'"]),
+])
+def test_asking_for_information_and_exemptions(text: str, found: list[str]) -> None:
+    planted, _ = _plant("conditions/low-back-pain.md", text)
+    messages = _urgency_findings("conditions/low-back-pain.md", planted)
+    assert len(messages) == len(found) and all(word in message for word, message in zip(found, messages, strict=True))

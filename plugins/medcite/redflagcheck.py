@@ -22,8 +22,13 @@ from .snippets import INCLUDE_RE
 
 RULE = "red-flag-urgency"
 # A doctor named with no time frame: below every level of the scale.
-ROUTINE_RE = re.compile(r"\broutine appointment|\b(?:see|tell|talk to|ask|contact|visit)\s++(?:your|a)\s++"
-                        r"(?:own\s++)?(?:doctor|GP|family doctor)\b|\b(?:book|make) an appointment\b", re.I)
+# ("Ask your doctor about bone health" asks for information; it sets no time frame for a sign.)
+ROUTINE_RE = re.compile(r"\broutine appointment|\b(?:book|make) an appointment\b|"
+                        r"\b(?:see|tell|contact|visit)\s++(?:your|a)\s++(?:own\s++)?(?:doctor|GP|family doctor)\b|"
+                        r"\b(?:talk to|ask)\s++(?:your|a)\s++(?:own\s++)?(?:doctor|GP|family doctor)\b"
+                        r"(?!\s++(?:about|whether|which|how|what)\b)", re.I)
+# An editor's word that a sentence is right as written: <!-- red-flag-ok: why --> in or right after it.
+OK_RE = re.compile(r"<!--\s*+red-flag-ok\b(?P<colon>:?)(?P<reason>[^>]*?)-->")
 # Urgency with no level: which of the three is meant?
 VAGUE_RE = re.compile(r"\burgently\b|\bat once\b|\bright away\b|\bstraight away\b|\bimmediately\b|"
                       r"\bas soon as possible\b|\bquickly\b", re.I)
@@ -79,11 +84,18 @@ def check_red_flags(path: str, text: str, document: Document, data: RedFlags) ->
     lines = text.split("\n")
     findings: list[Finding] = list(_unknown_blocks(path, text, data))
     leads, titles = _frames(lines)
+    starts: dict[int, list[int]] = {}  # line -> columns where its sentences start
+    for _, sentence in document.sentences():
+        starts.setdefault(sentence.line, []).append(sentence.column)
     for block in document.blocks:
         lead, title = (leads[block.line - 1], titles[block.line - 1]) if 0 < block.line <= len(lines) else ("", "")
         for sentence in block.sentences:
             problem = _judge(match, data, sentence.text[:MAX_CHARS], lead[:MAX_CHARS], title[:MAX_CHARS])
-            if problem:
+            marker = _marker(lines, sentence.line, sentence.column, starts)
+            if marker is not None and not marker["reason"].strip():
+                findings.append(Finding(path, sentence.line, sentence.column, RULE, "error", "claim",
+                                        "a red-flag-ok exemption needs a reason: <!-- red-flag-ok: why -->"))
+            elif problem and marker is None:
                 findings.append(Finding(path, sentence.line, sentence.column, RULE, "error", "claim", problem,
                                         None, sentence.text))
     return findings
@@ -114,6 +126,19 @@ def _judge(match: Matcher, data: RedFlags, sentence: str, lead: str, title: str)
         about = _signs(data, signs) if signs else "the warning signs"
         return (f"'{vague.group(0)}' is not a level of the urgency scale ({', '.join(LEVELS)}); for {about} "
                 "name the level, or say 'follow the advice in that box'")
+    return None
+
+
+def _marker(lines: list[str], line: int, column: int, starts: dict[int, list[int]]) -> re.Match[str] | None:
+    """A red-flag-ok marker standing in the sentence at (line, column) or right after it, on the same line."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "red-flag-ok" not in text:
+        return None
+    following = [start for start in starts.get(line, []) if start > column]
+    end = min(following) - 1 if following else len(text)
+    for found in OK_RE.finditer(text):
+        if column - 1 <= found.start() <= end:
+            return found
     return None
 
 
