@@ -392,6 +392,10 @@ def test_another_site_uses_its_own_data_file(tmp_path: Path, monkeypatch: pytest
     box = built.page("index.html").select_one("div.admonition.danger.red-flag.red-flag-chest.red-flag-emergency")
     assert box is not None and box.select_one(".admonition-title").get_text(strip=True) == "Emergency: call 911 now"
     assert box.select_one("sup.medcite-citation") is not None
+    (project / "flags.yml").write_text(US_FLAGS.replace("urgency: emergency", "urgency: soonish"), encoding="utf-8")
+    broken = run_build(project)
+    assert broken.returncode != 0 and "Traceback" not in broken.log
+    assert "flags.yml:14:1: error: sign 'chest-pain': unknown urgency 'soonish'" in broken.log, broken.log
 
 
 def test_a_box_text_in_the_data_that_contradicts_a_sign_is_reported_at_its_data_line() -> None:
