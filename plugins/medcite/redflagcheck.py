@@ -116,11 +116,9 @@ def _judge(match: Matcher, data: RedFlags, sentence: str, lead: str, title: str)
         return None
     if stated:
         return None
-    plain = f"{lead} {sentence}"
-    if signs and ROUTINE_RE.search(plain):
-        words = ROUTINE_RE.search(plain)
-        assert words is not None
-        return f"says '{words.group(0)}' with no time frame for {_signs(data, signs)}"
+    routine = ROUTINE_RE.search(f"{lead} {sentence}") if signs else None
+    if routine:
+        return f"says '{routine.group(0)}' with no time frame for {_signs(data, signs)}"
     vague = VAGUE_RE.search(sentence) or (VAGUE_RE.search(lead) if signs else None)
     if vague and (signs or SIGNS_REF_RE.search(sentence)):
         about = _signs(data, signs) if signs else "the warning signs"
