@@ -25,6 +25,7 @@ from .formats import FORMATTERS, Outcome, Show
 from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import SEVERITIES, Finding, InputError, Severity, decode_utf8, read_regular_file
+from .redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from .rules import RULES
 from .runner import LintRun
 from .shards import read_shard, select_shard
@@ -54,6 +55,7 @@ class Settings:
     notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
     appended: list[Finding] = field(default_factory=list)  # auto_append files that may not be read
     plugin: dict[str, Any] = field(default_factory=dict)
+    red_flags: Path | None = None
 
 
 def read_settings(config: Path, required: bool) -> Settings:
@@ -73,7 +75,9 @@ def read_settings(config: Path, required: bool) -> Settings:
             plugin = {}
         elif isinstance(item, dict) and "citations" in item:
             plugin = item["citations"] or {}
-    bib = plugin.get("bibliography") or _extension_options(data.get("markdown_extensions")).get("bibliography")
+    extension = _extension_options(data.get("markdown_extensions"))
+    bib = plugin.get("bibliography") or extension.get("bibliography")
+    red_flags = extension.get("red_flags")
     snippets: object = None
     appended: object = []
     uses_snippets = False
@@ -91,7 +95,8 @@ def read_settings(config: Path, required: bool) -> Settings:
                for name, problem in appended_problems(appended if isinstance(appended, list) else [], bases)]
     return Settings(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
                     plugin=plugin, snippet_bases=bases, root=base, snippets=uses_snippets,
-                    notice=placeholder_notice(str(data.get("site_url") or ""), text, shown), appended=refused)
+                    notice=placeholder_notice(str(data.get("site_url") or ""), text, shown), appended=refused,
+                    red_flags=base / str(red_flags) if red_flags else None)
 
 
 def _extension_options(extensions: object) -> dict[str, Any]:
@@ -170,6 +175,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "the config)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
+    parser.add_argument("--red-flags", type=Path, metavar="FILE", help="red-flag data file (YAML) for the "
+                        "red-flag-urgency rule (overrides the medcite extension's red_flags option)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
@@ -246,6 +253,11 @@ def _setup(args: argparse.Namespace) -> tuple[Settings, LintOptions, Bibliograph
         bib, load_findings = load_bibliography(bib_path, _shown(bib_path))
     except BibliographyError as exc:
         raise UsageError(str(exc)) from None
+    red_flags_path = args.red_flags or settings.red_flags
+    if red_flags_path is not None:
+        red_flags, problems = load_for_lint(red_flags_path, _shown(red_flags_path))
+        load_findings = load_findings + problems
+        options = dataclasses.replace(options, red_flags=red_flags)
     if args.baseline is None and plugin.get("baseline") and not args.write_baseline:
         args.baseline = (args.config or Path("mkdocs.yml")).parent / str(plugin["baseline"])
     return settings, options, bib, load_findings
@@ -276,10 +288,15 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{_shown(path)}: cannot read: {exc.strerror}") from None
     # The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments; an
-    # include the build may not read is an error at its line, and the file is never opened.
-    included = scan_includes(documents, settings.snippet_bases if settings.snippets else [], _shown)
-    documents.extend(included.fragments)
-    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in included.fragments))
+    # include the build may not read is an error at its line, and the file is never opened. Include lines
+    # naming a red-flag block are the data's (the extension turns them into boxes), not files.
+    included = scan_includes(documents, settings.snippet_bases if settings.snippets else [], _shown,
+                             handled=red_flag_block_names(options.red_flags))
+    fragments = included.fragments
+    if shard is None or shard[0] == 1:  # the generated red-flag boxes, linted once (in the first shard)
+        fragments.extend(doc for doc in lint_documents(options.red_flags) if doc[0] not in {p for p, _ in documents})
+    documents.extend(fragments)
+    options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
     reports = LintRun(documents, bib, options, args.jobs).reports()
     found = load_findings + filter_findings(settings.appended + included.findings, options)
     outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)

@@ -23,6 +23,8 @@ from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, F
 from .model import Category, Citation, Finding, Reference, Severity
 from .prose import HEADING_RE, Block, Exemption, Sentence, parse_document
 from .readability import Readability, measure
+from .redflagcheck import check_red_flags
+from .redflags import RedFlags
 from .render import EVIDENCE_LABELS, ReferenceFormatter
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
@@ -58,6 +60,7 @@ class LintOptions:
     fragments: frozenset[str] = frozenset()
     claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims)
     notes: bool = True  # advice on how each entry reads (medcite.advice); off saves time on big files
+    red_flags: RedFlags | None = None  # warning signs and their urgency (medcite.redflags), for red-flag-urgency
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -159,6 +162,8 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
+    if options.red_flags is not None:
+        report.findings.extend(check_red_flags(path, text, document, options.red_flags))
     report.readability = measure(prose)
     if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:
         report.findings.append(_finding(

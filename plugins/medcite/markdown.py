@@ -38,6 +38,7 @@ from .context import PageContext, find_context
 from .lists import references_element
 from .model import CiteItem, InputError, Reference, decode_utf8, read_regular_file
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
+from .redflagblocks import RedFlagPreprocessor
 from .refcache import FormattedStore
 from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 from .snippets import appended_problems, include_problems
@@ -350,6 +351,8 @@ class CitationsExtension(Extension):
             "references_title": ["References", "heading of the list at the end of each page"],
             "bibliography_page": ["bibliography.md", "the page holding the bibliography marker (under docs_dir)"],
             "docs_dir": ["", "page sources for the 'cited on' index when no engine says where they are"],
+            "red_flags": ["", "red-flag data file (YAML) whose blocks replace their include lines; relative to the "
+                              "folder of the engine's config file"],
         }
         super().__init__(**kwargs)
         self.bibliography: Bibliography | None = given if isinstance(given, Bibliography) else None
@@ -365,6 +368,10 @@ class CitationsExtension(Extension):
         # 35: before pymdownx.snippets (32) and whitespace normalisation (30), so the reading grade
         # is measured on what the author wrote, as citation-lint measures it.
         md.preprocessors.register(SourcePreprocessor(md, self), "medcite-source", 35)
+        # 34.5: red-flag boxes from the data file, before the include guard (34) and pymdownx.snippets (32)
+        # look for files: an include line naming a red-flag block is the data's, never a file.
+        md.preprocessors.register(RedFlagPreprocessor(md, lambda: self.getConfig("red_flags")), "medcite-red-flags",
+                                  34.5)
         # 34: before pymdownx.snippets (32) reads any file; the error goes in at 29 (see below).
         guard = IncludeGuardPreprocessor(md, self)
         md.preprocessors.register(guard, "medcite-include-guard", 34)

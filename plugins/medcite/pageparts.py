@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
-from collections.abc import MutableMapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, MutableMapping, Sequence
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -24,6 +24,8 @@ from .metadata import FrontMatter
 from .model import Reference
 from .prose import parse_document
 from .readability import Readability, measure
+from .redflagblocks import red_flags_at
+from .redflags import cited_keys
 from .render import (
     GRADE_MARKER,
     CitingPage,
@@ -75,7 +77,18 @@ def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
     if not docs_dir:
         return None
     root = Path(context.site.root_dir if context is not None else os.getcwd())
-    return cited_on(bib, read_pages(docs_dir, base_paths(snippet_base(md), root) if snippet_base(md) else []), here)
+    bases = base_paths(snippet_base(md), root) if snippet_base(md) else []
+    return cited_on(bib, read_pages(docs_dir, bases, red_flag_keys(str(root), options)), here)
+
+
+def red_flag_keys(root: str, options: Options) -> Callable[[str], list[str]] | None:
+    """Page text -> the keys its red-flag boxes cite (None without red-flag data)."""
+    option = str(options.getConfig("red_flags", "") or "")
+    if not option:
+        return None
+    path = os.path.join(root, os.path.expanduser(option))
+    data = red_flags_at(path, os.path.relpath(path, root))
+    return None if isinstance(data, str) else partial(cited_keys, data)
 
 
 def snippet_base(md: Markdown) -> object:

@@ -39,6 +39,7 @@ from .identifiers import placeholder_notice
 from .lint import DocumentReport, LintOptions, check_bibliography, filter_findings
 from .model import Finding, InputError, decode_utf8
 from .pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, shown_grade
+from .redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from .render import GRADE_MARKER, grade_html
 from .rules import RULES
 from .runner import LintRun
@@ -112,6 +113,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             readability_target=self.config.readability_target, max_source_age=self.config.max_source_age,
             severity=tuple(sorted(self.config.severity.items())),  # type: ignore[arg-type]  # Choice-checked
         )
+        red_flags = str(options.get("red_flags") or "")
+        if red_flags:  # the boxes come from the extension; the plugin lints pages against the same data
+            path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(red_flags)))
+            data, problems = load_for_lint(Path(path), self._relative(path))
+            findings = findings + problems
+            self.options = dataclasses.replace(self.options, red_flags=data)
+            if data is not None and path not in config.watch:
+                config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
         self.load_findings = filter_findings(findings, self.options)  # logged with the rest in on_env
         notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
                                     self._relative(config.config_file_path or "mkdocs.yml"))
@@ -193,7 +202,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
         bases = base_paths((self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path"), Path(self.project_dir))
-        included = scan_includes(documents, bases, lambda include: self._relative(str(include))) \
+        included = scan_includes(documents, bases, lambda include: self._relative(str(include)),
+                                 handled=red_flag_block_names(self.options.red_flags)) \
             if self.snippets else IncludeScan([], [])
         snippet_config = self.mdx_configs.get("pymdownx.snippets") or {}
         config_name, config_text = self._relative(self.config_file), _read_text(self.config_file)
@@ -204,8 +214,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             raise PluginError("citations: " + "\n".join([*refused, *(f.as_text() for f in included.findings)]))
         if not self.config.lint or self.bibliography is None:
             return
-        documents.extend(included.fragments)
-        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in included.fragments))
+        fragments = [*included.fragments, *(doc for doc in lint_documents(self.options.red_flags)
+                                            if doc[0] not in {p for p, _ in documents})]
+        documents.extend(fragments)
+        options = dataclasses.replace(self.options, fragments=frozenset(path for path, _ in fragments))
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)

@@ -10,6 +10,10 @@ RULES: dict[str, str] = {
                          "paragraph).",
     "exemption-without-reason": "A <!-- no-cite --> exemption has no reason.",
     "page-too-complex": "The page could not be checked within the per-page time limit.",
+    # red flags (medcite.redflags)
+    "red-flag-urgency": "A sentence names a warning sign of the red-flag data with another urgency than the data "
+                        "gives it, or with none ('see your doctor', 'get help urgently').",
+    "red-flag-data": "The red-flag data file cannot be used: YAML error, unknown key or urgency, unknown block.",
     # citations
     "unknown-key": "A citation names a key, DOI or PMID that is not in the bibliography.",
     "malformed-citation": "A bracketed citation cannot be read (e.g. [@] or [@a;;]) or is never closed.",

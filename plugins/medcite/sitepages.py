@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +62,11 @@ def page_title(text: str, src_path: str) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
-def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list[SourcePage]:
+def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = (),
+               generated: Callable[[str], Iterable[str]] | None = None) -> list[SourcePage]:
     """Every Markdown page under ``docs_dir`` (hidden files and folders skipped, as MkDocs does),
-    with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``):
+    with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``)
+    and in the blocks generated for it (``generated``: page text -> keys, the red-flag boxes):
     they are rendered on the page, in its References list."""
     root = Path(docs_dir)
     pages = []
@@ -79,6 +81,8 @@ def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list
         for include in resolve_includes([text], snippet_bases) if snippet_bases else []:
             fragment, _ = _read_cached(include, include.name)
             keys.update(dict.fromkeys(fragment.keys if fragment is not None else ()))
+        if generated is not None:
+            keys.update(dict.fromkeys(generated(text)))
         pages.append(dataclasses.replace(page, keys=tuple(keys)))
     return pages
 

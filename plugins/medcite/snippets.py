@@ -47,6 +47,15 @@ class IncludeLine:
     in_code: bool  # inside fenced code or a code span: included as code, not linted as Markdown
 
 
+def inline_include(line: str) -> str | None:
+    """The name an inline include line (``--8<-- "name"``) names, as pymdownx.snippets reads it; else None."""
+    match = SNIPPET_LINE_RE.match(line.rstrip("\r\n"))
+    if match is None or match["escape"] or not match["quoted"]:
+        return None
+    name = match["quoted"][1:-1].strip()
+    return RANGE_RE.sub("", name).strip() if not name.lower().startswith(("http://", "https://")) else name
+
+
 def included_names(text: str) -> list[str]:
     """Snippet names a page includes, outside code, in order, without line ranges or sections."""
     return [include.name for include in include_lines(text) if not include.in_code]
@@ -182,9 +191,10 @@ class IncludeScan:
 
 
 def scan_includes(documents: Sequence[tuple[str, str]], bases: Sequence[Path],
-                  shown: Callable[[Path], str]) -> IncludeScan:
+                  shown: Callable[[Path], str], handled: Callable[[str], bool] = lambda name: False) -> IncludeScan:
     """Follow the include lines of ``documents`` ([(path, text)]) and of the files they include,
-    as pymdownx.snippets would; refused lines become ``bad-include`` errors at their own line."""
+    as pymdownx.snippets would; refused lines become ``bad-include`` errors at their own line. Lines whose
+    name ``handled`` claims (a red-flag block, which the extension makes from its data) are no files."""
     scan = IncludeScan([], [])
     if not bases:
         return scan
@@ -193,6 +203,8 @@ def scan_includes(documents: Sequence[tuple[str, str]], bases: Sequence[Path],
     while queue:
         path, text, depth = queue.pop(0)
         for include in include_lines(text):
+            if handled(include.name):
+                continue
             try:
                 target = resolve_include(include.name, bases)
             except IncludeError as exc:
