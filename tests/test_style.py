@@ -87,6 +87,9 @@ CITING_MEDICINE = {
     "doi:10.5555/ent.2019.0612.",
     "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45(Suppl 2):"
     "S10-8. doi:10.5555/ejfp.2018.s2.10.",
+    # an issue supplement in parentheses with its issue; a letter prefix shared by both pages is written once
+    "issuesupplement2002": "Glass TA. Integrating trial data into practice. Example Neurology. 2002;58(12 Suppl 7):"
+    "S6-12. PMID: 99999981.",
     "articlenumber2020": "Lund E, Kowalski P. Sleep position and morning back pain. Example Open Medicine. "
     "2020;15(3):e0229823. doi:10.5555/eom.0229823.",
     # "and others" is et al., never the word "others"
@@ -167,7 +170,9 @@ def test_golden_html_links_only_valid_identifiers(formatted: dict[str, tuple[str
 @pytest.mark.parametrize(
     ("pages", "expected"),
     [("478--491", "478-91"), ("2791--2803", "2791-803"), ("323-325", "323-5"), ("h1225", "h1225"),
-     ("e45--e52", "e45-52"), ("519--526.e1", "519-526.e1"), ("S1 -- S4", "S1-4"), ("1-2, 5--6", "1-2, 5-6"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5")],
+     ("e45--e52", "e45-52"), ("519--526.e1", "519-526.e1"), ("S1 -- S4", "S1-4"), ("1-2, 5--6", "1-2, 5-6"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5"),
+     # a letter prefix shared by both ends is written once, and the digits elided (Citing Medicine: S6-12)
+     ("S6--S12", "S6-12"), ("e401--e415", "e401-15"), ("S93--S99", "S93-9"), ("A1--B5", "A1-B5")],
 )
 def test_nlm_page_ranges(pages: str, expected: str) -> None:
     assert nlm_pages(pages) == expected

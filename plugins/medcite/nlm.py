@@ -81,7 +81,9 @@ def pages(value: str) -> str:
     if not match:  # not a plain range ("519--526.e1", "S1, S4"): BibTeX's dash as NLM's hyphen, nothing elided
         return DASHES_RE.sub("-", " ".join(value.split()))
     prefix, first, prefix2, last = match.groups()
-    if prefix != prefix2 or len(last) != len(first) or int(last) < int(first):
+    if prefix2 == prefix or not prefix2:  # the same letter prefix is not repeated: S6--S12 -> S6-12
+        prefix2 = ""
+    if prefix2 or len(last) != len(first) or int(last) < int(first):
         return f"{prefix}{first}-{prefix2}{last}"
     common = 0
     while common < len(first) - 1 and first[common] == last[common]:
