@@ -110,6 +110,9 @@ CITING_MEDICINE = {
     "doi:10.5555/es.2021.401.",
     "report2001": "Page E, Harney JM. Lifting at work: health hazard evaluation. Cincinnati: Example Institute for "
     "Occupational Health; 2001. Report No.: HHE-2000-0139.",
+    # the month is kept outside journal articles too
+    "reportmonth2018": "Example Health Agency. Back pain services review. Bristol: Example Health Agency; 2018 Nov. "
+    "Report No.: EHA-18-04.",
     "reportonline2020": "Example Health Statistics Office. Back pain in the workforce, 2019 [Internet]. Ottawa: "
     "Example Health Statistics Office; 2020 [cited 2024 Apr 2]. Available from: "
     "https://example.org/reports/back-pain-2019",

@@ -104,7 +104,7 @@ def journal(children: list[Any], context: dict[str, Any]) -> Text:
 
 
 def _article_date(entry: Any) -> str:
-    """``2007 Oct 2`` from a biblatex ``date``, else from year, month and day."""
+    """``2007 Oct 2`` from a biblatex ``date``, else from year, month and day (any entry type)."""
     if _raw(entry, "date"):
         return nlm.date(_raw(entry, "date"))
     parts = [_raw(entry, "year"), nlm.month(_raw(entry, "month")), _raw(entry, "day") if _raw(entry, "month") else ""]
@@ -143,7 +143,7 @@ def publication(children: list[Any], context: dict[str, Any], publishers: tuple[
     entry = context["entry"]
     publisher = next((_latex(_raw(entry, name)) for name in publishers if _raw(entry, name)), None)
     place = _raw(entry, "address") or _raw(entry, "location")
-    year = (nlm.date(_raw(entry, "date")) if _raw(entry, "date") else _raw(entry, "year")) + _web_dates(entry)
+    year = _article_date(entry) + _web_dates(entry)  # the month too when given (a report: 2018 Nov)
     if publisher is None:
         head = Text()
     elif place or unknown_place:
