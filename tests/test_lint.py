@@ -39,6 +39,10 @@ def rules_of(findings) -> list[tuple[str, int]]:
         ("@article{a, author={Doe, J}, title={  }, journal={J}, year={2020}, pmid={1}}", ["empty-field", "missing-field"]),
         ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}}", []),
         ("@book{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field"]),
+        # a biblatex date gives the year (README: date = {2021-03-15})
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, date={2021-05-14}, pmid={1}}", []),
+        ("@misc{a, title={Guideline}, date={2016-04}, url={https://nice.org.uk/ng59}}", []),
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, pmid={1}}", ["missing-field"]),
     ],
 )
 def test_entry_rules(entry: str, expected: list[str]) -> None:
@@ -187,6 +191,12 @@ def test_source_uses(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> 
 
 
 OLD_PAGE = FRONT + "\n# T\n\nAbout 1 in 4 adults have back pain [@chou2007diagnosis].\n\nMost recover within weeks [@chou2007diagnosis].\n"
+
+
+def test_a_date_gives_the_year_of_an_entry() -> None:
+    bib, _ = parse_bibliography("@article{a, author={Doe, J}, title={T}, journal={J}, date={2009-05-14}, pmid={1}}\n",
+                                "refs.bib")
+    assert bib.resolve("a") is not None and bib.resolve("a").year == 2009  # type: ignore[union-attr]
 
 
 def test_old_sources_are_one_finding_per_source_naming_claims_pages_and_year() -> None:
