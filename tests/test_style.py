@@ -85,7 +85,8 @@ CITING_MEDICINE = {
     "https://example.org/eos/2022/e12",
     "monthnovolume2019": "Rahman N. Heat wraps for back pain. Example Nursing Times. 2019 Jun:12-3. "
     "doi:10.5555/ent.2019.0612.",
-    "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45(Suppl 2):"
+    # a supplement to a volume (no issue): no parentheses, as Citing Medicine writes it (2002;42 Suppl 2:S93-9)
+    "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45 Suppl 2:"
     "S10-8. doi:10.5555/ejfp.2018.s2.10.",
     # an issue supplement in parentheses with its issue; a letter prefix shared by both pages is written once
     "issuesupplement2002": "Glass TA. Integrating trial data into practice. Example Neurology. 2002;58(12 Suppl 7):"
@@ -104,6 +105,11 @@ CITING_MEDICINE = {
     "corporate2017": "Example Back Pain Trial Group, Hale N. A group as an author. Example Spine. 2017;42:1-10. "
     "PMID: 99999994.",
     # Title Case -> sentence case; braces ({Australian}) and acronyms (MRI, NSAIDs) keep their capitals
+    # a group after personal names takes a semicolon; no more than two initials
+    "groupafternames2015": "Quist D, Nair R; SPRINT Investigators. Blood pressure targets and back pain: a secondary "
+    "analysis. Example Spine. 2015;40:5-9. PMID: 99999982.",
+    "threeinitials2012": "Koh ML, Ward J. Three given names, two initials. Example Spine. 2012;37:12-4. "
+    "PMID: 99999983.",
     "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "
     "versus exercise. Example Spine. 2015;40:300-10. PMID: 99999995.",
     "biblatexdate2021": "Hale N. A date field in biblatex form. Example Spine. 2021 Mar 15;46(6):401-9. "
@@ -183,3 +189,26 @@ def test_nlm_page_ranges(pages: str, expected: str) -> None:
 
 def test_style_is_registered_with_pybtex() -> None:
     assert find_plugin("pybtex.style.formatting", "vancouver") is VancouverStyle
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        # Citing Medicine: a group after personal names takes a semicolon; a group first, a comma
+        ("Quist, Dora and {SPRINT Investigators}", "Quist D; SPRINT Investigators."),
+        ("{SPRINT Investigators} and Quist, Dora", "SPRINT Investigators, Quist D."),
+        ("{Group A} and {Group B}", "Group A, Group B."),
+        ("A, Aa and B, Bb and C, Cc and D, Dd and E, Ee and F, Ff and G, Gg and {Big Group}",
+         "A A, B B, C C, D D, E E, F F, et al.; Big Group."),
+        # no more than two initials; a particle inside the given names is not an initial
+        ("Koh, Mei Ling Tan", "Koh ML."),
+        ("Dupont, Jean-François Thierry", "Dupont JF."),
+        ("Menezes Costa, Luciola da C.", "Menezes Costa LC."),
+        ("{\\\"U}ber, Anna B.", "Über AB."),
+    ],
+)
+def test_author_lists(authors: str, expected: str) -> None:
+    bib, findings = parse_bibliography(f"@article{{a, author={{{authors}}}, title={{T}}, journal={{J}}, year={{2020}}, "
+                                       "pmid={1}}\n", "refs.bib")
+    assert findings == []
+    assert ReferenceFormatter().format(next(iter(bib))).text.startswith(expected + " T. J. 2020.")

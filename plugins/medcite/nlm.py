@@ -96,6 +96,11 @@ def supplement(value: str) -> str:
     return " ".join(SUPPLEMENT_RE.sub("Suppl", value).split())
 
 
+def is_supplement(value: str) -> bool:
+    """``Suppl 2`` (a supplement and no issue number), as :func:`supplement` writes it."""
+    return value == "Suppl" or value.startswith("Suppl ")
+
+
 def consulted_online(entry_type: str, fields: Mapping[str, str]) -> bool:
     """Cited in Citing Medicine's Internet form (``[Internet]``, ``[cited …]``, ``Available from:``).
 

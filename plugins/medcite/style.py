@@ -28,7 +28,7 @@ from pybtex.style.template import FieldIsMissing, first_of, join, node, optional
 from . import identifiers as ids
 from . import nlm
 from .casing import sentence_case
-from .names import is_others, vancouver_name
+from .names import is_group, is_others, vancouver_name
 
 MAX_AUTHORS = 6
 LATEX_MARKS = ("\\", "{", "}", "$", "~", "--", "``", "''", "%", "^", "_")
@@ -84,10 +84,20 @@ def names(children: list[Any], context: dict[str, Any], role: str = "author") ->
     persons = entry.persons.get(role)
     if not persons:
         raise FieldIsMissing(role, entry)
-    listed = [vancouver_name(person) for person in persons if not is_others(person)]
+    listed = [(vancouver_name(person), is_group(person)) for person in persons if not is_others(person)]
     more = len(listed) < len(persons) or len(listed) > MAX_AUTHORS  # "and others" or a long list
     shown = listed[:MAX_AUTHORS]
-    text = ", ".join([*shown, "et al."] if more else shown)
+    text = ""
+    for index, (name, group) in enumerate(shown):
+        # Citing Medicine: a group after personal names takes a semicolon (Quist D; SPRINT Investigators)
+        if index:
+            text += "; " if group and not shown[index - 1][1] else ", "
+        text += name
+    if more:
+        text += ", et al." if text else "et al."
+        for name, group in listed[MAX_AUTHORS:]:  # a group past the sixth name still shows: "…, et al.; Group"
+            if group:
+                text += "; " + name
     if role == "editor":
         text += ", editors" if more or len(shown) > 1 else ", editor"
     return Text(text)
@@ -123,13 +133,19 @@ def _web_dates(entry: Any) -> str:
 
 @node
 def journal_details(children: list[Any], context: dict[str, Any]) -> Text:
-    """``2007 Oct;147(7 Suppl 1):478-91`` (the issue may be absent; the month shows when given)."""
+    """``2007 Oct;147(7 Suppl 1):478-91`` (the issue may be absent; the month shows when given).
+
+    A supplement to a volume, with no issue, follows the volume without parentheses, as Citing
+    Medicine writes it: ``2002;42 Suppl 2:S93-9``; one to an issue stays with it: ``58(12 Suppl 7)``.
+    """
     entry = context["entry"]
     volume = nlm.supplement(_raw(entry, "volume"))
     number = nlm.supplement(_raw(entry, "number") or _raw(entry, "issue"))
     pages = nlm.pages(_raw(entry, "pages")) if _raw(entry, "pages") else _raw(entry, "eid")
     text = _article_date(entry) + _web_dates(entry)
-    if volume or number:
+    if volume and nlm.is_supplement(number):
+        text += f";{volume} {number}"
+    elif volume or number:
         text += ";" + volume + (f"({number})" if number else "")
     if pages:
         text += ":" + pages
