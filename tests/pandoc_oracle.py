@@ -206,6 +206,9 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "onlinewithdoi2022": "an article with a urldate was consulted on the web, so Citing Medicine's Internet form "
     "([Internet], [cited …], Available from:) applies even with a DOI; the CSL style uses the print form whenever "
     "there is a DOI (and drops the article number)",
+    "howpublishedurl2020": "howpublished = {\\url{…}}, BibTeX's usual way to give a web address, makes a web "
+    "source in Citing Medicine's Internet form ([Internet], [cited …], Available from:); pandoc prints the address "
+    "where the publisher goes and drops the urldate",
     "corporate2017": "pages 1-10: pandoc's 'minimal' page-range format prints 1–0; Citing Medicine 1-10",
 }
 

@@ -66,6 +66,9 @@ def test_entry_rules(entry: str, expected: list[str]) -> None:
          ["missing-urldate"]),
         ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}, urldate={2024-01-01}, "
          "evidence={guideline}}", []),
+        # howpublished = {\url{…}} is a web address like url
+        ("@misc{a, title={Guideline}, year={2016}, howpublished={\\url{https://nice.org.uk/ng59}}, "
+         "evidence={guideline}}", ["missing-urldate"]),
         # an article found by its DOI is not a web source; one with only a URL is
         ("@article{a, author={Doe, J}, title={T}, journal={J}, shortjournal={J}, year={2020}, doi={10.1000/x}, "
          "url={https://x.org/a}, evidence={rct}}", []),

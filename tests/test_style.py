@@ -28,6 +28,8 @@ EXTRA = r"""
 @online{site2024,
   title = {A web page}, url = {javascript:alert(1)}, year = {2024}
 }
+@misc{howpub2021, title = {Web page}, howpublished = {\url{https://example.org/a}}, year = {2021}}
+@misc{howpubjs2021, title = {Web page}, howpublished = {\url{javascript:alert(1)}}, year = {2021}}
 @article{many,
   author = {A, Aa and B, Bb and C, Cc and D, Dd and E, Ee and F, Ff and G, Gg},
   title = {Seven authors?}, journal = {J}, year = {2001}, volume = {2}, number = {3}, pages = {e45},
@@ -73,6 +75,9 @@ CITING_MEDICINE = {
     "Council; 2022 [cited 2024 Mar 1]. Available from: https://example.org/back-pain-at-work",
     "webpageupdated2021": "Hip replacement: what to expect [Internet]. Dublin: Example Orthopaedic Society; 2021 "
     "[updated 2023 Nov 5; cited 2024 Feb 10]. Available from: https://example.org/hip-replacement",
+    # a web address given as howpublished = {\url{…}} makes a web source, like a url field
+    "howpublishedurl2020": "Example Spine Society. Exercises for sciatica [Internet]. 2020 [cited 2024 Feb 3]. "
+    "Available from: https://example.org/sciatica-exercises",
     "guideline2019": "Example Guideline Group. Sciatica in adults: assessment and management [Internet]. Cardiff: "
     "Example Institute for Care; 2019 [cited 2024 Jan 15]. Available from: https://example.org/guidance/eg12",
     # an article found on the web (URL, no DOI or PMID): Journal [Internet], month, cited date, URL
@@ -167,12 +172,14 @@ def test_golden_text(formatted: dict[str, tuple[str, str]], key: str) -> None:
         ("nice2016low", 'Available from: <a href="https://www.nice.org.uk/guidance/ng59" rel="noopener">'
          "https://www.nice.org.uk/guidance/ng59</a>"),
         ("site2024", "Available from: javascript:alert(1)"),
+        ("howpub2021", 'Available from: <a href="https://example.org/a" rel="noopener">https://example.org/a</a>'),
+        ("howpubjs2021", "Available from: javascript:alert(1)"),
         ("many", "doi:not-a-doi. PMID: 12ab."),
     ],
 )
 def test_golden_html_links_only_valid_identifiers(formatted: dict[str, tuple[str, str]], key: str, html: str) -> None:
     assert formatted[key][1].endswith(html)
-    if key in ("site2024", "many"):
+    if key in ("site2024", "many", "howpubjs2021"):
         assert "<a " not in formatted[key][1]
 
 
