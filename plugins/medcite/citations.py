@@ -43,7 +43,12 @@ CITATION_RE = re.compile(rf"(?<!\\)\[(?P<body>{_citation_body(_ANY_PLACEHOLDER)}
 # The same, never closed before the paragraph (or the next lone bracket) ends: shown as an error.
 UNCLOSED_RE = re.compile(rf"(?<!\\)\[(?P<body>{_citation_body(_ESCAPE_PLACEHOLDER)})(?!\])")
 ITEM_START_RE = re.compile(r"(?:^|(?<=\s))-?@")
-ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]++)(?:\s*+,\s*+(?P<locator>\S.*+))?$", re.DOTALL)
+# A key as pandoc reads it: a letter, digit or "_", then those or one punctuation mark between two of
+# them ("@smith.2004", not the final "." of "@smith."), "://" kept for URLs; or anything but spaces in
+# braces ("@{a key;with marks}", braces balanced). The rest of the item is its suffix. "@doi:…" keys
+# (ours) run to the next space, comma or semicolon, as a DOI may hold any mark.
+SIMPLE_KEY_RE = re.compile(r"[^\W]++(?:[:.#$%&\-+?<>~/](?=[^\W])[^\W]*+|[:/](?=/))*+")
+DOI_KEY_RE = re.compile(r"(?i:doi):[^\s,;@\[\]]++")
 UNCLOSED_PROBLEM = "citation is not closed: add ']'"
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*+)(?P<fence>`{3,}+|~{3,}+)")
 ESCAPED_BACKSLASH_RE = re.compile(r"\\\\")
@@ -56,13 +61,19 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 
 
 def split_items(body: str) -> list[str]:
-    """``;`` separates items, except when escaped, in a code span or inside a locator's brackets."""
+    """``;`` separates items, except when escaped, in a code span, in a braced key (``@{a;b}``) or inside
+    a locator's brackets."""
     parts, depth, start, index = [], 0, 0, 0
     while index < len(body):
         char = body[index]
         if char == "\\":
             index += 2
             continue
+        if char == "{" and index and body[index - 1] == "@":
+            close = braced_end(body, index)
+            if close is not None:  # a braced key: nothing inside it separates items
+                index = close
+                continue
         if char == "`":
             run = len(body[index:]) - len(body[index:].lstrip("`"))
             close = body.find("`" * run, index + run)
@@ -97,14 +108,53 @@ def parse_citation(body: str) -> tuple[tuple[CiteItem, ...], str | None]:
             return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
         prefix, rest = text[:start.start()].strip(), text[start.start():]
         suppress = rest.startswith("-")
-        match = ITEM_RE.match(rest.removeprefix("-"))
-        if not match:
-            if rest.removeprefix("-") == "@" or rest.removeprefix("-").startswith("@,"):
-                return tuple(items), "citation has no key after '@'"
+        key, suffix, problem = _read_key(rest.removeprefix("-")[1:])
+        if problem:
+            return tuple(items), problem
+        if key is None:
             return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
-        items.append(CiteItem(key=match["key"], locator=(match["locator"] or "").strip(), prefix=prefix,
-                              suppress_author=suppress))
+        if ITEM_START_RE.search(suffix):  # pandoc would read a second, in-text citation here
+            return tuple(items), f"cannot read citation item '{text}': separate two sources with ';'"
+        # The suffix as pandoc reads it: after a comma ("@a, p. 3") or a space ("@a p. 3") it is a
+        # locator; one written against the key ("@a." ) stays attached to the number.
+        attached = bool(suffix) and not suffix[0].isspace() and suffix[0] != ","
+        locator = suffix.strip().removeprefix(",").strip()
+        items.append(CiteItem(key=key, locator=locator, prefix=prefix, suppress_author=suppress,
+                              attached=attached and bool(locator)))
     return tuple(items), None
+
+
+def braced_end(text: str, start: int) -> int | None:
+    """The end of the balanced braces opening at ``text[start]`` if they hold no space (pandoc's
+    ``@{…}`` key), else None."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char.isspace():
+            return None
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return None
+
+
+def _read_key(text: str) -> tuple[str | None, str, str | None]:
+    """``(key, suffix, problem)`` for the text after an item's ``@``, read as pandoc reads it."""
+    if not text or text[0] in ",;":
+        return None, "", "citation has no key after '@'"
+    if text[0] == "{":
+        close = braced_end(text, 0)
+        if close is None:
+            return None, "", (f"cannot read the key '@{text.split()[0]}': a key in braces holds no space and is "
+                              "closed by '}' (pandoc shows it as plain text)")
+        return text[1:close - 1], text[close:], None if close > 2 else "citation has no key in '@{}'"
+    match = DOI_KEY_RE.match(text) or SIMPLE_KEY_RE.match(text)
+    if match is None or not match.group():
+        return None, "", None
+    return match.group(), text[match.end():], None
 
 
 def mask_code(text: str) -> str:

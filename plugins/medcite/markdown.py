@@ -205,7 +205,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                 state.problems.append(f"unknown citation key '{item.key}'")
                 continue
             number = state.number(ref)
-            cited.append(CitedNumber(number, ref, item.locator, item.prefix))
+            cited.append(CitedNumber(number, ref, item.locator, item.prefix, item.attached))
             spots = state.spots.setdefault(number, [])
             if spot not in spots:
                 spots.append(spot)

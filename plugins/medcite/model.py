@@ -103,6 +103,7 @@ class CiteItem:
     locator: str = ""
     prefix: str = ""
     suppress_author: bool = False
+    attached: bool = False  # the suffix was written against the key ("[@key.]"): shown against the number
 
 
 @dataclass(frozen=True)
