@@ -131,6 +131,16 @@ def test_forms_pandoc_cannot_read_are_shown_and_reported(convert, text: str) -> 
     assert [f.rule for f in report.findings if f.category == "citation"] == ["malformed-citation"]
 
 
+def test_a_footnote_is_numbered_where_its_mark_stands(convert) -> None:
+    """Reading order, as pandoc numbers it: the note's citations come right after its mark."""
+    text = ("Body [@chou2007diagnosis].[^1] More [@machado2015efficacy].[^2] Again[^1].\n\n"
+            "[^1]: Note [@genevay2020].\n[^2]: Other [@nice2016low] and [@genevay2020].\n")
+    soup = convert(text, extensions=("footnotes",))
+    assert numbers(soup) == ["1", "3", "2", "4", "2"]  # in page order: body, then the notes at the end
+    assert [li.select_one(".medcite-reference-text")["id"] for li in soup.select("ol.medcite-references > li")] == [
+        "source-chou2007diagnosis", "source-genevay2020", "source-machado2015efficacy", "source-nice2016low"]
+
+
 def test_references_heading_is_in_the_toc(convert) -> None:
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
     md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "toc"])

@@ -170,7 +170,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         for index, block in enumerate(stash):
             if isinstance(block, str) and "\x02medcite:" in block:
                 stash[index] = TOKEN_RE.sub(literal, block)
-        for element, attr in _text_slots(root):
+        for element, attr in _text_slots(root, _footnotes(root)):
             text = getattr(element, attr)
             if text and "\x02medcite:" in text:
                 setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
@@ -214,11 +214,25 @@ class ReferencesTreeprocessor(Treeprocessor):
         return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
 
 
-def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:
-    """(element, "text"/"tail") pairs in reading order."""
+def _footnotes(root: etree.Element) -> dict[str, etree.Element]:
+    """The footnotes extension's notes (``<li id="fn:1">`` in ``<div class="footnote">``) by id."""
+    return {item.get("id", ""): item for div in root.iter("div") if "footnote" in div.get("class", "").split()
+            for item in div.iter("li") if item.get("id")}
+
+
+def _text_slots(element: etree.Element, notes: dict[str, etree.Element],
+                seen: set[int] | None = None) -> Iterator[tuple[etree.Element, str]]:
+    """(element, "text"/"tail") pairs in reading order. A footnote is read where its mark stands, as
+    pandoc numbers it (its citations come before the text after the mark), not at the page's end."""
+    seen = set() if seen is None else seen
     yield element, "text"
     for child in element:
-        yield from _text_slots(child)
+        if id(child) not in seen:
+            yield from _text_slots(child, notes, seen)
+            note = notes.get(child.get("href", "")[1:]) if child.tag == "a" else None
+            if note is not None and id(note) not in seen and "footnote-ref" in child.get("class", "").split():
+                seen.add(id(note))
+                yield from _text_slots(note, notes, seen)
         yield child, "tail"
 
 
