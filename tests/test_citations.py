@@ -54,6 +54,7 @@ from medcite.model import CiteItem
         # a second key in one item would be lost: reported
         ("@a @b", [], "separate two sources with ';'"),
         ("@a, see @b", [], "separate two sources with ';'"),
+        ("@a, ", [], "cannot read citation item '@a,'"),
     ],
 )
 def test_parse_citation(body: str, items: list[CiteItem], problem: str | None) -> None:

@@ -114,7 +114,9 @@ def parse_citation(body: str) -> tuple[tuple[CiteItem, ...], str | None]:
         if key is None:
             return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
         if ITEM_START_RE.search(suffix):  # pandoc would read a second, in-text citation here
-            return tuple(items), f"cannot read citation item '{text}': separate two sources with ';'"
+            return tuple(items), f"cannot read citation item '{text}' (separate two sources with ';')"
+        if suffix.strip() == ",":  # a comma and no locator: one was meant and left out
+            return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
         # The suffix as pandoc reads it: after a comma ("@a, p. 3") or a space ("@a p. 3") it is a
         # locator; one written against the key ("@a." ) stays attached to the number.
         attached = bool(suffix) and not suffix[0].isspace() and suffix[0] != ","
