@@ -141,6 +141,25 @@ def test_a_footnote_is_numbered_where_its_mark_stands(convert) -> None:
         "source-chou2007diagnosis", "source-genevay2020", "source-machado2015efficacy", "source-nice2016low"]
 
 
+def test_a_citation_in_alt_text_is_numbered_in_reading_order_and_written_as_text(convert) -> None:
+    """As pandoc does: "A figure (2)" in the alt text, the source in the list, a link back to the image."""
+    from medcite.lint import LintOptions, check_document
+
+    text = ("Text [@chou2007diagnosis].\n\n![A figure [@machado2015efficacy; @genevay2020, p. 3]](x.png)\n\n"
+            "More ![inline [@nope]](y.png) here [@nice2016low].\n")
+    soup = convert(text)
+    first, second = soup.select("img")
+    assert first["alt"] == "A figure (2, 3 (p. 3))"
+    assert second["alt"] == "inline [@nope]" and not second.get("id")  # unknown: as written (the linter says why)
+    assert numbers(soup) == ["1", "4"]
+    assert [a["href"] for a in soup.select("#ref-2 .medcite-backlinks a")] == [f"#{first['id']}"]
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("page.md", text, bib, LintOptions())
+    assert report.cited_keys == {"chou2007diagnosis", "machado2015efficacy", "genevay2020", "nice2016low"}
+    assert [(f.rule, f.line, f.column) for f in report.findings if f.category == "citation"] == [
+        ("unknown-key", 5, 15)]
+
+
 def test_references_heading_is_in_the_toc(convert) -> None:
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
     md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "toc"])

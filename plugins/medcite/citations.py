@@ -52,8 +52,9 @@ DOI_KEY_RE = re.compile(r"(?i:doi):[^\s,;@\[\]]++")
 UNCLOSED_PROBLEM = "citation is not closed: add ']'"
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*+)(?P<fence>`{3,}+|~{3,}+)")
 ESCAPED_BACKSLASH_RE = re.compile(r"\\\\")
-# Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists.
-NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+\](?:\([^()\n]*+\))?"
+# Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists. An
+# image's alt text is the exception: a citation there is numbered (as pandoc does); see mask_code.
+NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?P<alt>(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+)\](?:\([^()\n]*+\))?"
                           r"|\{:?[ \t]*+[#.:\w-][^{}\n=]*+=[^{}\n]*+\}|\{:?[ \t]*+[#.][\w-][^{}\n]*+\}")
 LIST_ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 CONTAINER_RE = re.compile(r"^[ \t]*+(?:!!!|\?\?\?\+?|///)")
@@ -159,8 +160,10 @@ def _read_key(text: str) -> tuple[str | None, str, str | None]:
     return match.group(), text[match.end():], None
 
 
-def mask_code(text: str) -> str:
-    """Blank out front matter, fenced code, code spans and HTML comments, keeping offsets."""
+def mask_code(text: str, keep_alt: bool = False) -> str:
+    """Blank out front matter, fenced code, code spans, HTML comments and what Markdown never renders a
+    citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
+    where a citation is numbered (not prose for the claim checks, so they leave it out)."""
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
@@ -196,7 +199,11 @@ def mask_code(text: str) -> str:
         blank(start, end)
     masked = "".join(chars)
     for match in NOT_PROSE_RE.finditer(masked):
-        blank(match.start(), match.end())
+        if match["alt"] is not None and keep_alt:  # an image: its alt text is read, the rest is not
+            blank(match.start(), match.start("alt"))
+            blank(match.end("alt"), match.end())
+        else:
+            blank(match.start(), match.end())
     return "".join(chars)
 
 
@@ -248,7 +255,7 @@ class LineIndex:
 def find_citations(markdown: str, masked: str | None = None) -> list[Citation]:
     """Every citation in a Markdown document, outside code, with its source position; one never
     closed is a citation with a problem (the renderer shows it as an error too)."""
-    masked = mask_code(markdown) if masked is None else masked
+    masked = mask_code(markdown, keep_alt=True) if masked is None else masked
     index = LineIndex(markdown)
     found = []
     for match, unclosed in _matches(masked):

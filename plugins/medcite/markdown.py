@@ -34,6 +34,7 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
 from .context import PageContext, find_context
 from .lists import references_element
+from .locators import render_inline
 from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
 from .refcache import FormattedStore
@@ -157,20 +158,15 @@ class ReferencesTreeprocessor(Treeprocessor):
 
     def _citations(self, root: etree.Element) -> None:
         state = self.ext.state
-        # A citation cannot live in an attribute (alt text, an attr_list, an autolink) or in raw
-        # HTML: there it goes back to the text the author wrote. The linter skips those places too.
+        # A citation in raw HTML goes back to the text the author wrote (the linter skips raw HTML too).
         literal = self._restore_literal
-        for element in root.iter():
-            if any("\x02medcite:" in value for value in element.attrib.values()):
-                for name, value in element.attrib.items():
-                    element.set(name, TOKEN_RE.sub(literal, value))
-                if element.tag == "a" and element.text:  # an autolink: its text is its URL
-                    element.text = TOKEN_RE.sub(literal, element.text)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and "\x02medcite:" in block:
                 stash[index] = TOKEN_RE.sub(literal, block)
         for element, attr in _text_slots(root, _footnotes(root)):
+            if attr == "text" and any("\x02medcite:" in value for value in element.attrib.values()):
+                self._attributes(element)
             text = getattr(element, attr)
             if text and "\x02medcite:" in text:
                 setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
@@ -183,6 +179,47 @@ class ReferencesTreeprocessor(Treeprocessor):
         heading.text = self.ext.getConfig("references_title")
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
         holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
+
+    def _attributes(self, element: etree.Element) -> None:
+        """A citation in an image's alt text is numbered where the image stands and written as text,
+        ``A figure (2)``, as pandoc writes it; the list links back to the image. In any other attribute
+        (a title, an attr_list value, an autolink) it goes back to the text the author wrote."""
+        for name, value in list(element.attrib.items()):
+            if "\x02medcite:" not in value:
+                continue
+            if element.tag == "img" and name == "alt":
+                first = TOKEN_RE.search(value)
+                spot = element.get("id") or f"cite-{int(first.group(1)) + 1 if first else 0}"
+                numbered = sum(len(spots) for spots in self.ext.state.spots.values())
+                element.set(name, TOKEN_RE.sub(lambda m: self._render_text(int(m.group(1)), spot), value))
+                if sum(len(spots) for spots in self.ext.state.spots.values()) > numbered:
+                    element.set("id", spot)  # the References list links back here
+            else:
+                element.set(name, TOKEN_RE.sub(self._restore_literal, value))
+        if element.tag == "a" and element.text:  # an autolink: its text is its URL
+            element.text = TOKEN_RE.sub(self._restore_literal, element.text)
+
+    def _render_text(self, index: int, spot: str) -> str:
+        """A citation as plain text (``(2, 3 (p. 4))``) for alt text; unknown keys stay as written."""
+        state, bib = self.ext.state, self.ext.load()
+        lead, raw, items, problem = state.pending[index]
+        if problem is not None or bib is None:
+            state.problems.append(problem or self.ext.problem)
+            return lead + raw
+        labels = []
+        for item in items:
+            ref = bib.resolve(item.key)
+            if ref is None:
+                state.problems.append(f"unknown citation key '{item.key}'")
+                return lead + raw
+            number = state.number(ref)
+            spots = state.spots.setdefault(number, [])
+            if spot not in spots:
+                spots.append(spot)
+            locator = render_inline(item.locator).text if item.locator else ""
+            label = f"{number}{locator}" if item.attached else f"{number} ({locator})" if locator else str(number)
+            labels.append(f"{render_inline(item.prefix).text} {label}" if item.prefix else label)
+        return f"{lead}({', '.join(labels)})"
 
     def _restore_literal(self, match: re.Match[str]) -> str:
         lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
