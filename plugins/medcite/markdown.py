@@ -191,7 +191,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                 first = TOKEN_RE.search(value)
                 spot = element.get("id") or f"cite-{int(first.group(1)) + 1 if first else 0}"
                 numbered = sum(len(spots) for spots in self.ext.state.spots.values())
-                element.set(name, TOKEN_RE.sub(lambda m: self._render_text(int(m.group(1)), spot), value))
+                element.set(name, TOKEN_RE.sub(lambda m, at=spot: self._render_text(int(m.group(1)), at), value))
                 if sum(len(spots) for spots in self.ext.state.spots.values()) > numbered:
                     element.set("id", spot)  # the References list links back here
             else:
