@@ -15,6 +15,7 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 from __future__ import annotations
 
 import atexit
+import functools
 import html
 import logging
 import os
@@ -191,13 +192,16 @@ class ReferencesTreeprocessor(Treeprocessor):
                 first = TOKEN_RE.search(value)
                 spot = element.get("id") or f"cite-{int(first.group(1)) + 1 if first else 0}"
                 numbered = sum(len(spots) for spots in self.ext.state.spots.values())
-                element.set(name, TOKEN_RE.sub(lambda m, at=spot: self._render_text(int(m.group(1)), at), value))
+                element.set(name, TOKEN_RE.sub(functools.partial(self._render_match, spot=spot), value))
                 if sum(len(spots) for spots in self.ext.state.spots.values()) > numbered:
                     element.set("id", spot)  # the References list links back here
             else:
                 element.set(name, TOKEN_RE.sub(self._restore_literal, value))
         if element.tag == "a" and element.text:  # an autolink: its text is its URL
             element.text = TOKEN_RE.sub(self._restore_literal, element.text)
+
+    def _render_match(self, match: re.Match[str], spot: str) -> str:
+        return self._render_text(int(match.group(1)), spot)
 
     def _render_text(self, index: int, spot: str) -> str:
         """A citation as plain text (``(2, 3 (p. 4))``) for alt text; unknown keys stay as written."""
