@@ -5,6 +5,7 @@ Used by ``tests/test_oracle.py``; ``python -m tests.pandoc_oracle`` prints the a
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -68,6 +69,64 @@ def pandoc_references(bib: Path) -> dict[str, str]:
         body = entry.select_one(".csl-right-inline") or entry
         found[str(entry["id"]).removeprefix("ref-")] = " ".join(body.get_text().split())
     return found
+
+
+# -- citation syntax: how pandoc reads and numbers each citation form ---------------------------------
+def _run_pandoc(markdown: str, *args: str) -> str:
+    assert PANDOC, "pandoc is not installed"
+    return subprocess.run([PANDOC, "--from", "markdown", "--wrap=none", *args], input=markdown,
+                          capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def _inline_text(inlines: list[dict[str, object]]) -> str:
+    """Pandoc's inlines as plain text (enough for prefixes and suffixes)."""
+    out = []
+    for inline in inlines:
+        kind, content = inline.get("t"), inline.get("c")
+        if kind == "Str":
+            out.append(str(content))
+        elif kind in ("Space", "SoftBreak"):
+            out.append(" ")
+        elif kind in ("Emph", "Strong") and isinstance(content, list):
+            out.append(_inline_text(content))
+        elif kind == "Code" and isinstance(content, list):
+            out.append(str(content[1]))
+    return "".join(out)
+
+
+def pandoc_citations(markdown: str) -> list[tuple[str, str, str]]:
+    """Every citation item as pandoc reads it, in reading order (a footnote's where its mark stands):
+    ``(key, prefix, suffix)``, the suffix without the comma that starts a locator."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Cite":
+                for cite in node["c"][0]:  # type: ignore[index]
+                    suffix = " ".join(_inline_text(cite["citationSuffix"]).split())
+                    found.append((cite["citationId"], _inline_text(cite["citationPrefix"]).strip(),
+                                  suffix.removeprefix(",").strip()))
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(_run_pandoc(markdown, "--to", "json"))["blocks"])
+    return found
+
+
+def pandoc_numbering(markdown: str, bib: Path) -> tuple[dict[str, int], list[str]]:
+    """``pandoc --citeproc`` with the Citing Medicine style: each key's number, and every image's alt text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        style = csl_for_pandoc(Path(tmp) / "style.csl")
+        html = _run_pandoc(markdown, "--to", "html", "--citeproc", "--csl", str(style), "--bibliography", str(bib))
+    soup = BeautifulSoup(html, "html.parser")
+    numbers = {str(entry["id"]).removeprefix("ref-"): int(entry.select_one(".csl-left-margin").get_text()
+                                                             .strip().rstrip("."))
+               for entry in soup.select("div.csl-entry")}
+    return numbers, [str(img.get("alt", "")) for img in soup.select("img")]
 
 
 def our_references(bib: Path) -> dict[str, tuple[Reference, str]]:

@@ -39,7 +39,7 @@ from .locators import render_inline
 from .model import CiteItem, Reference
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld
 from .refcache import FormattedStore
-from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
+from .render import CitedNumber, ReferenceFormatter, citation_html, compress, uncited_html
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
@@ -210,7 +210,8 @@ class ReferencesTreeprocessor(Treeprocessor):
         if problem is not None or bib is None:
             state.problems.append(problem or self.ext.problem)
             return lead + raw
-        labels = []
+        plain: list[int] = []
+        labels: list[tuple[int, str]] = []
         for item in items:
             ref = bib.resolve(item.key)
             if ref is None:
@@ -220,10 +221,15 @@ class ReferencesTreeprocessor(Treeprocessor):
             spots = state.spots.setdefault(number, [])
             if spot not in spots:
                 spots.append(spot)
+            if not item.locator and not item.prefix:
+                plain.append(number)
+                continue
             locator = render_inline(item.locator).text if item.locator else ""
             label = f"{number}{locator}" if item.attached else f"{number} ({locator})" if locator else str(number)
-            labels.append(f"{render_inline(item.prefix).text} {label}" if item.prefix else label)
-        return f"{lead}({', '.join(labels)})"
+            labels.append((number, f"{render_inline(item.prefix).text} {label}" if item.prefix else label))
+        # In number order, runs compressed, as the superscripts are (and as pandoc orders them)
+        labels += [(first, str(first) if first == last else f"{first}\u2013{last}") for first, last in compress(plain)]
+        return f"{lead}({', '.join(label for _, label in sorted(labels))})"
 
     def _restore_literal(self, match: re.Match[str]) -> str:
         lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
