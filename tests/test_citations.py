@@ -121,7 +121,8 @@ def test_citation_before_a_colon_is_still_a_citation() -> None:
 @pytest.mark.parametrize(
     "text",
     ["[" * 20000, "[@a " * 20000, "[see [x] " * 10000, "[@a, \\" * 15000, "@a " * 30000, "[ a@b " * 15000,
-     "`[@a " * 15000, "[@a, [b [c " * 8000, ("[x] " * 50 + "\n") * 400],
+     "`[@a " * 15000, "[@a, [b [c " * 8000, ("[x] " * 50 + "\n") * 400, "@{" * 20000, "[@{a" * 10000,
+     "[@" + "{" * 10000 + "}" * 10000 + "]"],
 )
 def test_patterns_stay_fast_on_long_repetitive_input(text: str) -> None:
     """Citation, unclosed-citation, bare-key and code-span scanning on hostile repetition (linear time)."""

@@ -127,11 +127,14 @@ def parse_citation(body: str) -> tuple[tuple[CiteItem, ...], str | None]:
     return tuple(items), None
 
 
+MAX_BRACED_KEY = 300  # a longer "key" is not one; the bound keeps scanning linear on "@{@{@{…"
+
+
 def braced_end(text: str, start: int) -> int | None:
     """The end of the balanced braces opening at ``text[start]`` if they hold no space (pandoc's
     ``@{…}`` key), else None."""
     depth = 0
-    for index in range(start, len(text)):
+    for index in range(start, min(len(text), start + MAX_BRACED_KEY)):
         char = text[index]
         if char.isspace():
             return None
