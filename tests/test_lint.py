@@ -43,6 +43,12 @@ def rules_of(findings) -> list[tuple[str, int]]:
         ("@article{a, author={Doe, J}, title={T}, journal={J}, date={2021-05-14}, pmid={1}}", []),
         ("@misc{a, title={Guideline}, date={2016-04}, url={https://nice.org.uk/ng59}}", []),
         ("@article{a, author={Doe, J}, title={T}, journal={J}, pmid={1}}", ["missing-field"]),
+        # theses need the university, conference papers their proceedings
+        ("@phdthesis{a, author={Doe, J}, title={T}, school={U}, address={Leeds}, year={2001}}", []),
+        ("@mastersthesis{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field"]),
+        ("@inproceedings{a, author={Doe, J}, title={T}, booktitle={Proc}, year={2001}}", []),
+        ("@conference{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field", "incomplete-reference"]),
+        ("@proceedings{a, title={Proc}, date={2001-05}}", []),
     ],
 )
 def test_entry_rules(entry: str, expected: list[str]) -> None:

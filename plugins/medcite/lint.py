@@ -44,6 +44,7 @@ REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "mastersthesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
     "thesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
     "inproceedings": (("author",), ("title",), ("year", "date"), ("booktitle", "eventtitle")),
+    "conference": (("author",), ("title",), ("year", "date"), ("booktitle", "eventtitle")),
     "proceedings": (("title",), ("year", "date")),
 }
 
