@@ -44,7 +44,13 @@ from .render import CitedNumber, ReferenceFormatter, citation_html, compress, un
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
 TOKEN = "\x02medcite:{}\x03"
+TOKEN_START = "\x02medcite:"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+
+
+def token_index(match: re.Match[str]) -> int:
+    return int(match.group(1))
+
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 
 
@@ -163,14 +169,14 @@ class ReferencesTreeprocessor(Treeprocessor):
         literal = self._restore_literal
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
-            if isinstance(block, str) and "\x02medcite:" in block:
+            if isinstance(block, str) and TOKEN_START in block:
                 stash[index] = TOKEN_RE.sub(literal, block)
         for element, attr in _text_slots(root, _footnotes(root)):
-            if attr == "text" and any("\x02medcite:" in value for value in element.attrib.values()):
+            if attr == "text" and any(value and TOKEN_START in value for value in element.attrib.values()):
                 self._attributes(element)
             text = getattr(element, attr)
-            if text and "\x02medcite:" in text:
-                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
+            if text and TOKEN_START in text:
+                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(token_index(m)), text))
         if not state.order:
             return
         # Left out of the site search (Material's attribute, removed from the page once indexed): a
@@ -186,11 +192,11 @@ class ReferencesTreeprocessor(Treeprocessor):
         ``A figure (2)``, as pandoc writes it; the list links back to the image. In any other attribute
         (a title, an attr_list value, an autolink) it goes back to the text the author wrote."""
         for name, value in list(element.attrib.items()):
-            if "\x02medcite:" not in value:
+            if not value or TOKEN_START not in value:
                 continue
             if element.tag == "img" and name == "alt":
                 first = TOKEN_RE.search(value)
-                spot = element.get("id") or f"cite-{int(first.group(1)) + 1 if first else 0}"
+                spot = element.get("id") or f"cite-{token_index(first) + 1 if first else 0}"
                 numbered = sum(len(spots) for spots in self.ext.state.spots.values())
                 element.set(name, TOKEN_RE.sub(functools.partial(self._render_match, spot=spot), value))
                 if sum(len(spots) for spots in self.ext.state.spots.values()) > numbered:
@@ -201,7 +207,7 @@ class ReferencesTreeprocessor(Treeprocessor):
             element.text = TOKEN_RE.sub(self._restore_literal, element.text)
 
     def _render_match(self, match: re.Match[str], spot: str) -> str:
-        return self._render_text(int(match.group(1)), spot)
+        return self._render_text(token_index(match), spot)
 
     def _render_text(self, index: int, spot: str) -> str:
         """A citation as plain text (``(2, 3 (p. 4))``) for alt text; unknown keys stay as written."""
@@ -232,7 +238,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         return f"{lead}({', '.join(label for _, label in sorted(labels))})"
 
     def _restore_literal(self, match: re.Match[str]) -> str:
-        lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
+        lead, raw, _, _ = self.ext.state.pending[token_index(match)]
         return lead + raw
 
     def _render(self, index: int) -> str:
@@ -267,11 +273,12 @@ def _footnotes(root: etree.Element) -> dict[str, etree.Element]:
             for item in div.iter("li") if item.get("id")}
 
 
-def _text_slots(element: etree.Element, notes: dict[str, etree.Element],
+def _text_slots(element: etree.Element, notes: dict[str, etree.Element] | None = None,
                 seen: set[int] | None = None) -> Iterator[tuple[etree.Element, str]]:
     """(element, "text"/"tail") pairs in reading order. A footnote is read where its mark stands, as
     pandoc numbers it (its citations come before the text after the mark), not at the page's end."""
     seen = set() if seen is None else seen
+    notes = notes or {}
     yield element, "text"
     for child in element:
         if id(child) not in seen:
