@@ -45,7 +45,7 @@ UNCLOSED_RE = re.compile(rf"(?<!\\)\[(?P<body>{_citation_body(_ESCAPE_PLACEHOLDE
 ITEM_START_RE = re.compile(r"(?:^|(?<=\s))-?@")
 # A key as pandoc reads it: a letter, digit or "_", then those or one punctuation mark between two of
 # them ("@smith.2004", not the final "." of "@smith."), "://" kept for URLs; or anything but spaces in
-# braces ("@{a key;with marks}", braces balanced). The rest of the item is its suffix. "@doi:…" keys
+# braces ("@{a;key(with)marks}", braces balanced). The rest of the item is its suffix. "@doi:…" keys
 # (ours) run to the next space, comma or semicolon, as a DOI may hold any mark.
 SIMPLE_KEY_RE = re.compile(r"[^\W]++(?:[:.#$%&\-+?<>~/](?=[^\W])[^\W]*+|[:/](?=/))*+")
 DOI_KEY_RE = re.compile(r"(?i:doi):[^\s,;@\[\]]++")
