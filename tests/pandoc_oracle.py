@@ -190,6 +190,14 @@ def _place_unknown(ref: Reference, text: str) -> str:
     return text.replace(f". {publisher};", f". [place unknown]: {publisher};", 1)
 
 
+def _publisher_unknown(ref: Reference, text: str) -> str:
+    place = ref.fields.get("address") or ref.fields.get("location")
+    publishers = ("publisher", "institution", "organization", "school", "howpublished")
+    if not place or any(ref.fields.get(name) for name in publishers) or ref.entry_type in ("article", "misc", "online"):
+        return text
+    return text.replace(f". {place}; ", f". {place}: [publisher unknown]; ", 1)
+
+
 def _report_number(ref: Reference, text: str) -> str:
     number = ref.fields.get("number", "")
     if ref.entry_type not in ("techreport", "report") or not number:
@@ -261,6 +269,8 @@ RULES: tuple[Rule, ...] = (
                                   lambda m: f". {ORDINAL_EDITIONS[m[1]]} ed. ", text)),
     Rule("place-unknown", "Citing Medicine writes [place unknown] when a publisher's place is not known; the CSL "
          "style leaves the place out", "oracle", _place_unknown),
+    Rule("publisher-unknown", "Citing Medicine writes [publisher unknown] when only the place is known; the CSL "
+         "style prints the place alone", "oracle", _publisher_unknown),
     Rule("report-number-label", "Citing Medicine labels a report's number 'Report No.:'; the CSL style prints "
          "the bare number", "oracle", _report_number),
     Rule("colon-before-article-number", "Citing Medicine puts a colon before the location even when there is no "

@@ -124,6 +124,9 @@ CITING_MEDICINE = {
     "conferencepaper2003": "Rhee AS, Farrow WP. Spinal and peripheral analgesia in back pain. In: Dostal JO, Carr DB, "
     "editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; San Diego, CA. Seattle: Example Pain "
     "Press; 2003. p. 437-68.",
+    # a place with no publisher: the place is kept, the publisher unknown
+    "conferencenopublisher2019": "Hale N, Quill A. Walking tests after hip surgery. In: Proceedings of the Example "
+    "Rehabilitation Meeting. Leeds: [publisher unknown]; 2019. p. 12-9.",
     "proceedings2003": "Dostal JO, Carr DB, editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; "
     "San Diego, CA. Seattle: Example Pain Press; 2003.",
     "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "

@@ -189,13 +189,14 @@ def journal_details(children: list[Any], context: dict[str, Any]) -> Text:
 @node
 def publication(children: list[Any], context: dict[str, Any], publishers: tuple[str, ...] = ("publisher",),
                 unknown_place: bool = True) -> Text:
-    """``Place: Publisher; Year [cited …]``; a publisher with no place gets ``[place unknown]``."""
+    """``Place: Publisher; Year [cited …]``; a publisher with no place gets ``[place unknown]``, a place
+    with no publisher ``[publisher unknown]`` (so the place is never dropped)."""
     entry = context["entry"]
     publisher = next((_latex(_raw(entry, name)) for name in publishers if _raw(entry, name)), None)
     place = _raw(entry, "address") or _raw(entry, "location")
     year = _article_date(entry) + _web_dates(entry)  # the month too when given (a report: 2018 Nov)
     if publisher is None:
-        head = Text()
+        head = Text(_latex(place), ": [publisher unknown]") if place and unknown_place else Text()
     elif place or unknown_place:
         head = Text(_latex(place) if place else "[place unknown]", ": ", publisher)
     else:
