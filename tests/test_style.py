@@ -127,6 +127,9 @@ CITING_MEDICINE = {
     # a place with no publisher: the place is kept, the publisher unknown
     "conferencenopublisher2019": "Hale N, Quill A. Walking tests after hip surgery. In: Proceedings of the Example "
     "Rehabilitation Meeting. Leeds: [publisher unknown]; 2019. p. 12-9.",
+    # a volume: "Vol. 3" after the title
+    "proceedingsvolume2020": "Evans T, Ostrow L, editors. Advances in Spine Care. Vol. 3. Berlin: Example Press; "
+    "2020.",
     "proceedings2003": "Dostal JO, Carr DB, editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; "
     "San Diego, CA. Seattle: Example Pain Press; 2003.",
     "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "
@@ -249,6 +252,9 @@ def test_author_lists(authors: str, expected: str) -> None:
          "p. 1-9."),
         ("@proceedings{a, title={Proceedings of the Example Meeting}, venue={Oslo}, year={2003}, publisher={P}, "
          "address={Bergen}}", "Proceedings of the Example Meeting; Oslo. Bergen: P; 2003."),
+        # a volume in a series belongs to the series
+        ("@book{a, author={Ng, Ann}, title={Spine surgery}, series={Patient Guides}, volume={4}, publisher={P}, "
+         "address={Leeds}, year={2003}}", "Ng A. Spine surgery. Leeds: P; 2003. (Patient Guides; vol. 4)."),
     ],
 )
 def test_thesis_and_conference_forms(entry: str, expected: str) -> None:

@@ -214,7 +214,18 @@ def series(children: list[Any], context: dict[str, Any]) -> Text:
     if not name:
         raise FieldIsMissing("series", entry)
     number = _raw(entry, "number") if entry.type not in ("techreport", "report") else ""
-    return Text("(", _latex(name), f"; no. {number}" if number else "", ")")
+    volume = _raw(entry, "volume")  # BibTeX: with a series, the volume is the series' volume
+    return Text("(", _latex(name), f"; vol. {volume}" if volume else "", f"; no. {number}" if number else "", ")")
+
+
+@node
+def book_volume(children: list[Any], context: dict[str, Any]) -> Text:
+    """``Vol. 3`` after a book's (or proceedings') title; with a series it goes in the series."""
+    entry = context["entry"]
+    volume = _raw(entry, "volume")
+    if not volume or _raw(entry, "series"):
+        raise FieldIsMissing("volume", entry)
+    return Text("Vol. ", _latex(volume))
 
 
 @node
@@ -272,6 +283,7 @@ class VancouverStyle(BaseStyle):
 
     def _book_body(self, publishers: tuple[str, ...]) -> list[Any]:
         return [
+            optional[sentence[book_volume]],
             optional[sentence[field("edition", apply_func=lambda t: Text(nlm.edition(str(t))))]],
             optional[sentence[publication(publishers=publishers)]],
             optional[sentence[series]],
