@@ -252,12 +252,21 @@ def test_author_lists(authors: str, expected: str) -> None:
          "p. 1-9."),
         ("@proceedings{a, title={Proceedings of the Example Meeting}, venue={Oslo}, year={2003}, publisher={P}, "
          "address={Bergen}}", "Proceedings of the Example Meeting; Oslo. Bergen: P; 2003."),
+        # a web address in howpublished, with words that only announce it, or with words of its own
+        ("@misc{a, title={Leaflet}, howpublished={[Online]. Available: \\url{https://example.org/l}}, year={2019}}",
+         "Leaflet [Internet]. 2019. Available from: https://example.org/l"),
+        ("@misc{a, title={Leaflet}, howpublished={NHS leaflet 12, \\url{https://example.org/l}}, year={2019}}",
+         "Leaflet [Internet]. NHS leaflet 12; 2019. Available from: https://example.org/l"),
+        # LaTeX's link commands elsewhere print their address or text, never the command
+        ("@book{a, title={Leaflet}, publisher={P}, year={2019}, note={See \\url{https://example.org/n} and "
+         "\\href{https://example.org/h}{this page}}}", "Leaflet. [place unknown]: P; 2019. See https://example.org/n "
+         "and this page."),
         # a volume in a series belongs to the series
         ("@book{a, author={Ng, Ann}, title={Spine surgery}, series={Patient Guides}, volume={4}, publisher={P}, "
          "address={Leeds}, year={2003}}", "Ng A. Spine surgery. Leeds: P; 2003. (Patient Guides; vol. 4)."),
     ],
 )
-def test_thesis_and_conference_forms(entry: str, expected: str) -> None:
+def test_entry_forms(entry: str, expected: str) -> None:
     bib, findings = parse_bibliography(entry + "\n", "refs.bib")
     assert findings == []
     assert ReferenceFormatter().format(next(iter(bib))).text == expected

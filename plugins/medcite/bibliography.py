@@ -33,7 +33,9 @@ from .names import is_others, latex_plain, vancouver_name
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
 _CACHE_SIZE = 8
-HOWPUBLISHED_URL_RE = re.compile(r"^\s*+\\url\s*+\{(?P<url>[^{}\s]++)\}\s*+\.?\s*+$")
+HOWPUBLISHED_URL_RE = re.compile(r"\\url\s*+\{(?P<url>[^{}\s]++)\}")
+URL_LEAD_IN_RE = re.compile(r"(?:available|accessible|retrieved|published|online|on ?line|on the (?:web|internet)"
+                            r"|internet|web(?: ?site| ?page)?|url|at|from|via|in|[\s.:,;\[\]])++", re.IGNORECASE)
 
 
 class BibliographyError(InputError):
@@ -117,7 +119,7 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
 
 
 _CACHE_KIND = "bibliography"
-_PARSE_FORMAT = 2  # raised when parsing gives other fields for the same file (2: howpublished \url -> url)
+_PARSE_FORMAT = 3  # raised when parsing gives other fields for the same file (3: \url in howpublished -> url)
 
 
 def _disk_cache_path(shown: str, digest: str) -> Path:
@@ -410,15 +412,21 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
 
 def _url_from_howpublished(fields: dict[str, str]) -> None:
     """``howpublished = {\\url{…}}``, BibTeX's usual way to give a web address, is the entry's ``url``: the
-    entry is a web source (``[Internet]``, ``[cited …]``, ``Available from:``) like one with a ``url`` field."""
-    match = HOWPUBLISHED_URL_RE.match(fields.get("howpublished", ""))
+    entry is a web source (``[Internet]``, ``[cited …]``, ``Available from:``) like one with a ``url`` field.
+    Words around it that only announce it ("Available at", "Online") go; other words stay."""
+    value = fields.get("howpublished", "")
+    match = HOWPUBLISHED_URL_RE.search(value)
     if match is None:
         return
     url = fields.get("url", "").strip()
     if url and url != match["url"]:
         return  # two different addresses: both stay as written
     fields["url"] = match["url"]
-    del fields["howpublished"]
+    rest = (value[:match.start()] + value[match.end():]).strip(" \t:;,.")
+    if not rest or URL_LEAD_IN_RE.fullmatch(rest):
+        del fields["howpublished"]
+    else:
+        fields["howpublished"] = rest
 
 
 def to_pybtex(ref: Reference) -> Entry:

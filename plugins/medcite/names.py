@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Person
 from pybtex.richtext import Text
@@ -10,11 +12,22 @@ from .nlm import lineage as nlm_lineage
 
 # A backend instance: render_as("text") would look the backend up through entry points every call.
 PLAIN_TEXT = PlainTextBackend()
+# LaTeX's link commands, which pybtex's reader does not know ("\url https://…" would be printed)
+URL_COMMAND_RE = re.compile(r"\\url\s*+\{([^{}]*+)\}")
+HREF_COMMAND_RE = re.compile(r"\\href\s*+\{([^{}]*+)\}\s*+\{([^{}]*+)\}")
+
+
+def expand_links(value: str) -> str:
+    """``\\url{X}`` -> ``X``; ``\\href{X}{text}`` -> ``text``."""
+    if "\\url" not in value and "\\href" not in value:
+        return value
+    return URL_COMMAND_RE.sub(r"\1", HREF_COMMAND_RE.sub(r"\2", value))
 
 
 def latex_plain(part: str) -> str:
     if not any(ch in part for ch in "\\{}~$"):
         return part  # nothing for the LaTeX reader to do
+    part = expand_links(part)
     try:
         return Text.from_latex(part).render(PLAIN_TEXT)
     except Exception:  # odd LaTeX in a name: keep its letters

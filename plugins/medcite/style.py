@@ -31,7 +31,7 @@ from pybtex.style.template import FieldIsMissing, first_of, join, node, optional
 from . import identifiers as ids
 from . import nlm
 from .casing import sentence_case
-from .names import is_group, is_others, vancouver_name
+from .names import expand_links, is_group, is_others, vancouver_name
 
 MAX_AUTHORS = 6
 LATEX_MARKS = ("\\", "{", "}", "$", "~", "--", "``", "''", "%", "^", "_")
@@ -39,7 +39,10 @@ nlm_pages = nlm.pages  # kept for callers of the old name
 
 
 def _latex(value: str) -> Text:
-    """pybtex's LaTeX reader, skipped (it is slow) for values with no LaTeX in them."""
+    """pybtex's LaTeX reader, skipped (it is slow) for values with no LaTeX in them; ``\\url{…}`` is its URL."""
+    if not any(mark in value for mark in LATEX_MARKS):
+        return Text(value)
+    value = expand_links(value)
     return Text.from_latex(value) if any(mark in value for mark in LATEX_MARKS) else Text(value)
 
 
