@@ -184,7 +184,8 @@ ORDINAL_EDITIONS = {"First": "1st", "Second": "2nd", "Third": "3rd", "Fourth": "
 
 
 def _place_unknown(ref: Reference, text: str) -> str:
-    publisher = ref.fields.get("publisher") or ref.fields.get("institution") or ref.fields.get("organization")
+    publisher = ref.fields.get("publisher") or ref.fields.get("institution") or ref.fields.get("organization") \
+        or (ref.fields.get("school") if ref.entry_type in THESIS_TYPES else "")
     if not publisher or ref.fields.get("address") or ref.fields.get("location"):
         return text
     return text.replace(f". {publisher};", f". [place unknown]: {publisher};", 1)

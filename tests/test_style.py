@@ -120,6 +120,8 @@ CITING_MEDICINE = {
     "Example University; 2019.",
     "thesismasters2016": "Okafor DC. Hamstring flexibility in adolescent footballers [master's thesis]. Manchester: "
     "Example College of Health Sciences; 2016.",
+    "thesisnoplace2011": "Cole I. Stretching before running: a survey of club runners [master's thesis]. [place "
+    "unknown]: Example University; 2011.",
     # conference publications (ch. 3): the proceedings' title as written, the conference's date and place
     "conferencepaper2003": "Rhee AS, Farrow WP. Spinal and peripheral analgesia in back pain. In: Dostal JO, Carr DB, "
     "editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; San Diego, CA. Seattle: Example Pain "
