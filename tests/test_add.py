@@ -37,8 +37,8 @@ def _add(text: str, bib_text: str = SMALL_BIB, **kwargs: object) -> tuple[str, l
          "Lund E, Kowalski P. Heat or cold for acute low back pain: a systematic review. Ex Rev Spine Care. "
          "2021;7(2):55-67. doi:10.5555/ersc.2021.055."),
         ("sample.json", "ess2022sciatica",
-         "Example Spine Society. Sciatica: self-care at home [Internet]. Leeds: Example Spine Society; 2022 "
-         "[cited 2024 Mar 1]. Available from: https://example.org/sciatica-self-care"),
+         "Example Spine Society. Sciatica: self-care at home [Internet]. Leeds: Example Spine Society; 2022 May "
+         "[cited 2024 Mar 1]. Available from: https://example.org/sciatica-self-care"),  # the month: any entry
     ],
 )
 def test_each_format_becomes_an_entry_in_citing_medicine_form(sample: str, key: str, expected: str) -> None:

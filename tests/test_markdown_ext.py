@@ -89,6 +89,77 @@ def test_unknown_and_malformed_stay_visible(convert) -> None:
     assert numbers(soup) == ["1"]
 
 
+# pandoc's citation forms, each as the renderer shows it and as the linter reads it (one table for both)
+PANDOC_FORMS = [
+    # a suffix without a comma is a locator, as pandoc reads it
+    ("A [@chou2007diagnosis p. 33].", ["1 (p. 33)"], {"chou2007diagnosis"}),
+    ("A [see @chou2007diagnosis chap. 3].", ["see 1 (chap. 3)"], {"chou2007diagnosis"}),
+    ("A [-@chou2007diagnosis p. 44].", ["1 (p. 44)"], {"chou2007diagnosis"}),
+    ("A [@chou2007diagnosis; @machado2015efficacy pp. 3--4].", ["1, 2 (pp. 3\u20134)"],
+     {"chou2007diagnosis", "machado2015efficacy"}),
+    # the key ends before a final mark, which stays against the number (pandoc: "(1.)")
+    ("A [@chou2007diagnosis.]", ["1."], {"chou2007diagnosis"}),
+    ("A [@chou2007diagnosis's]", ["1's"], {"chou2007diagnosis"}),
+    # braced keys
+    ("A [@{chou2007diagnosis}, p. 3].", ["1 (p. 3)"], {"chou2007diagnosis"}),
+    ("A [see @{chou2007diagnosis}; @{machado2015efficacy}].", ["see 1, 2"],
+     {"chou2007diagnosis", "machado2015efficacy"}),
+]
+
+
+@pytest.mark.parametrize(("text", "groups", "keys"), PANDOC_FORMS)
+def test_pandoc_forms_render_and_lint_alike(convert, text: str, groups: list[str], keys: set[str]) -> None:
+    from medcite.lint import LintOptions, check_document
+
+    soup = convert(text)
+    assert [sup.get_text() for sup in soup.select("sup.medcite-citation")] == groups
+    assert soup.select(".medcite-error") == [] and "@" not in soup.p.get_text()
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("page.md", text, bib, LintOptions())
+    assert [f for f in report.findings if f.category == "citation"] == []
+    assert report.cited_keys == keys
+
+
+@pytest.mark.parametrize("text", ["A [@{chou2007diagnosis key}].", "A [@chou2007diagnosis @machado2015efficacy]."])
+def test_forms_pandoc_cannot_read_are_shown_and_reported(convert, text: str) -> None:
+    from medcite.lint import LintOptions, check_document
+
+    soup = convert(text)
+    assert [e.get_text() for e in soup.select(".medcite-error")] == [text[2:-1]]
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("page.md", text, bib, LintOptions())
+    assert [f.rule for f in report.findings if f.category == "citation"] == ["malformed-citation"]
+
+
+def test_a_footnote_is_numbered_where_its_mark_stands(convert) -> None:
+    """Reading order, as pandoc numbers it: the note's citations come right after its mark."""
+    text = ("Body [@chou2007diagnosis].[^1] More [@machado2015efficacy].[^2] Again[^1].\n\n"
+            "[^1]: Note [@genevay2020].\n[^2]: Other [@nice2016low] and [@genevay2020].\n")
+    soup = convert(text, extensions=("footnotes",))
+    assert numbers(soup) == ["1", "3", "2", "4", "2"]  # in page order: body, then the notes at the end
+    assert [li.select_one(".medcite-reference-text")["id"] for li in soup.select("ol.medcite-references > li")] == [
+        "source-chou2007diagnosis", "source-genevay2020", "source-machado2015efficacy", "source-nice2016low"]
+
+
+def test_a_citation_in_alt_text_is_numbered_in_reading_order_and_written_as_text(convert) -> None:
+    """As pandoc does: "A figure (2)" in the alt text, the source in the list, a link back to the image."""
+    from medcite.lint import LintOptions, check_document
+
+    text = ("Text [@chou2007diagnosis].\n\n![A figure [@machado2015efficacy; @genevay2020, p. 3]](x.png)\n\n"
+            "More ![inline [@nope]](y.png) here [@nice2016low].\n")
+    soup = convert(text)
+    first, second = soup.select("img")
+    assert first["alt"] == "A figure (2, 3 (p. 3))"
+    assert second["alt"] == "inline [@nope]" and not second.get("id")  # unknown: as written (the linter says why)
+    assert numbers(soup) == ["1", "4"]
+    assert [a["href"] for a in soup.select("#ref-2 .medcite-backlinks a")] == [f"#{first['id']}"]
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("page.md", text, bib, LintOptions())
+    assert report.cited_keys == {"chou2007diagnosis", "machado2015efficacy", "genevay2020", "nice2016low"}
+    assert [(f.rule, f.line, f.column) for f in report.findings if f.category == "citation"] == [
+        ("unknown-key", 5, 15)]
+
+
 def test_references_heading_is_in_the_toc(convert) -> None:
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
     md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "toc"])

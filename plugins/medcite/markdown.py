@@ -15,6 +15,7 @@ the citations (Vancouver: order of first citation) and swaps each token for its 
 from __future__ import annotations
 
 import atexit
+import functools
 import html
 import logging
 import os
@@ -36,17 +37,24 @@ from .bibliography import Bibliography, BibliographyError, load_bibliography
 from .citations import CITATION_RE, UNCLOSED_PROBLEM, UNCLOSED_RE, parse_citation
 from .context import PageContext, find_context
 from .lists import references_element
+from .locators import render_inline
 from .model import CiteItem, InputError, Reference, decode_utf8, read_regular_file
 from .pageparts import BIBLIOGRAPHY_MARKER, BIBLIOGRAPHY_TOKEN, expand_bibliography, review_and_jsonld, snippet_base
 from .redflagblocks import RedFlagPreprocessor
 from .refcache import FormattedStore
-from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
+from .render import CitedNumber, ReferenceFormatter, citation_html, compress, uncited_html
 from .snippets import appended_problems, include_problems
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
 TOKEN = "\x02medcite:{}\x03"
+TOKEN_START = "\x02medcite:"
 TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+
+
+def token_index(match: re.Match[str]) -> int:
+    return int(match.group(1))
+
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 
 
@@ -275,23 +283,18 @@ class ReferencesTreeprocessor(Treeprocessor):
 
     def _citations(self, root: etree.Element) -> None:
         state = self.ext.state
-        # A citation cannot live in an attribute (alt text, an attr_list, an autolink) or in raw
-        # HTML: there it goes back to the text the author wrote. The linter skips those places too.
+        # A citation in raw HTML goes back to the text the author wrote (the linter skips raw HTML too).
         literal = self._restore_literal
-        for element in root.iter():
-            if any("\x02medcite:" in value for value in element.attrib.values()):
-                for name, value in element.attrib.items():
-                    element.set(name, TOKEN_RE.sub(literal, value))
-                if element.tag == "a" and element.text:  # an autolink: its text is its URL
-                    element.text = TOKEN_RE.sub(literal, element.text)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
-            if isinstance(block, str) and "\x02medcite:" in block:
+            if isinstance(block, str) and TOKEN_START in block:
                 stash[index] = TOKEN_RE.sub(literal, block)
-        for element, attr in _text_slots(root):
+        for element, attr in _text_slots(root, _footnotes(root)):
+            if attr == "text" and any(value and TOKEN_START in value for value in element.attrib.values()):
+                self._attributes(element)
             text = getattr(element, attr)
-            if text and "\x02medcite:" in text:
-                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
+            if text and TOKEN_START in text:
+                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(token_index(m)), text))
         if not state.order:
             return
         # Left out of the site search (Material's attribute, removed from the page once indexed): a
@@ -302,8 +305,58 @@ class ReferencesTreeprocessor(Treeprocessor):
         holder = etree.SubElement(root, "div", {"class": "medcite-references-section"})
         holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
 
+    def _attributes(self, element: etree.Element) -> None:
+        """A citation in an image's alt text is numbered where the image stands and written as text,
+        ``A figure (2)``, as pandoc writes it; the list links back to the image. In any other attribute
+        (a title, an attr_list value, an autolink) it goes back to the text the author wrote."""
+        for name, value in list(element.attrib.items()):
+            if not value or TOKEN_START not in value:
+                continue
+            if element.tag == "img" and name == "alt":
+                first = TOKEN_RE.search(value)
+                spot = element.get("id") or f"cite-{token_index(first) + 1 if first else 0}"
+                numbered = sum(len(spots) for spots in self.ext.state.spots.values())
+                element.set(name, TOKEN_RE.sub(functools.partial(self._render_match, spot=spot), value))
+                if sum(len(spots) for spots in self.ext.state.spots.values()) > numbered:
+                    element.set("id", spot)  # the References list links back here
+            else:
+                element.set(name, TOKEN_RE.sub(self._restore_literal, value))
+        if element.tag == "a" and element.text:  # an autolink: its text is its URL
+            element.text = TOKEN_RE.sub(self._restore_literal, element.text)
+
+    def _render_match(self, match: re.Match[str], spot: str) -> str:
+        return self._render_text(token_index(match), spot)
+
+    def _render_text(self, index: int, spot: str) -> str:
+        """A citation as plain text (``(2, 3 (p. 4))``) for alt text; unknown keys stay as written."""
+        state, bib = self.ext.state, self.ext.load()
+        lead, raw, items, problem = state.pending[index]
+        if problem is not None or bib is None:
+            state.problems.append(problem or self.ext.problem)
+            return lead + raw
+        plain: list[int] = []
+        labels: list[tuple[int, str]] = []
+        for item in items:
+            ref = bib.resolve(item.key)
+            if ref is None:
+                state.problems.append(f"unknown citation key '{item.key}'")
+                return lead + raw
+            number = state.number(ref)
+            spots = state.spots.setdefault(number, [])
+            if spot not in spots:
+                spots.append(spot)
+            if not item.locator and not item.prefix:
+                plain.append(number)
+                continue
+            locator = render_inline(item.locator).text if item.locator else ""
+            label = f"{number}{locator}" if item.attached else f"{number} ({locator})" if locator else str(number)
+            labels.append((number, f"{render_inline(item.prefix).text} {label}" if item.prefix else label))
+        # In number order, runs compressed, as the superscripts are (and as pandoc orders them)
+        labels += [(first, str(first) if first == last else f"{first}\u2013{last}") for first, last in compress(plain)]
+        return f"{lead}({', '.join(label for _, label in sorted(labels))})"
+
     def _restore_literal(self, match: re.Match[str]) -> str:
-        lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
+        lead, raw, _, _ = self.ext.state.pending[token_index(match)]
         return lead + raw
 
     def _render(self, index: int) -> str:
@@ -323,7 +376,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                 state.problems.append(f"unknown citation key '{item.key}'")
                 continue
             number = state.number(ref)
-            cited.append(CitedNumber(number, ref, item.locator, item.prefix))
+            cited.append(CitedNumber(number, ref, item.locator, item.prefix, item.attached))
             spots = state.spots.setdefault(number, [])
             if spot not in spots:
                 spots.append(spot)
@@ -332,11 +385,26 @@ class ReferencesTreeprocessor(Treeprocessor):
         return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
 
 
-def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:
-    """(element, "text"/"tail") pairs in reading order."""
+def _footnotes(root: etree.Element) -> dict[str, etree.Element]:
+    """The footnotes extension's notes (``<li id="fn:1">`` in ``<div class="footnote">``) by id."""
+    return {item.get("id", ""): item for div in root.iter("div") if "footnote" in div.get("class", "").split()
+            for item in div.iter("li") if item.get("id")}
+
+
+def _text_slots(element: etree.Element, notes: dict[str, etree.Element] | None = None,
+                seen: set[int] | None = None) -> Iterator[tuple[etree.Element, str]]:
+    """(element, "text"/"tail") pairs in reading order. A footnote is read where its mark stands, as
+    pandoc numbers it (its citations come before the text after the mark), not at the page's end."""
+    seen = set() if seen is None else seen
+    notes = notes or {}
     yield element, "text"
     for child in element:
-        yield from _text_slots(child)
+        if id(child) not in seen:
+            yield from _text_slots(child, notes, seen)
+            note = notes.get(child.get("href", "")[1:]) if child.tag == "a" else None
+            if note is not None and id(note) not in seen and "footnote-ref" in child.get("class", "").split():
+                seen.add(id(note))
+                yield from _text_slots(note, notes, seen)
         yield child, "tail"
 
 

@@ -102,7 +102,7 @@ class ReferenceFormatter:
             return FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
         except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             # An incomplete entry still shows what it has (the linter reports the gap).
-            known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))
+            known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.year_text)
             words = ". ".join(part for part in known if part)
             text = (words or ref.key) + " (incomplete reference)"
             return FormattedReference(esc(text), text, _problem(exc))
@@ -143,6 +143,7 @@ class CitedNumber:
     ref: Reference
     locator: str = ""  # Markdown source, rendered by medcite.locators
     prefix: str = ""
+    attached: bool = False  # a suffix written against the key ("[@a.]") follows the number as written: "1."
 
     @property
     def plain(self) -> bool:
@@ -185,8 +186,11 @@ def citation_html(spot_id: str, cited: Sequence[CitedNumber], formatter: Referen
         if item.plain:
             continue
         locator = render_inline(item.locator) if item.locator else None
-        label_html = str(item.number) + (f" ({locator.html})" if locator else "")
-        label_text = str(item.number) + (f" ({locator.text})" if locator else "")
+        if locator and item.attached:
+            label_html, label_text = f"{item.number}{locator.html}", f"{item.number}{locator.text}"
+        else:
+            label_html = str(item.number) + (f" ({locator.html})" if locator else "")
+            label_text = str(item.number) + (f" ({locator.text})" if locator else "")
         link = _link([item], label_html, f"Reference {label_text}", formatter, label_is_html=True)
         if item.prefix:  # the prefix is kept, before the number it introduces ("see 1 (p. 3)")
             link = f'<span class="medcite-prefix">{render_inline(item.prefix).html}</span> {link}'

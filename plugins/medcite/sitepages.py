@@ -41,7 +41,7 @@ _cache: dict[str, tuple[str, SourcePage, str]] = {}  # path -> (digest, page, te
 
 def read_page(src_path: str, text: str) -> SourcePage:
     keys: dict[str, None] = {}
-    for cite in find_citations(text, mask_code(text)):
+    for cite in find_citations(text, mask_code(text, keep_alt=True)):
         for item in cite.items:
             keys.setdefault(item.key, None)
     return SourcePage(src_path, page_title(text, src_path), tuple(keys))
