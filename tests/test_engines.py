@@ -258,3 +258,45 @@ def test_front_matter_markup_is_text_on_every_engine(tmp_path: Path, engine: str
     assert "<" not in jsonld_text
     jsonld = json.loads(jsonld_text)
     assert jsonld["name"] == "<script>alert(1)</script>"  # JSON-LD keeps the text; json-escaped, not HTML
+
+
+# The three ways to write markup into an H1 as text (red team F1): a code span, backslash escapes, entities.
+HOSTILE_H1 = {
+    "code": "# Back pain `</title><script>alert(1337)</script>`",
+    "escapes": r"# Back pain \</title\>\<script\>alert(1337)\</script\>",
+    "entities": "# Back pain &lt;/title&gt;&lt;script&gt;alert(1337)&lt;/script&gt;",
+}
+
+
+@pytest.mark.parametrize("form", sorted(HOSTILE_H1))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_title_from_the_heading_is_text_on_every_engine(tmp_path: Path, engine: str, form: str) -> None:
+    """With no front-matter title the theme prints the H1's text as the page title (in <title>, the
+    header and the navigation): it must stay text there, and be plain text in the JSON-LD."""
+    page = ("---\ndescription: d\nlast_reviewed: 2026-11-01\nnext_review: 2028-11-01\n---\n\n"
+            f"{HOSTILE_H1[form]}\n\nParacetamol does not help back pain [@chou2007diagnosis].\n")
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n", "page.md": page,
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--strict", "--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    heading = soup.select_one("article h1")
+    assert heading is not None
+    for permalink in heading.select(".headerlink"):
+        permalink.decompose()
+    shown = text_of(heading)  # what the reader sees in the H1 (Python-Markdown keeps "\<" as written)
+    assert shown.startswith("Back pain") and "<script>alert(1337)" in shown
+    for name in ("page/index.html", "index.html"):  # the page itself, and another page's navigation
+        html = (project / "site" / name).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "lxml")
+        assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")
+                    and s.get("type") != "application/ld+json"], name
+        assert "&amp;lt;" not in html, name  # escaped once, not twice
+        assert any(shown in text_of(link) for link in soup.select("nav a")), name
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    assert soup.title is not None and soup.title.get_text().startswith(shown + " - ")
+    assert shown in text_of(soup.select_one(".md-header__topic:last-child"))
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
+    assert jsonld["name"] == shown
