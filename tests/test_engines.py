@@ -300,3 +300,27 @@ def test_title_from_the_heading_is_text_on_every_engine(tmp_path: Path, engine: 
     assert shown in text_of(soup.select_one(".md-header__topic:last-child"))
     jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
     assert jsonld["name"] == shown
+
+
+def test_navigation_titles_from_the_config_are_text(tmp_path: Path) -> None:
+    """Titles written in the config's nav (of a page, a section) and a title MkDocs takes from the file
+    name are printed by the theme too: text as well."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "page.md": "Paracetamol does not help back pain [@chou2007diagnosis].\n",
+                                         "a&lt;img src=z onerror=alert(3)&gt;.md": "No heading here.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["nav"] = ["index.md", {"<img src=x onerror=alert(1)>": [{"<img src=y onerror=alert(2)>": "page.md"},
+                                                                   "a&lt;img src=z onerror=alert(3)&gt;.md"]},
+                     "bibliography.md"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"], cwd=project,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("index.html", "page/index.html"):
+        soup = BeautifulSoup((project / "site" / name).read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), name
+        nav = text_of(soup.select_one("nav.md-nav--primary"))
+        for shown in ("<img src=x onerror=alert(1)>", "<img src=y onerror=alert(2)>",
+                      "A&lt;img src=z onerror=alert(3)&gt;"):
+            assert shown in nav, (name, shown)
