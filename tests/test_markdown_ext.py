@@ -192,3 +192,11 @@ def test_pages_without_review_dates_get_no_box() -> None:
     md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), context])
     soup = BeautifulSoup(md.convert("# Home\n\nHi [@chou2007diagnosis]."), "html.parser")
     assert not soup.select(".medcite-review") and "medcite_jsonld" not in context.page.meta
+
+
+@pytest.mark.parametrize("text", ["# Heading {x}\n\n", "Para\n{: hidden }\n\n", "![i](x.png){ loading }\n\n"])
+def test_bare_attr_list_attributes_on_a_page_with_citations(convert, text: str) -> None:
+    """attr_list gives a bare attribute the value None (red team F6): never a crash."""
+    soup = convert(text + "Text [@chou2007diagnosis].", ("attr_list",))
+    assert numbers(soup) == ["1"]
+    assert len(soup.select("ol.medcite-references > li")) == 1

@@ -161,9 +161,11 @@ class ReferencesTreeprocessor(Treeprocessor):
         # HTML: there it goes back to the text the author wrote. The linter skips those places too.
         literal = self._restore_literal
         for element in root.iter():
-            if any("\x02medcite:" in value for value in element.attrib.values()):
+            # attr_list gives a bare attribute ("{x}", "{: hidden }") the value None.
+            if any(value and "\x02medcite:" in value for value in element.attrib.values()):
                 for name, value in element.attrib.items():
-                    element.set(name, TOKEN_RE.sub(literal, value))
+                    if value:
+                        element.set(name, TOKEN_RE.sub(literal, value))
                 if element.tag == "a" and element.text:  # an autolink: its text is its URL
                     element.text = TOKEN_RE.sub(literal, element.text)
         stash = self.md.htmlStash.rawHtmlBlocks
