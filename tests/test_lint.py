@@ -101,6 +101,13 @@ def test_duplicate_identifiers_and_uncited_entries() -> None:
         (FRONT, []),
         ("", [("missing-front-matter", 1)]),
         ("---\ntitle: [unclosed\n---\n", [("invalid-front-matter", 3)]),
+        # YAML reads these without a YAMLError: a date that does not exist, nesting deeper than Python's stack
+        ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-02-30\nnext_review: 2027-01-01\n---\n",
+         [("invalid-front-matter", 4)]),
+        ("---\ntitle: T\ndescription: D\nmore:\n  when: [1, 2026-13-01]\n---\n", [("invalid-front-matter", 5)]),
+        ("---\ntitle: T\ndescription: " + "[" * 3000 + "]" * 3000 + "\n---\n", [("invalid-front-matter", 3)]),
+        ("---\ntitle: T\ndescription: D\ndeep:\n" + "".join("  " * n + f"k{n}:\n" for n in range(1, 400))
+         + "---\n", [("invalid-front-matter", 54)]),  # where it passes 50 levels
         ("---\ntitle: T\ndescription: D\n---\n", [("missing-review-date", 1), ("missing-review-date", 1)]),
         ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2030-01-01\n---\n",
          [("review-interval", 5)]),

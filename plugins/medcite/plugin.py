@@ -190,7 +190,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for key in TEXT_META:
             value = page.meta.get(key)
             if value is not None and not isinstance(value, str):
-                page.meta[key] = str(value)
+                try:
+                    page.meta[key] = str(value)
+                except RecursionError:  # a list nested thousands deep (lint reports the front matter)
+                    page.meta[key] = ""
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
             # The reading grade: citation-lint's when its report is in; otherwise the extension leaves
