@@ -200,3 +200,18 @@ def test_bare_attr_list_attributes_on_a_page_with_citations(convert, text: str) 
     soup = convert(text + "Text [@chou2007diagnosis].", ("attr_list",))
     assert numbers(soup) == ["1"]
     assert len(soup.select("ol.medcite-references > li")) == 1
+
+
+@pytest.mark.parametrize("abbreviation", ["medcite", "1", "0", "bibliography", "wzxhzdk"])
+def test_abbreviations_never_split_a_citation(abbreviation: str) -> None:
+    """abbr runs before the citations are numbered (red team F10): no abbreviation may match what a
+    citation or the bibliography marker leaves in the text meanwhile."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "abbr"])
+    html = md.convert(f"Text [@chou2007diagnosis]. More [@machado2015efficacy].\n\n"
+                      f"<!-- medcite:bibliography -->\n\n*[{abbreviation}]: gotcha\n")
+    soup = BeautifulSoup(html, "html.parser")
+    assert numbers(soup) == ["1", "2"]
+    assert len(soup.select("ol.medcite-references > li")) == 2
+    assert len(soup.select("ul.medcite-bibliography > li")) == 4
+    assert not [char for char in html if char in "\x02\x03" or "\ue000" <= char <= "\uf8ff"]

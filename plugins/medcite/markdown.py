@@ -41,8 +41,21 @@ from .render import CitedNumber, ReferenceFormatter, citation_html, uncited_html
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
-TOKEN = "\x02medcite:{}\x03"
-TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+# A citation's place in the text until the tree processor numbers it. It holds no word character:
+# abbr (tree processor 7, before ours) wraps whole words in <abbr>, so "*[medcite]: …" or "*[1]: …"
+# would split a token made of words or digits. Digits are written as private-use characters.
+TOKEN_START = "\x02\ue000"
+_TO_TOKEN = str.maketrans("0123456789", "".join(chr(0xE010 + digit) for digit in range(10)))
+_FROM_TOKEN = {value: key for key, value in _TO_TOKEN.items()}
+TOKEN_RE = re.compile("\x02\ue000([\ue010-\ue019]++)\x03")
+
+
+def token(index: int) -> str:
+    return TOKEN_START + str(index).translate(_TO_TOKEN) + "\x03"
+
+
+def token_index(match: re.Match[str]) -> int:
+    return int(match.group(1).translate(_FROM_TOKEN))
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 
 
@@ -110,7 +123,7 @@ class CitationInlineProcessor(InlineProcessor):
         whole = m.group(0)
         lead = whole[: len(whole) - len(whole.lstrip(" \t"))]
         pending.append((lead, f"[{body.rstrip()}" if unclosed else f"[{body}]", items, problem))
-        return TOKEN.format(len(pending) - 1), m.start(0), m.end(0)
+        return token(len(pending) - 1), m.start(0), m.end(0)
 
     unclosed = False
 
@@ -162,7 +175,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         literal = self._restore_literal
         for element in root.iter():
             # attr_list gives a bare attribute ("{x}", "{: hidden }") the value None.
-            if any(value and "\x02medcite:" in value for value in element.attrib.values()):
+            if any(value and TOKEN_START in value for value in element.attrib.values()):
                 for name, value in element.attrib.items():
                     if value:
                         element.set(name, TOKEN_RE.sub(literal, value))
@@ -170,12 +183,12 @@ class ReferencesTreeprocessor(Treeprocessor):
                     element.text = TOKEN_RE.sub(literal, element.text)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
-            if isinstance(block, str) and "\x02medcite:" in block:
+            if isinstance(block, str) and TOKEN_START in block:
                 stash[index] = TOKEN_RE.sub(literal, block)
         for element, attr in _text_slots(root):
             text = getattr(element, attr)
-            if text and "\x02medcite:" in text:
-                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(int(m.group(1))), text))
+            if text and TOKEN_START in text:
+                setattr(element, attr, TOKEN_RE.sub(lambda m: self._render(token_index(m)), text))
         if not state.order:
             return
         # Left out of the site search (Material's attribute, removed from the page once indexed): a
@@ -187,7 +200,7 @@ class ReferencesTreeprocessor(Treeprocessor):
         holder.append(references_element(state.order, state.spots, self.ext.formatter, self.md.htmlStash.store))
 
     def _restore_literal(self, match: re.Match[str]) -> str:
-        lead, raw, _, _ = self.ext.state.pending[int(match.group(1))]
+        lead, raw, _, _ = self.ext.state.pending[token_index(match)]
         return lead + raw
 
     def _render(self, index: int) -> str:

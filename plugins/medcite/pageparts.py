@@ -38,7 +38,7 @@ from .sitepages import cited_on, read_pages
 from .snippets import base_paths
 
 BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
-BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
+BIBLIOGRAPHY_TOKEN = "\x02\ue001\x03"  # the marker's place until the tree is built; no word in it (for abbr)
 MIN_WORDS_FOR_GRADE = 100  # below this a reading grade says little (citation-lint uses the same floor)
 JSONLD_META_KEY = "medcite_jsonld"
 TEXT_META = ("title", "description")
