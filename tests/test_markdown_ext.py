@@ -215,3 +215,14 @@ def test_abbreviations_never_split_a_citation(abbreviation: str) -> None:
     assert len(soup.select("ol.medcite-references > li")) == 2
     assert len(soup.select("ul.medcite-bibliography > li")) == 4
     assert not [char for char in html if char in "\x02\x03" or "\ue000" <= char <= "\uf8ff"]
+
+
+def test_a_citation_starting_a_line_is_not_a_link_definition(convert) -> None:
+    """"[@key]: 45%." reads like a link reference definition (red team F5); it is a citation, as the
+    linter reads it, and the text after it stays. Real definitions still work."""
+    soup = convert("Paracetamol does not help back pain\n[@chou2007diagnosis]: 45%.\n\n"
+                   "[see @machado2015efficacy]: text.\n\n[site]: https://example.org/\n"
+                   "[mail@example.org]: https://example.org/mail\n\n[A site][site] and [mail][mail@example.org].")
+    assert numbers(soup) == ["1", "2"]
+    assert "45%." in soup.get_text() and "text." in soup.get_text()
+    assert [a["href"] for a in soup.select("p > a")] == ["https://example.org/", "https://example.org/mail"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown import Markdown, util
+from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -149,6 +150,15 @@ class UnclosedCitationInlineProcessor(CitationInlineProcessor):
     unclosed = True
 
 
+class CitationAwareReferenceProcessor(ReferenceProcessor):
+    """Link reference definitions, except a line starting with a citation: "[@a]: 45%." is the
+    citation and its text (as citation-lint reads it), not the definition of a link named "@a"."""
+
+    _LABEL = r"\[([^\[\]]*)\]:"
+    RE = re.compile(ReferenceProcessor.RE.pattern.replace(_LABEL, r"\[(?![^\[\]]*?(?<=[\s;\[\-])@)" + _LABEL[2:], 1),
+                    re.MULTILINE)
+
+
 class ReferencesTreeprocessor(Treeprocessor):
     """Numbers citations in reading order and appends the page's References list."""
 
@@ -266,6 +276,8 @@ class CitationsExtension(Extension):
         # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
         # before raw HTML blocks (20), which would swallow the marker comment.
         md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)
+        # Python-Markdown's own link definitions (same name and priority), minus those that are citations.
+        md.parser.blockprocessors.register(CitationAwareReferenceProcessor(md.parser), "reference", 15)
         # 175: after backslash escapes (180) and code spans (190), so "\[@x]" and `[@x]`
         # stay literal; before links (160), so "[@x]" is never read as a shortcut link.
         # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
