@@ -101,6 +101,7 @@ def _finding(path: str, line: int, column: int, rule: str, severity: Severity, c
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
+    deadline = time.monotonic() + options.page_time_limit  # for all of the page's checks, splitting included
     front = read_front_matter(text)
     fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
     if not fragment:
@@ -117,7 +118,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                         f"'@{bare.key}' is not a citation and is shown as written: "
                                         f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
-    document = parse_document(text)
+    document = parse_document(text, deadline)
     report.exemptions = document.exemptions
     page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
     if page_reason is not None:
@@ -129,14 +130,11 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "error", "claim", "a no-cite exemption needs a reason: "
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
-    deadline = time.monotonic() + options.page_time_limit
     classify = partial(_verdict, options.claims)
+    stopped = (document.stopped_at, 1) if document.stopped_at is not None else None
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
-            report.findings.append(_finding(
-                path, sentence.line, sentence.column, "page-too-complex", "error", "claim",
-                f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
-                "checked; split the page or simplify its markup"))
+            stopped = (sentence.line, sentence.column)
             break
         prose.append(sentence.text)
         verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
@@ -157,6 +155,11 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+    if stopped is not None:
+        report.findings.append(_finding(
+            path, *stopped, "page-too-complex", "error", "claim",
+            f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
+            "checked; split the page or simplify its markup"))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     report.readability = measure(prose)
     if not fragment and report.readability.words >= 100 and report.readability.grade > options.readability_target:

@@ -8,7 +8,8 @@ lines, abbreviation and link definitions. Sentences come from syntok, a real seg
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,6 +73,7 @@ class Block:
 class Document:
     blocks: list[Block]
     exemptions: list[Exemption]
+    stopped_at: int | None = None  # the line of the first block left unread when the deadline passed
 
     def sentences(self) -> Iterator[tuple[Block, Sentence]]:
         for block in self.blocks:
@@ -90,7 +92,9 @@ def _clean_for_segmenter(text: str) -> str:
     return MARKUP_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def parse_document(source: str) -> Document:
+def parse_document(source: str, deadline: float | None = None) -> Document:
+    """The page's prose blocks and sentences; past ``deadline`` (a ``time.monotonic()`` value) the
+    remaining blocks are left unsplit, and ``stopped_at`` says where."""
     masked = mask_code(source)
     index = LineIndex(source)
     exemptions: list[Exemption] = []
@@ -117,10 +121,13 @@ def parse_document(source: str) -> Document:
     pending_marker: Exemption | None = None
     marker_used = False
     current: list[tuple[int, int, str]] = []  # (line, start offset of kept text, text)
+    stopped_at: int | None = None
 
     def flush() -> None:
-        nonlocal current, marker_used
-        if current:
+        nonlocal current, marker_used, stopped_at
+        if current and stopped_at is None and deadline is not None and time.monotonic() > deadline:
+            stopped_at = current[0][0]
+        if current and stopped_at is None:
             block = _make_block(current, source, inline_markers, index)
             if pending_marker is not None:
                 block.exemption = pending_marker
@@ -167,7 +174,7 @@ def parse_document(source: str) -> Document:
         cut = quote.end() if quote else len(text) - len(text.lstrip())
         current.append((number, start + cut, text[cut:]))
     flush()
-    return Document(blocks, exemptions)
+    return Document(blocks, exemptions, stopped_at)
 
 
 def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: list[tuple[int, Exemption]],
@@ -183,13 +190,14 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         origins.extend(range(start, start + len(text)))
     text = "".join(text_parts)
     cleaned = _clean_for_segmenter(text)
-    cites = [(m.start(), m.end(), m) for m in CITATION_RE.finditer(cleaned)]
+    cites = list(CITATION_RE.finditer(cleaned))
+    cite_starts = [m.start() for m in cites]  # sorted: each sentence finds its own by bisection
     block = Block(line=lines[0][0])
     starts: list[int] = []
     # The segmenter does not need to see citations (brackets cost it time); blank them, keeping offsets.
     for start, end in _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)):
         raw = cleaned[start:end]
-        inside = [m for (s, _e, m) in cites if start <= s < end]
+        inside = cites[bisect_left(cite_starts, start):bisect_left(cite_starts, end)]
         keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
         plain = " ".join(CITATION_RE.sub(" ", raw).split())
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
