@@ -145,6 +145,13 @@ def test_metadata_rules(front: str, expected: list[tuple[str, int]]) -> None:
         ("Paracetamol eases pain [@pmid:17909209].", []),
         ("Paracetamol eases pain [@nope].", [("unknown-key", 10)]),
         ("Paracetamol eases pain [@].", [("malformed-citation", 10), ("uncited-claim", 10)]),
+        # Markup in a locator is part of the citation, as the page renders it (red team F16)
+        ("Paracetamol eases pain in 40% of people [@genevay2020, <https://example.org/p3>].", []),
+        ("Paracetamol eases pain in 40% of people [@genevay2020, `table 2`].", []),
+        ("Paracetamol eases pain in 40% of people [@genevay2020, see\n`table 2`].", []),
+        # A citation ends the paragraph or item with no full stop after it: it is still the sentence's
+        ("About 1 in 4 adults have back pain each year [@genevay2020]", []),
+        ("- About 1 in 4 adults have back pain each year [@genevay2020]\n- Hold the stretch for 30 seconds.", []),
     ],
 )
 def test_claim_and_evidence_rules(text: str, expected: list[tuple[str, int]]) -> None:
@@ -297,3 +304,21 @@ def test_bare_keys_are_reported_not_converted(text: str, expected: list[tuple[st
     for finding in report.findings:
         if finding.rule == "bare-citation-key":
             assert finding.line == 10 and "write [@" in finding.message
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, p. 3|4] | x |",
+     [("malformed-citation", 12), ("uncited-claim", 12)]),  # as on the page: the claim's citation is cut
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, p. 3\\|4] | x |", []),
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, `p. 3|4`] | x |", []),
+    ("\nParacetamol eases pain in 40% of people [@genevay2020, p. 3|4].", []),  # after the table: no cell
+])
+def test_a_pipe_in_a_citation_ends_a_table_cell(row: str, expected: list[tuple[str, int]]) -> None:
+    """In a table row "|" ends the cell, even inside a citation, so the page shows that citation as not
+    closed (red team F16): lint says so too."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\n# Title\n\n| Claim | Note |\n| --- | --- |\n" + row + "\n", bib,
+                            OPTIONS)
+    assert rules_of(report.findings) == expected
+    if expected:
+        assert "'|' inside a citation in a table ends the cell" in report.findings[0].message

@@ -226,3 +226,23 @@ def test_a_citation_starting_a_line_is_not_a_link_definition(convert) -> None:
     assert numbers(soup) == ["1", "2"]
     assert "45%." in soup.get_text() and "text." in soup.get_text()
     assert [a["href"] for a in soup.select("p > a")] == ["https://example.org/", "https://example.org/mail"]
+
+
+@pytest.mark.parametrize(("row", "cited"), [("| Pain [@chou2007diagnosis, p. 3|4] | x |", False),
+                                            ("| Pain [@chou2007diagnosis, p. 3\\|4] | x |", True),
+                                            ("| Pain [@chou2007diagnosis, `p. 3|4`] | x |", True)])
+def test_a_pipe_in_a_citation_in_a_table(convert, row: str, cited: bool) -> None:
+    """What citation-lint says of these rows (test_lint): the first citation is cut by the cell's end."""
+    soup = convert("| Claim | Note |\n| --- | --- |\n" + row + "\n", ("tables",))
+    assert numbers(soup) == (["1 (p. 3|4)"] if cited else [])  # "\|" is the table's escape: the locator shows "|"
+    assert bool(soup.select(".medcite-error")) is not cited
+
+
+def test_a_citation_in_link_text_goes_after_the_link(convert) -> None:
+    """A citation inside a link's text would put a link inside a link (red team F16)."""
+    soup = convert("Read [the guideline [@chou2007diagnosis]](https://example.org/g) now [@machado2015efficacy].")
+    assert not soup.select("a a")
+    link = soup.select_one('a[href="https://example.org/g"]')
+    assert link is not None and link.get_text() == "the guideline"
+    assert link.find_next_sibling("sup") is soup.select("sup.medcite-citation")[0]
+    assert numbers(soup) == ["1", "2"]

@@ -20,11 +20,12 @@ from .citations import LineIndex, find_citations, mask_code
 from .claims import CLASSIFIERS, Verdict
 from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
-from .prose import HEADING_RE, Block, Exemption, Sentence, parse_document
+from .prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence, parse_document
 from .readability import Readability, measure
 from .render import EVIDENCE_LABELS, ReferenceFormatter
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
+PIPE_RE = re.compile(r"(?<!\\)\|")  # a "|" no backslash escapes (code spans and "\\\\" are masked)
 PAGE_EXEMPTION = "no_cite"
 STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
@@ -111,6 +112,12 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    rows = _table_rows(masked)
+    for cite in citations:
+        if cite.line in rows and PIPE_RE.search(masked, cite.start, cite.end):
+            report.findings.append(_finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
+                                            f"a '|' inside a citation in a table ends the cell, and the page shows "
+                                            f"the citation as not closed: write '\\|': {cite.raw}"))
     lines = LineIndex(text)
     for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
         line, column = lines.position(bare.start)
@@ -238,6 +245,23 @@ def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict
         if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
             return True
     return False
+
+
+def _table_rows(masked: str) -> set[int]:
+    """Line numbers of table rows, as Python-Markdown's tables find them: a header row holding a '|', its
+    separator row, then every line up to a blank one (code, front matter and comments are masked)."""
+    lines = masked.split("\n")
+    rows: set[int] = set()
+    for number, line in enumerate(lines[1:], start=2):
+        header = lines[number - 2]
+        if number in rows or not TABLE_SEP_RE.match(line) or "|" not in header + line or not header.strip():
+            continue
+        rows.update((number - 1, number))
+        for after in range(number, len(lines)):
+            if not lines[after].strip():
+                break
+            rows.add(after + 1)
+    return rows
 
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:

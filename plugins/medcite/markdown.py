@@ -191,6 +191,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                         element.set(name, TOKEN_RE.sub(literal, value))
                 if element.tag == "a" and element.text:  # an autolink: its text is its URL
                     element.text = TOKEN_RE.sub(literal, element.text)
+        _move_out_of_links(root)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and TOKEN_START in block:
@@ -237,6 +238,20 @@ class ReferencesTreeprocessor(Treeprocessor):
         if not cited:
             return lead + self.md.htmlStash.store(uncited_html(raw, "unknown citation key"))
         return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
+
+
+def _move_out_of_links(root: etree.Element) -> None:
+    """A citation in a link's text ("[see [@a]](url)") goes right after the link: its own link
+    inside the other would be a link in a link (invalid HTML), and the reader still sees it."""
+    for link in root.iter("a"):
+        moved: list[str] = []
+        for element, attr in _text_slots(link):  # the link's text and its children's (not its own tail)
+            text = getattr(element, attr)
+            if text and TOKEN_START in text:
+                moved.extend(match.group(0) for match in TOKEN_RE.finditer(text))
+                setattr(element, attr, TOKEN_RE.sub("", text))
+        if moved:
+            link.tail = "".join(moved) + (link.tail or "")
 
 
 def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:

@@ -33,6 +33,7 @@ ONLY_LINK_RE = re.compile(r"^\s*+(?:(?:[-*+]|\d{1,3}[.)])\s++)?(?:!?\[[^\[\]]*+\
 LINK_RE = re.compile(r"!?\[(?P<text>[^\]\[]*+)\]\((?P<url>[^()\[\]\s]*+)(?:\s++\"[^\"()\[\]]*+\")?\)")
 IMAGE_RE = re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)")
 MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|<[^<>\n]++>|\{[:#.][^{}\n]*+\}|\[\^[^\[\]]++\]")
+CELL_RE = re.compile(r"(?:\\.|[^|\\])++")  # a table cell: "\|" does not end it (code spans are masked)
 # Matched inside one HTML comment (found by citations.comment_spans), never across the page.
 EXEMPT_RE = re.compile(r"<!--\s*+no-cite\b(?P<colon>:?)(?P<reason>.*)-->\Z", re.DOTALL)
 
@@ -160,7 +161,7 @@ def parse_document(source: str, deadline: float | None = None) -> Document:
         if stripped.startswith("|") and stripped.endswith("|"):
             flush()
             cell_start = text.index("|")
-            for cell in re.finditer(r"[^|]+", text[cell_start:]):
+            for cell in CELL_RE.finditer(text[cell_start:]):
                 if cell.group(0).strip():
                     current = [(number, start + cell_start + cell.start(), cell.group(0))]
                     flush()
@@ -195,10 +196,18 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     block = Block(line=lines[0][0])
     starts: list[int] = []
     # The segmenter does not need to see citations (brackets cost it time); blank them, keeping offsets.
-    for start, end in _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)):
+    spans = _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned))
+    for number, (start, end) in enumerate(spans):
         raw = cleaned[start:end]
-        inside = cites[bisect_left(cite_starts, start):bisect_left(cite_starts, end)]
-        keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
+        # A sentence's citations: those in it, and those after it up to the next sentence (the segmenter
+        # never saw them: a citation ending a table cell or list item with no full stop after it).
+        following = spans[number + 1][0] if number + 1 < len(spans) else len(cleaned)
+        inside = cites[bisect_left(cite_starts, start):bisect_left(cite_starts, following)]
+        # Items are read from the source, as the page renders them: a locator's code span or autolink
+        # is blanked in the cleaned text, and an empty locator would make the citation unreadable.
+        keys = tuple(item.key for m in inside
+                     for item in parse_citation(source[origins[m.start("body")]:origins[m.end("body") - 1] + 1]
+                                                if m.end("body") > m.start("body") else "")[0])
         plain = " ".join(CITATION_RE.sub(" ", raw).split())
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
         if not re.search(r"[A-Za-z]", plain):
