@@ -322,3 +322,14 @@ def test_a_pipe_in_a_citation_ends_a_table_cell(row: str, expected: list[tuple[s
     assert rules_of(report.findings) == expected
     if expected:
         assert "'|' inside a citation in a table ends the cell" in report.findings[0].message
+
+
+def test_a_thematic_break_or_setext_heading_after_the_front_matter_does_not_extend_it() -> None:
+    """The front matter ends at its first closing line; a later "---" (a thematic break, or a setext
+    heading's underline) must not pull the text above it into the front matter, out of lint's sight."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    text = (FRONT + "\n# Title\n\nAbout 1 in 4 adults have back pain each year.\n\nPain eases [@nope].\n\n---\n\n"
+            "Setext heading\n---\n\nThe end.\n")
+    report = check_document("p.md", text, bib, OPTIONS)
+    assert sorted(rules_of(report.findings)) == [("uncited-claim", 10), ("unknown-key", 12)]
+    assert report.citations == 1

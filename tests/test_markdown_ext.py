@@ -246,3 +246,19 @@ def test_a_citation_in_link_text_goes_after_the_link(convert) -> None:
     assert link is not None and link.get_text() == "the guideline"
     assert link.find_next_sibling("sup") is soup.select("sup.medcite-citation")[0]
     assert numbers(soup) == ["1", "2"]
+
+
+def test_the_bibliography_page_is_in_first_author_order() -> None:
+    """By first author (case-folded), then year, then key; a work with no author by its title. The keys
+    are in another order, so a listing by key fails here."""
+    text = ("@article{zz1, author={Adams, Ann}, title={T one}, journal={J}, year={2020}}\n"
+            "@article{aa1, author={Young, Bea}, title={T two}, journal={J}, year={2010}}\n"
+            "@article{mm1, author={Adams, Ann}, title={T three}, journal={J}, year={2010}}\n"
+            "@misc{kk1, title={Morning stiffness}, year={2015}, url={https://example.org/m}}\n"
+            "@article{yy1, author={Dalton, Dee}, title={T five}, journal={J}, year={2001}}\n"
+            "@article{bb1, author={de Souza, Cai}, title={T six}, journal={J}, year={2000}}\n")
+    bib, _ = parse_bibliography(text, "refs.bib")
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib)])
+    soup = BeautifulSoup(md.convert("<!-- medcite:bibliography -->"), "html.parser")
+    assert [li["id"] for li in soup.select("ul.medcite-bibliography > li")] == [
+        "bib-mm1", "bib-zz1", "bib-yy1", "bib-bb1", "bib-kk1", "bib-aa1"]
