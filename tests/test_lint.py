@@ -333,3 +333,19 @@ def test_a_thematic_break_or_setext_heading_after_the_front_matter_does_not_exte
     report = check_document("p.md", text, bib, OPTIONS)
     assert sorted(rules_of(report.findings)) == [("uncited-claim", 10), ("unknown-key", 12)]
     assert report.citations == 1
+
+
+def test_unknown_evidence_is_one_warning_per_source() -> None:
+    """A source with no evidence level, cited for an efficacy claim: a warning (an editor can fix the entry
+    at once), once per source, at its entry, naming the claims."""
+    bib, _ = parse_bibliography(SMALL_BIB + "@article{noevidence2024, author={Ng, Ann}, title={T}, journal={J}, "
+                                            "year={2024}, pmid={33333333}}\n", "refs.bib")
+    text = (FRONT + "\nStaying active helps back pain heal [@noevidence2024].\n\n"
+            "Exercise therapy eases long-term back pain [@noevidence2024].\n")
+    report = check_document("p.md", text, bib, OPTIONS)
+    assert [(u.rule, u.keys) for u in report.source_uses] == [("unknown-evidence", ("noevidence2024",))] * 2
+    findings = check_sources([report], bib, OPTIONS)
+    assert [(f.rule, f.severity, f.path, f.line, f.text) for f in findings] == [
+        ("unknown-evidence", "warning", "refs.bib", len(SMALL_BIB.splitlines()) + 1, "noevidence2024")]
+    assert "'noevidence2024' has no evidence level and backs 2 efficacy claims" in findings[0].message
+    assert findings[0].related == ("p.md:8:1", "p.md:10:1")
