@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,26 @@ SMALL_BIB = r"""
   evidence = {guideline}
 }
 """
+
+
+def cpu_seconds(call: Callable[[], object], repeat: int = 3) -> float:
+    """CPU time of ``call`` (best of ``repeat``): other jobs on a shared machine barely change it."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        call()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def assert_linear(work: Callable[[int], object], scale: int = 8, slack: float = 2.5) -> None:
+    """``work(1)`` is the calibration run, ``work(scale)`` the same on an input ``scale`` times larger: a linear
+    one takes ``scale`` times longer, a quadratic one ``scale**2`` times; the bound is ``slack * scale`` times
+    (20 by default, against 64), whatever the speed or load of the machine."""
+    small = cpu_seconds(lambda: work(1))
+    large = cpu_seconds(lambda: work(scale))
+    assert large <= slack * scale * max(small, 0.001), f"{scale}x the input took {large / max(small, 1e-9):.0f}x " \
+                                                        f"the time ({small:.4f} s -> {large:.4f} s)"
 
 
 @dataclass
