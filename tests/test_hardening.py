@@ -110,6 +110,15 @@ def test_a_long_paragraph_of_cited_sentences_lints_in_linear_work() -> None:
     assert large < 5 * small, (small, large)  # linear: 4 times; quadratic: 16 times in the scan
 
 
+def test_many_paragraphs_with_inline_exemptions_lint_in_linear_work() -> None:
+    """Each paragraph looked at every inline no-cite marker of the page."""
+    def page(paragraphs: int) -> str:
+        return FRONT + "# Page\n\n" + "Pain is common. <!-- no-cite: a quote -->\n\n" * paragraphs
+
+    small, large = _work(page(150)), _work(page(600))
+    assert large < 5 * small, (small, large)
+
+
 def test_the_time_limit_covers_splitting_the_page_into_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
     """The page-too-complex guard stops before the expensive part (the segmenter), not after it."""
     import medcite.prose as prose

@@ -218,8 +218,10 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         starts.append(first)
     # An inline marker exempts the sentence it stands in or right after.
     block_end = origins[-1] if origins else 0
-    for offset, exemption in inline_markers:
-        if starts and starts[0] <= offset <= block_end + 80:
+    if starts:  # the markers are in page order: only those from the block's first sentence to its end + 80
+        first = bisect_left(inline_markers, starts[0], key=lambda marker: marker[0])
+        last = bisect_right(inline_markers, block_end + 80, key=lambda marker: marker[0])
+        for offset, exemption in inline_markers[first:last]:
             block.sentences[bisect_right(starts, offset) - 1].exemption = exemption
     return block
 
