@@ -101,10 +101,15 @@ def _work(text: str, options: LintOptions | None = None) -> int:
     return count
 
 
-def test_a_long_paragraph_of_cited_sentences_lints_in_linear_work() -> None:
-    """Red team F8: every sentence scanned every citation of its paragraph (quadratic: 23 s at 800 KB)."""
+@pytest.mark.parametrize("sentence", [
+    "Pain [@chou2007diagnosis]. ",  # red team F8: each sentence scanned every citation of its paragraph
+    "The femur is the thigh bone. ",  # each background sentence looked at every cited sentence of it
+    "Tendons join muscles to bones. A broken femur usually heals within months [@genevay2020]. ",
+])
+def test_a_long_paragraph_lints_in_linear_work(sentence: str) -> None:
+    """Red team F8 (quadratic: 23 s at 800 KB): four times the sentences, four times the work."""
     def page(sentences: int) -> str:
-        return FRONT + "# Page\n\n" + "Pain [@chou2007diagnosis]. " * sentences + "\n"
+        return FRONT + "# Page\n\n" + sentence * sentences + "\n"
 
     small, large = _work(page(150)), _work(page(600))
     assert large < 5 * small, (small, large)  # linear: 4 times; quadratic: 16 times in the scan

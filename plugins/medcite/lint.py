@@ -138,6 +138,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
     classify = partial(_verdict, options.claims)
+    coverage: dict[int, tuple[bool, set[str]]] = {}  # per paragraph, for _covered
     stopped = (document.stopped_at, 1) if document.stopped_at is not None else None
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
@@ -157,7 +158,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
                 verdict.kind, sentence.text))
-        elif verdict.label == "should" and not _covered(block, sentence, classify):
+        elif verdict.label == "should" and not _covered(block, sentence, classify, coverage):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
@@ -232,19 +233,26 @@ def _terms(text: str) -> set[str]:
     return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in COMMON_WORDS}
 
 
-def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict]) -> bool:
+def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict],
+             seen: dict[int, tuple[bool, set[str]]]) -> bool:
     """Whether a paragraph's citation can cover a background (should-cite) sentence: a citation on the
     sentence itself or on another background sentence does; one on a must-cite claim supports that claim,
-    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...")."""
+    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...").
+    What the paragraph's cited sentences offer is worked out once per paragraph (``seen``)."""
     if sentence.cited:
         return True
-    terms = _terms(sentence.text)
-    for other in block.sentences:
-        if other is sentence or not other.cited:
-            continue
-        if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
-            return True
-    return False
+    if id(block) not in seen:
+        background, claim_terms = False, set()
+        for other in block.sentences:
+            if not other.cited:
+                continue
+            if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must":
+                background = True
+                break
+            claim_terms |= _terms(other.text)
+        seen[id(block)] = (background, claim_terms)
+    background, claim_terms = seen[id(block)]
+    return background or bool(_terms(sentence.text) & claim_terms)
 
 
 def _table_rows(masked: str) -> set[int]:
