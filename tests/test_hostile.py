@@ -160,7 +160,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
             root = tmp_path_factory.mktemp(re.sub(r"\W", "-", name))
             write_project(root, {"index.md": FRONT + "# Home\n\nWelcome.\n"}, SMALL_BIB,
                           plugin_config={"bibliography": spec.get("bib", "refs.bib"), "show": "all"},
-                          extra={"theme": THEME})
+                          extra={"theme": THEME, **({"markdown_extensions": spec["extensions"]}
+                                                     if "extensions" in spec else {})})
             _, page = lay_out(root, name, spec)
             start = time.perf_counter()
             result = run_build(root, strict=True)
