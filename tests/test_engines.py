@@ -324,3 +324,20 @@ def test_navigation_titles_from_the_config_are_text(tmp_path: Path) -> None:
         for shown in ("<img src=x onerror=alert(1)>", "<img src=y onerror=alert(2)>",
                       "A&lt;img src=z onerror=alert(3)&gt;"):
             assert shown in nav, (name, shown)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_table_of_contents_label_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """attr_list's data-toc-label names a heading in the table of contents; Zensical prints it as HTML."""
+    page = (FRONT + "# Home\n\n## Part { data-toc-label=\"<img src=x onerror=alert(1)>\" }\n\nText.\n\n"
+            "## Other { data-toc-label=\"<img src=y onerror=alert(2)\" }\n\nText.\n\n"
+            "## Third { data-toc-label=\"<code>plain</code> words\" }\n\nText.\n")
+    project = fixture_project(tmp_path, {"index.md": page, "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert not soup.select("[onerror]")
+    toc = text_of(soup.select_one("nav.md-nav--secondary"))
+    assert "plain words" in toc and "<img src=y onerror=alert(2)" in toc  # text: tags dropped, a lone "<" shown

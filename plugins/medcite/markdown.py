@@ -58,6 +58,7 @@ def token(index: int) -> str:
 def token_index(match: re.Match[str]) -> int:
     return int(match.group(1).translate(_FROM_TOKEN))
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
+TAG_RE = re.compile(r"<[^<>]*+>")
 
 
 @dataclass
@@ -169,6 +170,7 @@ class ReferencesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.ext.state
         self.ext.last_page = state
+        _plain_toc_labels(root, self.md)
         if state.pending:
             self._citations(root)
         if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
@@ -238,6 +240,21 @@ class ReferencesTreeprocessor(Treeprocessor):
         if not cited:
             return lead + self.md.htmlStash.store(uncited_html(raw, "unknown citation key"))
         return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
+
+
+def _plain_toc_labels(root: etree.Element, md: Markdown) -> None:
+    """attr_list's ``data-toc-label`` names a heading in the table of contents, and Zensical prints it
+    as HTML: its tags (still Markdown's raw-HTML placeholders here) are dropped, as MkDocs drops them,
+    and a stray "<" or ">" is escaped, so it is text."""
+    stash = md.htmlStash.rawHtmlBlocks
+    for element in root.iter():
+        label = element.get("data-toc-label")
+        if not label:
+            continue
+        raw = util.HTML_PLACEHOLDER_RE.sub(
+            lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else "", label)
+        if "<" in raw or ">" in raw:
+            element.set("data-toc-label", TAG_RE.sub("", raw).replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _move_out_of_links(root: etree.Element) -> None:
