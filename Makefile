@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site site-build test test-run serve lint bundle bench bench-scale eval clean lock
+.PHONY: site site-build test test-run serve lint bundle bench bench-base bench-scale eval clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,17 @@ $(BENCH_VENV)/.installed: requirements.lock bench/requirements-bench.lock pyproj
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --write BENCHMARKS.md
+
+## Before and after in the same rounds: BASE=<commit> is installed in its own worktree and venv (.bench-base/) and
+## its build and lint run beside the current code's, interleaved (e.g. make bench-base BASE=392b1eb).
+BASE ?= HEAD~1
+bench-base: $(BENCH_VENV)/.installed
+	rm -rf .bench-base && git worktree prune && git worktree add --detach .bench-base $(BASE)
+	$(PYTHON) -m venv .bench-base/.venv
+	.bench-base/.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r .bench-base/requirements.lock
+	.bench-base/.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .bench-base
+	$(BENCH_VENV)/bin/python -m bench.run --python $(BENCH_VENV)/bin/python --baseline-python .bench-base/.venv/bin/python \
+		--runs plain:cold,ours:cold,ours:warm,lint:cold,lint:warm --section bench-base --write BENCHMARKS.md
 
 ## The scale point: 5,000 prose pages, one round, in sections of 100 with the navigation pruned, as a large site would be (BENCHMARKS.md, "5,000 pages").
 bench-scale: $(BENCH_VENV)/.installed

@@ -61,6 +61,13 @@ RUNS = [
     ("`citation-lint` alone, warm", "lint", "warm"),
     ("bibliography load alone", "bibload", "cold"),
 ]
+# With --baseline-python (another installed version of medcite, e.g. the commit before a redesign), these
+# runs are added to every round, so "before" and "after" are measured side by side in the same run.
+BASELINE_RUNS = [
+    ("with `citations`, baseline version, cold", "base-ours", "cold"),
+    ("with `citations`, baseline version, warm", "base-ours", "warm"),
+    ("`citation-lint` alone, baseline version, cold", "base-lint", "cold"),
+]
 TARGETS = [  # (what, run key, measure, limit)
     ("cold build ≤ 1.3× plain", ("ours", "cold"), "seconds", 1.3),
     ("warm build ≤ 1.15× plain", ("ours", "warm"), "seconds", 1.15),
@@ -134,8 +141,8 @@ def measure(cmd: list[str], cwd: Path, cache: Path) -> tuple[float, float, float
     return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
 
 
-def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path, prune: bool = False
-             ) -> dict[tuple[str, str], Samples]:
+def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work: Path, prune: bool = False,
+             baseline: str | None = None) -> dict[tuple[str, str], Samples]:
     folder = CORPORA[kind](work / f"{kind}-{pages}-{entries}", pages, entries)
     header = HEADER
     if prune:
@@ -154,11 +161,16 @@ def run_size(kind: str, pages: int, entries: int, rounds: int, python: str, work
     commands["lint"] = [lint, "--bib", "references.bib", "--format", "json", "docs"]
     commands["bibload"] = [python, "-c", "import sys; from medcite.bibliography import load_bibliography as l; "
                            "b, f = l(sys.argv[1], use_disk_cache=False); print(len(b))", "references.bib"]
+    runs = list(RUNS)
+    if baseline is not None:
+        commands["base-ours"] = [baseline, *commands["ours"][1:-1], str(work / "site-base-ours")]
+        commands["base-lint"] = [str(Path(baseline).with_name("citation-lint")), *commands["lint"][1:]]
+        runs += BASELINE_RUNS
     measure(commands["plain"], folder, work / "unused-cache")  # warm the OS file cache; not counted
-    samples = {(name, state): Samples() for _, name, state in RUNS}
+    samples = {(name, state): Samples() for _, name, state in runs}
     for round_number in range(rounds):
         caches: dict[str, Path] = {}
-        for _, name, state in RUNS:
+        for _, name, state in runs:
             if state == "cold":
                 shutil.rmtree(caches.get(name, work / "none"), ignore_errors=True)
                 caches[name] = Path(tempfile.mkdtemp(prefix=f"cache-{name}-", dir=work))
@@ -198,7 +210,7 @@ def report(results: Results, rounds: int, command: str) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for (kind, pages, entries), samples in results.items():
-        for label, name, state in RUNS:
+        for label, name, state in RUNS + BASELINE_RUNS:
             if (name, state) not in samples:
                 continue
             s = samples[(name, state)]
@@ -250,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--section", default=SECTION, help="the markers' name: <!-- SECTION:start --> … :end")
     parser.add_argument("--prune-nav", action="store_true",
                         help="pages in sections of SECTION_PAGES and Material's navigation.prune (large sites)")
+    parser.add_argument("--baseline-python", help="interpreter of another medcite install (e.g. the commit before a "
+                        "change): its build and lint run in the same rounds, so before and after are side by side")
     args = parser.parse_args(argv)
     sizes = [_size(size) for size in args.sizes.split(",")]
     if args.runs:
@@ -260,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     results: Results = {}
     with tempfile.TemporaryDirectory(prefix="medcite-bench-") as tmp:
         for kind, pages, entries in sizes:
+            baseline = os.path.abspath(args.baseline_python) if args.baseline_python else None
             results[(kind, pages, entries)] = run_size(kind, pages, entries, args.rounds, python, Path(tmp),
-                                                       args.prune_nav)
+                                                       args.prune_nav, baseline)
     command = " ".join(["python -m bench.run", *(sys.argv[1:] if argv is None else argv)])
     table = report(results, args.rounds, command)
     print(table)

@@ -38,3 +38,14 @@ def test_a_tiny_round_of_both_corpora_reports_every_run_and_target(tmp_path: Pat
     assert "with mkdocs-bibtex" not in scale  # its runs were not asked for
     assert "--prune-nav" in scale  # the command that made the table is in it
     assert "round 1" in capsys.readouterr().out
+
+
+def test_a_baseline_install_is_measured_in_the_same_rounds(tmp_path: Path, restore_tables, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    notes = tmp_path / "BENCHMARKS.md"
+    assert run.main(["--python", sys.executable, "--baseline-python", sys.executable, "--sizes", "patient:5x20",
+                     "--rounds", "1", "--runs", "plain:cold,ours:cold,lint:cold", "--write", str(notes)]) == 0
+    table = notes.read_text(encoding="utf-8")
+    rows = [line for line in table.splitlines() if "baseline version" in line]
+    assert [row.split("|")[3].strip() for row in rows] == [label for label, _, _ in run.BASELINE_RUNS]
+    assert all("×" in row for row in rows)
