@@ -49,6 +49,8 @@ TOKEN_START = "\x02\ue000"
 _TO_TOKEN = str.maketrans("0123456789", "".join(chr(0xE010 + digit) for digit in range(10)))
 _FROM_TOKEN = {value: key for key, value in _TO_TOKEN.items()}
 TOKEN_RE = re.compile("\x02\ue000([\ue010-\ue019]++)\x03")
+ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
+TAG_RE = re.compile(r"<[^<>]*+>")
 
 
 def token(index: int) -> str:
@@ -57,8 +59,6 @@ def token(index: int) -> str:
 
 def token_index(match: re.Match[str]) -> int:
     return int(match.group(1).translate(_FROM_TOKEN))
-ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
-TAG_RE = re.compile(r"<[^<>]*+>")
 
 
 @dataclass
