@@ -398,6 +398,12 @@ DISAGREEMENTS = [
     pytest.param("Unclosed [@chou2007diagnosis, p. 3 [@genevay2020, x] end\n", id="unclosed-around-a-citation"),
     pytest.param("Prefix [see @chou2007diagnosis, p. 3; also -@genevay2020] and [@a, p. 3 [fig. 2]].\n",
                  id="pandoc-forms"),
+    # Red team F5, F16: where Markdown reads a citation as something else.
+    pytest.param("Paracetamol does not help back pain\n[@chou2007diagnosis]: 45%.\n", id="line-start-link-definition"),
+    pytest.param("[see [@chou2007diagnosis]](https://example.org) and [@genevay2020, <https://x.org>].\n",
+                 id="citation-in-link-text"),
+    pytest.param("| A | B |\n| --- | --- |\n| Pain [@chou2007diagnosis, p. 3|4] | x |\n| [@nice2016low, p. 3\\|4] | y |\n",
+                 id="pipe-in-table-citation"),
 ]
 
 
