@@ -262,3 +262,13 @@ def test_the_bibliography_page_is_in_first_author_order() -> None:
     soup = BeautifulSoup(md.convert("<!-- medcite:bibliography -->"), "html.parser")
     assert [li["id"] for li in soup.select("ul.medcite-bibliography > li")] == [
         "bib-mm1", "bib-zz1", "bib-yy1", "bib-bb1", "bib-kk1", "bib-aa1"]
+
+
+def test_a_citation_in_a_raw_html_link_goes_after_it(convert) -> None:
+    """The same for a link written in HTML: no link inside a link; an unclosed one keeps its citation."""
+    soup = convert('Read <a href="https://example.org/g">the *guideline* [@chou2007diagnosis]</A> now '
+                   '[@machado2015efficacy].\n\nOpen <a href="https://example.org/o">never [@genevay2020] closed.')
+    link = soup.select_one('a[href="https://example.org/g"]')
+    assert link is not None and link.get_text() == "the guideline" and not link.select("a")
+    assert link.find_next_sibling("sup") is soup.select("sup.medcite-citation")[0]
+    assert numbers(soup) == ["1", "2", "3"]

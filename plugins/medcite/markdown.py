@@ -51,6 +51,9 @@ _FROM_TOKEN = {value: key for key, value in _TO_TOKEN.items()}
 TOKEN_RE = re.compile("\x02\ue000([\ue010-\ue019]++)\x03")
 ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 TAG_RE = re.compile(r"<[^<>]*+>")
+RAW_OR_TOKEN_RE = re.compile("\x02wzxhzdk:(?P<stashed>\\d++)\x03|" + TOKEN_RE.pattern)
+OPEN_LINK_RE = re.compile(r"<a[\s>/]", re.IGNORECASE)
+CLOSE_LINK_RE = re.compile(r"</a\s*+>", re.IGNORECASE)
 
 
 def token(index: int) -> str:
@@ -194,6 +197,7 @@ class ReferencesTreeprocessor(Treeprocessor):
                 if element.tag == "a" and element.text:  # an autolink: its text is its URL
                     element.text = TOKEN_RE.sub(literal, element.text)
         _move_out_of_links(root)
+        _move_out_of_raw_links(root, self.md.htmlStash.rawHtmlBlocks)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and TOKEN_START in block:
@@ -269,6 +273,50 @@ def _move_out_of_links(root: etree.Element) -> None:
                 setattr(element, attr, TOKEN_RE.sub("", text))
         if moved:
             link.tail = "".join(moved) + (link.tail or "")
+
+
+def _move_out_of_raw_links(root: etree.Element, stash: list[Any]) -> None:
+    """The same for a link written in HTML (``<a href="…">see [@a]</a>``), whose tags are Markdown's
+    raw-HTML placeholders in the text: a citation between them goes right after the closing tag. One
+    whose link is never closed stays where it is, so no citation is lost."""
+    slots = [(element, attr) for element, attr in _text_slots(root) if "\x02" in (getattr(element, attr) or "")]
+    events: list[tuple[int, re.Match[str], str]] = []  # (slot, match, "open" / "close" / "token" / "")
+    for number, (element, attr) in enumerate(slots):
+        for match in RAW_OR_TOKEN_RE.finditer(getattr(element, attr)):
+            if match["stashed"] is None:
+                events.append((number, match, "token"))
+                continue
+            index = int(match["stashed"])
+            raw = stash[index] if index < len(stash) and isinstance(stash[index], str) else ""
+            kind = "open" if OPEN_LINK_RE.match(raw) else "close" if CLOSE_LINK_RE.match(raw) else ""
+            events.append((number, match, kind))
+    depth = 0  # raw links open here
+    inside: list[int] = []  # the citations in them
+    moves: dict[int, list[int]] = {}  # closing event -> the citations that go right after it
+    for position, (_, _, kind) in enumerate(events):
+        if kind == "open":
+            depth += 1
+        elif kind == "close" and depth:
+            depth -= 1
+            if not depth and inside:
+                moves[position], inside = inside, []
+        elif kind == "token" and depth:
+            inside.append(position)
+    if not moves:
+        return
+    moved = {position for positions in moves.values() for position in positions}
+    edits: dict[int, list[int]] = {}  # slot -> its events that change, in order
+    for position in sorted(moved | set(moves)):
+        edits.setdefault(events[position][0], []).append(position)
+    for number, positions in edits.items():
+        element, attr = slots[number]
+        text, pieces, at = getattr(element, attr), [], 0
+        for position in positions:
+            match = events[position][1]
+            pieces.append(text[at:match.start()] + ("" if position in moved else match.group(0)))
+            pieces.extend(events[token][1].group(0) for token in moves.get(position, []))
+            at = match.end()
+        setattr(element, attr, "".join(pieces) + text[at:])
 
 
 def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, str]]:
