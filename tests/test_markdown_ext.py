@@ -272,3 +272,17 @@ def test_a_citation_in_a_raw_html_link_goes_after_it(convert) -> None:
     assert link is not None and link.get_text() == "the guideline" and not link.select("a")
     assert link.find_next_sibling("sup") is soup.select("sup.medcite-citation")[0]
     assert numbers(soup) == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("abbreviation", ["1", "42", "60", "wzxhzdk", "amp", "medcite"])
+def test_abbreviations_never_split_markdowns_own_placeholders(abbreviation: str) -> None:
+    """abbr also runs while escapes, entities and inline HTML are still Python-Markdown's placeholders
+    (digits, "wzxhzdk"): an abbreviation of one left control characters in the page."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "abbr"])
+    html = md.convert("An escaped \\* star, an &lt;entity&gt;, <em>inline</em> HTML and 1 in 42 people "
+                      f"[@chou2007diagnosis].\n\n*[{abbreviation}]: gotcha\n")
+    assert not [char for char in html if char in "\x02\x03" or "\ue000" <= char <= "\uf8ff" or ord(char) >= 0xF0000]
+    soup = BeautifulSoup(html, "html.parser")
+    assert "An escaped * star, an <entity>, inline HTML and 1 in 42 people" in soup.get_text()
+    assert soup.select_one("p em") is not None and numbers(soup) == ["1"]

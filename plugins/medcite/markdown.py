@@ -163,6 +163,34 @@ class CitationAwareReferenceProcessor(ReferenceProcessor):
                     re.MULTILINE)
 
 
+PLACEHOLDER_RE = re.compile("\x02([^\x02\x03]*+)\x03")  # any of Python-Markdown's (and ours)
+SHIELDED_RE = re.compile("\x02([\U000F0000-\U000F00FF]*+)\x03")
+_SHIELD = {code: 0xF0000 + code for code in range(256)}
+_UNSHIELD = {value: key for key, value in _SHIELD.items()}
+
+
+class ShieldPlaceholdersTreeprocessor(Treeprocessor):
+    """abbr wraps whole words in <abbr>, and runs while escapes, entities, inline HTML and citations are
+    still placeholders of digits and words ("\\x02wzxhzdk:1\\x03"): "*[1]: one" would split them and leave
+    control characters in the page. Their insides are written in private-use characters (no word
+    characters) until abbr is done; the references tree processor, next, writes them back."""
+
+    def run(self, root: etree.Element) -> None:
+        if "abbr" not in self.md.treeprocessors:
+            return
+        for element, attr in _text_slots(root):
+            text = getattr(element, attr)
+            if text and "\x02" in text:
+                setattr(element, attr, PLACEHOLDER_RE.sub(lambda m: f"\x02{m.group(1).translate(_SHIELD)}\x03", text))
+
+
+def _unshield(root: etree.Element) -> None:
+    for element, attr in _text_slots(root):
+        text = getattr(element, attr)
+        if text and "\x02" in text:
+            setattr(element, attr, SHIELDED_RE.sub(lambda m: f"\x02{m.group(1).translate(_UNSHIELD)}\x03", text))
+
+
 class ReferencesTreeprocessor(Treeprocessor):
     """Numbers citations in reading order and appends the page's References list."""
 
@@ -173,6 +201,8 @@ class ReferencesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.ext.state
         self.ext.last_page = state
+        if "abbr" in self.md.treeprocessors:
+            _unshield(root)
         _plain_toc_labels(root, self.md)
         if state.pending:
             self._citations(root)
@@ -372,6 +402,8 @@ class CitationsExtension(Extension):
         # which moves "{: title=… }" text into attributes; before the table of contents (5) so
         # "References" appears in it and headings get clean text.
         md.treeprocessors.register(ReferencesTreeprocessor(md, self), "medcite-references", 6)
+        # 7.5: right before abbr (7), after attr_list (8); the references tree processor (6) undoes it.
+        md.treeprocessors.register(ShieldPlaceholdersTreeprocessor(md), "medcite-shield", 7.5)
 
     def reset(self) -> None:
         self.state = PageCitations()
