@@ -341,3 +341,22 @@ def test_a_table_of_contents_label_is_text_on_every_engine(tmp_path: Path, engin
     assert not soup.select("[onerror]")
     toc = text_of(soup.select_one("nav.md-nav--secondary"))
     assert "plain words" in toc and "<img src=y onerror=alert(2)" in toc  # text: tags dropped, a lone "<" shown
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_title_from_the_file_name_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """No front-matter title and no H1: the engines name the page after its file, and print that too."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "x<img src=y onerror=alert(2)>.md": "---\ndescription: d\n---\nNo heading.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pages = sorted((project / "site").rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), page
+    home = BeautifulSoup((project / "site/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "X<img src=y onerror=alert(2)>" in text_of(home.select_one("nav.md-nav--primary"))

@@ -132,8 +132,8 @@ def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, r
             # plain text, as front-matter title, is escaped below like any other.
             heading = root.find("h1")
             text = heading_text(heading, md) if heading is not None else ""
-            if text:
-                page.meta["title"] = text
+            if text or not _is_homepage(page.path):  # else the engines name the page after its file
+                page.meta["title"] = text or title_from_path(page.path)
         if "last_reviewed" in page.meta:
             _review_and_jsonld(root, md, context, refs, formatter, *grade_or_slot(context, source))
     finally:
@@ -148,6 +148,18 @@ def escape_meta(meta: MutableMapping[str, Any]) -> None:
         value = meta.get(key)
         if isinstance(value, str) and not isinstance(value, Markup):
             meta[key] = escape(value)
+
+
+def _is_homepage(path: str) -> bool:
+    return path in ("index.md", "README.md")
+
+
+def title_from_path(path: str) -> str:
+    """The title MkDocs gives a page with neither a title nor an H1: its file name, "-" and "_" as
+    spaces, capitalised if all in lower case ("README" counts as "index")."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    name = ("index" if stem == "README" else stem).replace("-", " ").replace("_", " ")
+    return name.capitalize() if name.lower() == name else name
 
 
 def heading_text(heading: etree.Element, md: Markdown) -> str:
