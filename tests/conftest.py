@@ -35,6 +35,11 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path_factory.mktemp("medcite-cache")))
 
 
+# Front matter whose title is a billion values through YAML aliases (the "billion laughs"); a3 (line 5) is the
+# first value over 10,000.
+LAUGHS = ("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+          + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9))
+          + "title: *a8\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2027-01-01\n---\n")
 FRONT = "---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-01-01\nnext_review: 2028-01-01\n---\n"
 
 SMALL_BIB = r"""

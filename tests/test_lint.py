@@ -10,7 +10,7 @@ from medcite.bibliography import parse_bibliography
 from medcite.lint import LintOptions, check_bibliography, check_document, filter_findings
 from medcite.sources import check_sources
 
-from .conftest import FRONT, SMALL_BIB
+from .conftest import FRONT, LAUGHS, SMALL_BIB
 
 TODAY = dt.date(2026, 11, 23)
 OPTIONS = LintOptions(today=TODAY)
@@ -108,6 +108,9 @@ def test_duplicate_identifiers_and_uncited_entries() -> None:
         ("---\ntitle: T\ndescription: " + "[" * 3000 + "]" * 3000 + "\n---\n", [("invalid-front-matter", 3)]),
         ("---\ntitle: T\ndescription: D\ndeep:\n" + "".join("  " * n + f"k{n}:\n" for n in range(1, 400))
          + "---\n", [("invalid-front-matter", 54)]),  # where it passes 50 levels
+        # YAML aliases: a billion values from a few lines ("billion laughs"), and a value holding itself
+        (LAUGHS, [("invalid-front-matter", 5)]),  # a3 is the first over 10,000 values
+        ("---\ntitle: T\ndescription: D\nloop: &a [x, *a]\n---\n", [("invalid-front-matter", 4)]),
         ("---\ntitle: T\ndescription: D\n---\n", [("missing-review-date", 1), ("missing-review-date", 1)]),
         ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2030-01-01\n---\n",
          [("review-interval", 5)]),

@@ -14,14 +14,15 @@ REQUIRED_TEXT = ("title", "description")
 REQUIRED_DATES = ("last_reviewed", "next_review")
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1  # three years, allowing one leap day
 MAX_DEPTH = 50  # front matter is a few keys; deeper nesting would only exhaust PyYAML's recursion
+MAX_VALUES = 10_000  # values once YAML aliases are expanded ("billion laughs": 10**9 from ten lines)
 NESTING = {yaml.FlowSequenceStartToken: 1, yaml.FlowMappingStartToken: 1, yaml.BlockSequenceStartToken: 1,
            yaml.BlockMappingStartToken: 1, yaml.FlowSequenceEndToken: -1, yaml.FlowMappingEndToken: -1,
            yaml.BlockEndToken: -1}
 
 
 class NestedTooDeepError(Exception):
-    def __init__(self, line: int) -> None:
-        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+    def __init__(self, line: int, problem: str = f"nested more than {MAX_DEPTH} levels deep") -> None:
+        super().__init__(problem)
         self.line = line
 
 
@@ -59,6 +60,7 @@ def read_front_matter(source: str) -> FrontMatter:
             lines.setdefault(key.group(1), number)
     try:
         _check_depth(body)
+        _check_size(body)
         data = yaml.safe_load(body) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -108,3 +110,36 @@ def _unbuildable_value(body: str, exc: Exception) -> tuple[int, str]:
     except (yaml.YAMLError, RecursionError, ValueError):
         pass
     return 1, problem
+
+
+def _check_size(body: str) -> None:
+    """Raise NestedTooDeepError at the first top-level value that, with its aliases expanded, holds
+    more than MAX_VALUES values, or holds itself: printing or walking it would never end. Counted on
+    the node graph, once per node, so the count itself is quick."""
+    root = yaml.compose(body, Loader=yaml.SafeLoader)
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, line: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            if known < 0:
+                raise NestedTooDeepError(line, "a value holds itself (a YAML alias inside its own anchor)")
+            return known
+        sizes[id(node)] = -1  # in progress: met again below, it holds itself
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [item for pair in node.value for item in pair]
+        total = 1 + sum(size(child, line) for child in children)
+        sizes[id(node)] = total
+        return total
+
+    if not isinstance(root, yaml.MappingNode):
+        return
+    total = 0
+    for key, value in root.value:
+        total += size(key, key.start_mark.line + 2) + size(value, key.start_mark.line + 2)
+        if total > MAX_VALUES:
+            raise NestedTooDeepError(key.start_mark.line + 2, f"more than {MAX_VALUES:,} values once its aliases "
+                                                              "are expanded")

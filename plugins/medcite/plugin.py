@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import reprlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,11 +190,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
         for key in TEXT_META:
             value = page.meta.get(key)
-            if value is not None and not isinstance(value, str):
-                try:
-                    page.meta[key] = str(value)
-                except RecursionError:  # a list nested thousands deep (lint reports the front matter)
-                    page.meta[key] = ""
+            if isinstance(value, list | tuple | dict | set):
+                # Bounded: a list nested thousands deep, or a billion values through YAML aliases, would
+                # never finish printing in full (lint reports the front matter).
+                page.meta[key] = reprlib.repr(value)
+            elif value is not None and not isinstance(value, str):
+                page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
             # The reading grade: citation-lint's when its report is in; otherwise the extension leaves
