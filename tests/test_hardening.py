@@ -93,11 +93,12 @@ def _work(text: str, options: LintOptions | None = None) -> int:
     def calls(frame: types.FrameType, event: str, arg: object) -> object:
         return local if frame.f_code.co_filename.startswith(package) else None
 
+    previous = sys.gettrace()  # a coverage tool's, if any: put back after
     sys.settrace(calls)
     try:
         check_document("docs/page.md", text, BIB, options or LintOptions())
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
