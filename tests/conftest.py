@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,11 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path_factory.mktemp("medcite-cache")))
 
 
+# Front matter whose title is a billion values through YAML aliases (the "billion laughs"); a3 (line 5) is the
+# first value over 10,000.
+LAUGHS = ("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+          + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9))
+          + "title: *a8\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2027-01-01\n---\n")
 FRONT = "---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-01-01\nnext_review: 2028-01-01\n---\n"
 
 SMALL_BIB = r"""
@@ -69,6 +76,26 @@ SMALL_BIB = r"""
   evidence = {guideline}
 }
 """
+
+
+def cpu_seconds(call: Callable[[], object], repeat: int = 3) -> float:
+    """CPU time of ``call`` (best of ``repeat``): other jobs on a shared machine barely change it."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        call()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def assert_linear(work: Callable[[int], object], scale: int = 8, slack: float = 2.5) -> None:
+    """``work(1)`` is the calibration run, ``work(scale)`` the same on an input ``scale`` times larger: a linear
+    one takes ``scale`` times longer, a quadratic one ``scale**2`` times; the bound is ``slack * scale`` times
+    (20 by default, against 64), whatever the speed or load of the machine."""
+    small = cpu_seconds(lambda: work(1))
+    large = cpu_seconds(lambda: work(scale))
+    assert large <= slack * scale * max(small, 0.001), f"{scale}x the input took {large / max(small, 1e-9):.0f}x " \
+                                                        f"the time ({small:.4f} s -> {large:.4f} s)"
 
 
 @dataclass

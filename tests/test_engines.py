@@ -230,3 +230,105 @@ def test_front_matter_markup_is_text_on_every_engine(tmp_path: Path, engine: str
     assert "<" not in jsonld_text
     jsonld = json.loads(jsonld_text)
     assert jsonld["name"] == "<script>alert(1)</script>"  # JSON-LD keeps the text; json-escaped, not HTML
+
+
+# The three ways to write markup into an H1 as text (red team F1): a code span, backslash escapes, entities.
+HOSTILE_H1 = {
+    "code": "# Back pain `</title><script>alert(1337)</script>`",
+    "escapes": r"# Back pain \</title\>\<script\>alert(1337)\</script\>",
+    "entities": "# Back pain &lt;/title&gt;&lt;script&gt;alert(1337)&lt;/script&gt;",
+}
+
+
+@pytest.mark.parametrize("form", sorted(HOSTILE_H1))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_title_from_the_heading_is_text_on_every_engine(tmp_path: Path, engine: str, form: str) -> None:
+    """With no front-matter title the theme prints the H1's text as the page title (in <title>, the
+    header and the navigation): it must stay text there, and be plain text in the JSON-LD."""
+    page = ("---\ndescription: d\nlast_reviewed: 2026-11-01\nnext_review: 2028-11-01\n---\n\n"
+            f"{HOSTILE_H1[form]}\n\nParacetamol does not help back pain [@chou2007diagnosis].\n")
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n", "page.md": page,
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--strict", "--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    heading = soup.select_one("article h1")
+    assert heading is not None
+    for permalink in heading.select(".headerlink"):
+        permalink.decompose()
+    shown = text_of(heading)  # what the reader sees in the H1 (Python-Markdown keeps "\<" as written)
+    assert shown.startswith("Back pain") and "<script>alert(1337)" in shown
+    for name in ("page/index.html", "index.html"):  # the page itself, and another page's navigation
+        html = (project / "site" / name).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "lxml")
+        assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")
+                    and s.get("type") != "application/ld+json"], name
+        assert "&amp;lt;" not in html, name  # escaped once, not twice
+        assert any(shown in text_of(link) for link in soup.select("nav a")), name
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    assert soup.title is not None and soup.title.get_text().startswith(shown + " - ")
+    assert shown in text_of(soup.select_one(".md-header__topic:last-child"))
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
+    assert jsonld["name"] == shown
+
+
+def test_navigation_titles_from_the_config_are_text(tmp_path: Path) -> None:
+    """Titles written in the config's nav (of a page, a section) and a title MkDocs takes from the file
+    name are printed by the theme too: text as well."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "page.md": "Paracetamol does not help back pain [@chou2007diagnosis].\n",
+                                         "a&lt;img src=z onerror=alert(3)&gt;.md": "No heading here.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["nav"] = ["index.md", {"<img src=x onerror=alert(1)>": [{"<img src=y onerror=alert(2)>": "page.md"},
+                                                                   "a&lt;img src=z onerror=alert(3)&gt;.md"]},
+                     "bibliography.md"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"], cwd=project,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("index.html", "page/index.html"):
+        soup = BeautifulSoup((project / "site" / name).read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), name
+        nav = text_of(soup.select_one("nav.md-nav--primary"))
+        for shown in ("<img src=x onerror=alert(1)>", "<img src=y onerror=alert(2)>",
+                      "A&lt;img src=z onerror=alert(3)&gt;"):
+            assert shown in nav, (name, shown)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_table_of_contents_label_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """attr_list's data-toc-label names a heading in the table of contents; Zensical prints it as HTML."""
+    page = (FRONT + "# Home\n\n## Part { data-toc-label=\"<img src=x onerror=alert(1)>\" }\n\nText.\n\n"
+            "## Other { data-toc-label=\"<img src=y onerror=alert(2)\" }\n\nText.\n\n"
+            "## Third { data-toc-label=\"<code>plain</code> words\" }\n\nText.\n")
+    project = fixture_project(tmp_path, {"index.md": page, "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert not soup.select("[onerror]")
+    toc = text_of(soup.select_one("nav.md-nav--secondary"))
+    assert "plain words" in toc and "<img src=y onerror=alert(2)" in toc  # text: tags dropped, a lone "<" shown
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_title_from_the_file_name_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """No front-matter title and no H1: the engines name the page after its file, and print that too."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "x<img src=y onerror=alert(2)>.md": "---\ndescription: d\n---\nNo heading.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pages = sorted((project / "site").rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), page
+    home = BeautifulSoup((project / "site/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "X<img src=y onerror=alert(2)>" in text_of(home.select_one("nav.md-nav--primary"))

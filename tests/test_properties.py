@@ -21,6 +21,7 @@ from medcite.identifiers import is_doi, is_pmid, is_web_url
 from medcite.lint import LintOptions, check_document
 from medcite.lists import bibliography_html, references_html
 from medcite.markdown import CitationsExtension
+from medcite.pageparts import BIBLIOGRAPHY_MARKER
 from medcite.render import CitedNumber, ReferenceFormatter, citation_html, medical_webpage_jsonld, reference_urls
 
 from .conftest import FRONT, SMALL_BIB
@@ -197,10 +198,12 @@ def test_markdown_extension_never_raises(text: str) -> None:
 
 @SETTINGS
 @given(st.text())
+@example("medcite-")  # the author's own text may say "medcite-": the extension added nothing (it once failed here)
+@example('<p class="medcite-citation">x</p> [x]: https://example.org/\n\n[y][x]')
 def test_markdown_extension_never_raises_on_any_text(text: str) -> None:
     html = convert(text)
     assert_no_placeholder_leaks(html)
-    if "@" not in text:  # nothing that could be a citation: the extension adds nothing (the text may say "medcite-")
+    if "@" not in text and BIBLIOGRAPHY_MARKER not in text:  # no citation, no bibliography: nothing added
         plain = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "admonition"]).convert(text)
         assert html == plain
 
@@ -408,6 +411,12 @@ DISAGREEMENTS = [
     pytest.param("Unclosed [@chou2007diagnosis, p. 3 [@genevay2020, x] end\n", id="unclosed-around-a-citation"),
     pytest.param("Prefix [see @chou2007diagnosis, p. 3; also -@genevay2020] and [@a, p. 3 [fig. 2]].\n",
                  id="pandoc-forms"),
+    # Red team F5, F16: where Markdown reads a citation as something else.
+    pytest.param("Paracetamol does not help back pain\n[@chou2007diagnosis]: 45%.\n", id="line-start-link-definition"),
+    pytest.param("[see [@chou2007diagnosis]](https://example.org) and [@genevay2020, <https://x.org>].\n",
+                 id="citation-in-link-text"),
+    pytest.param("| A | B |\n| --- | --- |\n| Pain [@chou2007diagnosis, p. 3|4] | x |\n| [@nice2016low, p. 3\\|4] | y |\n",
+                 id="pipe-in-table-citation"),
 ]
 
 

@@ -21,13 +21,14 @@ from .citations import LineIndex, find_citations, mask_code
 from .claims import CLASSIFIERS, Verdict
 from .metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter, read_front_matter
 from .model import Category, Citation, Finding, Reference, Severity
-from .prose import HEADING_RE, Block, Exemption, Sentence, parse_document
+from .prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence, parse_document
 from .readability import Readability, measure
 from .redflagcheck import check_red_flags
 from .redflags import RedFlags
 from .render import EVIDENCE_LABELS, ReferenceFormatter
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
+PIPE_RE = re.compile(r"(?<!\\)\|")  # a "|" no backslash escapes (code spans and "\\\\" are masked)
 PAGE_EXEMPTION = "no_cite"
 STRONG_EVIDENCE = frozenset({"guideline", "systematic-review", "rct"})
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
@@ -111,6 +112,7 @@ def _finding(path: str, line: int, column: int, rule: str, severity: Severity, c
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
+    deadline = time.monotonic() + options.page_time_limit  # for all of the page's checks, splitting included
     front = read_front_matter(text)
     fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
     if not fragment:
@@ -120,6 +122,12 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    rows = _table_rows(masked)
+    for cite in citations:
+        if cite.line in rows and PIPE_RE.search(masked, cite.start, cite.end):
+            report.findings.append(_finding(path, cite.line, cite.column, "malformed-citation", "error", "citation",
+                                            f"a '|' inside a citation in a table ends the cell, and the page shows "
+                                            f"the citation as not closed: write '\\|': {cite.raw}"))
     lines = LineIndex(text)
     for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
         line, column = lines.position(bare.start)
@@ -127,7 +135,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                         f"'@{bare.key}' is not a citation and is shown as written: "
                                         f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
-    document = parse_document(text)
+    document = parse_document(text, deadline)
     report.exemptions = document.exemptions
     page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
     if page_reason is not None:
@@ -139,14 +147,12 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "error", "claim", "a no-cite exemption needs a reason: "
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
-    deadline = time.monotonic() + options.page_time_limit
     classify = partial(_verdict, options.claims)
+    coverage: dict[int, tuple[bool, set[str]]] = {}  # per paragraph, for _covered
+    stopped = (document.stopped_at, 1) if document.stopped_at is not None else None
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
-            report.findings.append(_finding(
-                path, sentence.line, sentence.column, "page-too-complex", "error", "claim",
-                f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
-                "checked; split the page or simplify its markup"))
+            stopped = (sentence.line, sentence.column)
             break
         prose.append(sentence.text)
         verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
@@ -162,11 +168,16 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 path, sentence.line, sentence.column, "uncited-claim", "error", "claim",
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
                 verdict.kind, sentence.text))
-        elif verdict.label == "should" and not _covered(block, sentence, classify):
+        elif verdict.label == "should" and not _covered(block, sentence, classify, coverage):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+    if stopped is not None:
+        report.findings.append(_finding(
+            path, *stopped, "page-too-complex", "error", "claim",
+            f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
+            "checked; split the page or simplify its markup"))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     if options.red_flags is not None:
         report.findings.extend(check_red_flags(path, text, document, options.red_flags))
@@ -234,19 +245,43 @@ def _terms(text: str) -> set[str]:
     return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in COMMON_WORDS}
 
 
-def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict]) -> bool:
+def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict],
+             seen: dict[int, tuple[bool, set[str]]]) -> bool:
     """Whether a paragraph's citation can cover a background (should-cite) sentence: a citation on the
     sentence itself or on another background sentence does; one on a must-cite claim supports that claim,
-    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...")."""
+    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...").
+    What the paragraph's cited sentences offer is worked out once per paragraph (``seen``)."""
     if sentence.cited:
         return True
-    terms = _terms(sentence.text)
-    for other in block.sentences:
-        if other is sentence or not other.cited:
+    if id(block) not in seen:
+        background, claim_terms = False, set()
+        for other in block.sentences:
+            if not other.cited:
+                continue
+            if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must":
+                background = True
+                break
+            claim_terms |= _terms(other.text)
+        seen[id(block)] = (background, claim_terms)
+    background, claim_terms = seen[id(block)]
+    return background or bool(_terms(sentence.text) & claim_terms)
+
+
+def _table_rows(masked: str) -> set[int]:
+    """Line numbers of table rows, as Python-Markdown's tables find them: a header row holding a '|', its
+    separator row, then every line up to a blank one (code, front matter and comments are masked)."""
+    lines = masked.split("\n")
+    rows: set[int] = set()
+    for number, line in enumerate(lines[1:], start=2):
+        header = lines[number - 2]
+        if number in rows or not TABLE_SEP_RE.match(line) or "|" not in header + line or not header.strip():
             continue
-        if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
-            return True
-    return False
+        rows.update((number - 1, number))
+        for after in range(number, len(lines)):
+            if not lines[after].strip():
+                break
+            rows.add(after + 1)
+    return rows
 
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:

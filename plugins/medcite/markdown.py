@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Markdown, util
+from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -47,15 +48,26 @@ from .snippets import appended_problems, include_problems
 
 log = logging.getLogger("medcite")
 _reported: set[str] = set()  # a broken bibliography is reported once per process, not once per page
-TOKEN = "\x02medcite:{}\x03"
-TOKEN_START = "\x02medcite:"
-TOKEN_RE = re.compile("\x02medcite:(\\d+)\x03")
+# A citation's place in the text until the tree processor numbers it. It holds no word character:
+# abbr (tree processor 7, before ours) wraps whole words in <abbr>, so "*[medcite]: …" or "*[1]: …"
+# would split a token made of words or digits. Digits are written as private-use characters.
+TOKEN_START = "\x02\ue000"
+_TO_TOKEN = str.maketrans("0123456789", "".join(chr(0xE010 + digit) for digit in range(10)))
+_FROM_TOKEN = {value: key for key, value in _TO_TOKEN.items()}
+TOKEN_RE = re.compile("\x02\ue000([\ue010-\ue019]++)\x03")
+ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
+TAG_RE = re.compile(r"<[^<>]*+>")
+RAW_OR_TOKEN_RE = re.compile("\x02wzxhzdk:(?P<stashed>\\d++)\x03|" + TOKEN_RE.pattern)
+OPEN_LINK_RE = re.compile(r"<a[\s>/]", re.IGNORECASE)
+CLOSE_LINK_RE = re.compile(r"</a\s*+>", re.IGNORECASE)
+
+
+def token(index: int) -> str:
+    return TOKEN_START + str(index).translate(_TO_TOKEN) + "\x03"
 
 
 def token_index(match: re.Match[str]) -> int:
-    return int(match.group(1))
-
-ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
+    return int(match.group(1).translate(_FROM_TOKEN))
 
 
 @dataclass
@@ -212,7 +224,7 @@ class CitationInlineProcessor(InlineProcessor):
         whole = m.group(0)
         lead = whole[: len(whole) - len(whole.lstrip(" \t"))]
         pending.append((lead, f"[{body.rstrip()}" if unclosed else f"[{body}]", items, problem))
-        return TOKEN.format(len(pending) - 1), m.start(0), m.end(0)
+        return token(len(pending) - 1), m.start(0), m.end(0)
 
     unclosed = False
 
@@ -261,6 +273,43 @@ def _tell_other_engines(state: PageCitations) -> None:
                     shown)
 
 
+class CitationAwareReferenceProcessor(ReferenceProcessor):
+    """Link reference definitions, except a line starting with a citation: "[@a]: 45%." is the
+    citation and its text (as citation-lint reads it), not the definition of a link named "@a"."""
+
+    _LABEL = r"\[([^\[\]]*)\]:"
+    RE = re.compile(ReferenceProcessor.RE.pattern.replace(_LABEL, r"\[(?![^\[\]]*?(?<=[\s;\[\-])@)" + _LABEL[2:], 1),
+                    re.MULTILINE)
+
+
+PLACEHOLDER_RE = re.compile("\x02([^\x02\x03]*+)\x03")  # any of Python-Markdown's (and ours)
+SHIELDED_RE = re.compile("\x02([\U000F0000-\U000F00FF]*+)\x03")
+_SHIELD = {code: 0xF0000 + code for code in range(256)}
+_UNSHIELD = {value: key for key, value in _SHIELD.items()}
+
+
+class ShieldPlaceholdersTreeprocessor(Treeprocessor):
+    """abbr wraps whole words in <abbr>, and runs while escapes, entities, inline HTML and citations are
+    still placeholders of digits and words ("\\x02wzxhzdk:1\\x03"): "*[1]: one" would split them and leave
+    control characters in the page. Their insides are written in private-use characters (no word
+    characters) until abbr is done; the references tree processor, next, writes them back."""
+
+    def run(self, root: etree.Element) -> None:
+        if "abbr" not in self.md.treeprocessors:
+            return
+        for element, attr in _text_slots(root):
+            text = getattr(element, attr)
+            if text and "\x02" in text:
+                setattr(element, attr, PLACEHOLDER_RE.sub(lambda m: f"\x02{m.group(1).translate(_SHIELD)}\x03", text))
+
+
+def _unshield(root: etree.Element) -> None:
+    for element, attr in _text_slots(root):
+        text = getattr(element, attr)
+        if text and "\x02" in text:
+            setattr(element, attr, SHIELDED_RE.sub(lambda m: f"\x02{m.group(1).translate(_UNSHIELD)}\x03", text))
+
+
 class ReferencesTreeprocessor(Treeprocessor):
     """Numbers citations in reading order and appends the page's References list."""
 
@@ -271,6 +320,9 @@ class ReferencesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.ext.state
         self.ext.last_page = state
+        if "abbr" in self.md.treeprocessors:
+            _unshield(root)
+        _plain_toc_labels(root, self.md)
         if state.pending:
             self._citations(root)
         if any(BIBLIOGRAPHY_TOKEN in (element.text or "") for element in root.iter("p")):
@@ -285,6 +337,8 @@ class ReferencesTreeprocessor(Treeprocessor):
         state = self.ext.state
         # A citation in raw HTML goes back to the text the author wrote (the linter skips raw HTML too).
         literal = self._restore_literal
+        _move_out_of_links(root)
+        _move_out_of_raw_links(root, self.md.htmlStash.rawHtmlBlocks)
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and TOKEN_START in block:
@@ -385,6 +439,79 @@ class ReferencesTreeprocessor(Treeprocessor):
         return self.md.htmlStash.store(citation_html(spot, cited, self.ext.formatter, problems=unknown))
 
 
+def _plain_toc_labels(root: etree.Element, md: Markdown) -> None:
+    """attr_list's ``data-toc-label`` names a heading in the table of contents, and Zensical prints it
+    as HTML: its tags (still Markdown's raw-HTML placeholders here) are dropped, as MkDocs drops them,
+    and a stray "<" or ">" is escaped, so it is text."""
+    stash = md.htmlStash.rawHtmlBlocks
+    for element in root.iter():
+        label = element.get("data-toc-label")
+        if not label:
+            continue
+        raw = util.HTML_PLACEHOLDER_RE.sub(
+            lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else "", label)
+        if "<" in raw or ">" in raw:
+            element.set("data-toc-label", TAG_RE.sub("", raw).replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _move_out_of_links(root: etree.Element) -> None:
+    """A citation in a link's text ("[see [@a]](url)") goes right after the link: its own link
+    inside the other would be a link in a link (invalid HTML), and the reader still sees it."""
+    for link in root.iter("a"):
+        moved: list[str] = []
+        for element, attr in _text_slots(link):  # the link's text and its children's (not its own tail)
+            text = getattr(element, attr)
+            if text and TOKEN_START in text:
+                moved.extend(match.group(0) for match in TOKEN_RE.finditer(text))
+                setattr(element, attr, TOKEN_RE.sub("", text))
+        if moved:
+            link.tail = "".join(moved) + (link.tail or "")
+
+
+def _move_out_of_raw_links(root: etree.Element, stash: list[Any]) -> None:
+    """The same for a link written in HTML (``<a href="…">see [@a]</a>``), whose tags are Markdown's
+    raw-HTML placeholders in the text: a citation between them goes right after the closing tag. One
+    whose link is never closed stays where it is, so no citation is lost."""
+    slots = [(element, attr) for element, attr in _text_slots(root) if "\x02" in (getattr(element, attr) or "")]
+    events: list[tuple[int, re.Match[str], str]] = []  # (slot, match, "open" / "close" / "token" / "")
+    for number, (element, attr) in enumerate(slots):
+        for match in RAW_OR_TOKEN_RE.finditer(getattr(element, attr)):
+            if match["stashed"] is None:
+                events.append((number, match, "token"))
+                continue
+            index = int(match["stashed"])
+            raw = stash[index] if index < len(stash) and isinstance(stash[index], str) else ""
+            kind = "open" if OPEN_LINK_RE.match(raw) else "close" if CLOSE_LINK_RE.match(raw) else ""
+            events.append((number, match, kind))
+    depth = 0  # raw links open here
+    inside: list[int] = []  # the citations in them
+    moves: dict[int, list[int]] = {}  # closing event -> the citations that go right after it
+    for position, (_, _, kind) in enumerate(events):
+        if kind == "open":
+            depth += 1
+        elif kind == "close" and depth:
+            depth -= 1
+            if not depth and inside:
+                moves[position], inside = inside, []
+        elif kind == "token" and depth:
+            inside.append(position)
+    if not moves:
+        return
+    moved = {position for positions in moves.values() for position in positions}
+    edits: dict[int, list[int]] = {}  # slot -> its events that change, in order
+    for position in sorted(moved | set(moves)):
+        edits.setdefault(events[position][0], []).append(position)
+    for number, positions in edits.items():
+        element, attr = slots[number]
+        text, pieces, at = getattr(element, attr), [], 0
+        for position in positions:
+            match = events[position][1]
+            pieces.append(text[at:match.start()] + ("" if position in moved else match.group(0)))
+            pieces.extend(events[token][1].group(0) for token in moves.get(position, []))
+            at = match.end()
+        setattr(element, attr, "".join(pieces) + text[at:])
+
+
 def _footnotes(root: etree.Element) -> dict[str, etree.Element]:
     """The footnotes extension's notes (``<li id="fn:1">`` in ``<div class="footnote">``) by id."""
     return {item.get("id", ""): item for div in root.iter("div") if "footnote" in div.get("class", "").split()
@@ -447,6 +574,8 @@ class CitationsExtension(Extension):
         # 29: after whitespace normalisation (30), which would strip the placeholder's markers;
         # before raw HTML blocks (20), which would swallow the marker comment.
         md.preprocessors.register(BibliographyPreprocessor(md), "medcite-bibliography", 29)
+        # Python-Markdown's own link definitions (same name and priority), minus those that are citations.
+        md.parser.blockprocessors.register(CitationAwareReferenceProcessor(md.parser), "reference", 15)
         # 175: after backslash escapes (180) and code spans (190), so "\[@x]" and `[@x]`
         # stay literal; before links (160), so "[@x]" is never read as a shortcut link.
         # The superscript takes the place of the space before it: "pain [@a]." -> "pain¹."
@@ -461,6 +590,8 @@ class CitationsExtension(Extension):
         # which moves "{: title=… }" text into attributes; before the table of contents (5) so
         # "References" appears in it and headings get clean text.
         md.treeprocessors.register(ReferencesTreeprocessor(md, self), "medcite-references", 6)
+        # 7.5: right before abbr (7), after attr_list (8); the references tree processor (6) undoes it.
+        md.treeprocessors.register(ShieldPlaceholdersTreeprocessor(md), "medcite-shield", 7.5)
 
     def reset(self) -> None:
         self.state = PageCitations()

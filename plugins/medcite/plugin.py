@@ -18,6 +18,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import reprlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, StructureItem
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
@@ -233,7 +236,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
         for key in TEXT_META:
             value = page.meta.get(key)
-            if value is not None and not isinstance(value, str):
+            if isinstance(value, list | tuple | dict | set):
+                # Bounded: a list nested thousands deep, or a billion values through YAML aliases, would
+                # never finish printing in full (lint reports the front matter).
+                page.meta[key] = reprlib.repr(value)
+            elif value is not None and not isinstance(value, str):
                 page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
@@ -285,7 +292,19 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             for key in TEXT_META:
                 if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
                     meta[key] = escape(meta[key])
+            # A title from the config's nav or the file name (the extension turned an H1 into a
+            # front-matter title already) is plain text as well.
+            title = file.page.title if file.page is not None else None
+            if file.page is not None and isinstance(title, str) and not isinstance(title, Markup):
+                file.page.title = escape(title)
         return env
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Section and link titles from the config's nav are printed unescaped too."""
+        for item in _nav_items(nav.items):
+            if not isinstance(item, Page) and isinstance(item.title, str) and not isinstance(item.title, Markup):
+                item.title = escape(item.title)
+        return nav
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Collect the lint (it ran while every page was rendered and written) and run the site-wide
@@ -338,3 +357,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for finding in errors:
             log.warning(finding.as_text())
         self.errors.extend(errors)
+
+
+def _nav_items(items: list[StructureItem]) -> Iterator[StructureItem]:
+    for item in items:
+        yield item
+        yield from _nav_items(list(getattr(item, "children", None) or []))
