@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -48,6 +49,15 @@ class Target:
         if self.name == "bundle":
             path = "index.html" if path in ("", "/") else path.rstrip("/") + ".html"
         return self.base + path
+
+
+def page_with_a_run(target: Target) -> str:
+    """The first page (by path) citing a compressed run such as 1–3: which pages have one is content's business."""
+    for html_file in sorted(target.root.glob("**/*.html")):
+        if re.search(r'class="medcite-ref"[^>]*>\d+–\d+</a>', html_file.read_text(encoding="utf-8")):
+            page = html_file.relative_to(target.root).with_suffix("").as_posix()  # the bundle: a/b.html
+            return (page[: -len("index")] if page.endswith("index") else page + "/").lstrip("/")
+    raise AssertionError("no page of the site cites a run of sources (1–3) to test the preview with")
 
 
 @pytest.fixture(scope="session")

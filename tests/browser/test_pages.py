@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ARTIFACTS, Target, is_local
+from .conftest import ARTIFACTS, Target, is_local, page_with_a_run
 
 ARTICLE = "conditions/low-back-pain/"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -82,17 +82,8 @@ def test_hover_and_keyboard_focus_show_the_reference(page: Page, target: Target)
     assert any(expected[:20] in text for text in texts)
 
 
-def _page_with_a_range(target: Target) -> str:
-    """The first page (by path) citing a compressed run such as 1–3: which pages have one is content's business."""
-    for html_file in sorted(target.root.glob("**/*.html")):
-        if re.search(r'class="medcite-ref"[^>]*>\d+–\d+</a>', html_file.read_text(encoding="utf-8")):
-            page = html_file.relative_to(target.root).with_suffix("").as_posix()  # the bundle: a/b.html
-            return (page[: -len("index")] if page.endswith("index") else page + "/").lstrip("/")
-    raise AssertionError("no page of the site cites a run of sources (1–3) to test the preview with")
-
-
 def test_the_preview_of_a_group_is_readable_one_reference_per_line(page: Page, target: Target) -> None:
-    page.goto(target.url(_page_with_a_range(target)))
+    page.goto(target.url(page_with_a_run(target)))
     group = page.locator("sup.medcite-citation a.medcite-ref", has_text="\u2013").first
     first, last = (int(n) for n in group.inner_text().split("\u2013"))
     group.hover()
