@@ -6,9 +6,11 @@ the texts; a third settles the units they disagree on. This script:
 - ``agree.py report``: percent agreement and Cohen's kappa of A against B, on the three labels and on the
   must-versus-not decision, overall and per site kind; writes ``disputed.jsonl`` (the units to settle, with
   their context and without either label, so the third labeller judges afresh).
+- ``agree.py freeze``: before any label exists, writes ``split.json``: every host in dev or test, never both.
+  Hosts that share a near-copy of a sentence are one group and go to the same side; a group's side is chosen
+  by a hash of its name, so it depends on neither the labels nor any classifier.
 - ``agree.py final``: merges A, B and the settled labels into ``labelled.jsonl`` (one unit a line, with
-  ``label`` and ``kind``) and splits it by site: a site's every unit is in dev or in test, never both; the test
-  split is chosen by a hash of the host name, so it does not depend on the labels.
+  ``label``, ``kind`` and its frozen ``split``).
 
 Label files are TSV with the header ``id<TAB>label<TAB>kind``; several files per labeller are read in order
 (``labels-a*.tsv``, ``labels-b*.tsv``, ``settled*.tsv``).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -63,9 +66,54 @@ def kappa(pairs: list[tuple[str, str]]) -> tuple[float, float]:
     return observed, (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def is_test_site(host: str) -> bool:
-    digest = hashlib.sha256(host.lower().encode()).digest()
+def site_groups(units: list[dict[str, object]]) -> dict[str, str]:
+    """Host -> its group: hosts that share a near-copy of a sentence (the first eight words, normalised) are one
+    group (NHS pages copied by pharmacies, one abstract on four hosts), so no text is on both sides of the split."""
+    parent: dict[str, str] = {}
+
+    def find(host: str) -> str:
+        parent.setdefault(host, host)
+        while parent[host] != host:
+            parent[host] = parent[parent[host]]
+            host = parent[host]
+        return host
+
+    first_host: dict[str, str] = {}
+    for u in units:
+        host = str(u["site"]).lower()
+        find(host)
+        words = re.findall(r"[a-z0-9]+", str(u["text"]).lower())
+        if len(words) < 8:
+            continue
+        key = " ".join(words[:8])
+        if key in first_host:
+            a, b = find(first_host[key]), find(host)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        else:
+            first_host[key] = host
+    return {host: find(host) for host in parent}
+
+
+def is_test_group(group: str) -> bool:
+    digest = hashlib.sha256(group.encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64 < TEST_SHARE
+
+
+def freeze() -> None:
+    """Write split.json (host -> dev/test) from the units alone, before any label exists; never rewritten."""
+    target = HERE / "split.json"
+    if target.exists():
+        raise SystemExit("split.json exists: the split is frozen")
+    groups = site_groups(read_units())
+    split = {host: ("test" if is_test_group(group) else "dev") for host, group in sorted(groups.items())}
+    target.write_text(json.dumps({"groups": groups, "split": split}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    counts = Counter(split.values())
+    print(f"hosts: {len(split)} in {len(set(groups.values()))} groups; dev {counts['dev']}, test {counts['test']}")
+
+
+def frozen_split() -> dict[str, str]:
+    return dict(json.loads((HERE / "split.json").read_text(encoding="utf-8"))["split"])
 
 
 def report() -> None:
@@ -98,6 +146,7 @@ def report() -> None:
 def final() -> None:
     units = read_units()
     a, b, settled = read_labels("labels-a*.tsv"), read_labels("labels-b*.tsv"), read_labels("settled*.tsv")
+    frozen = frozen_split()
     out, unresolved = [], []
     for u in units:
         uid = str(u["id"])
@@ -111,7 +160,7 @@ def final() -> None:
         else:
             unresolved.append(uid)
             continue
-        split = "test" if is_test_site(str(u["site"])) else "dev"
+        split = frozen[str(u["site"]).lower()]
         out.append({**u, "label": label, "kind": kind, "label_a": a[uid][0], "label_b": b[uid][0], "split": split})
     if unresolved:
         raise SystemExit(f"{len(unresolved)} units have no final label (first: {unresolved[:5]})")
@@ -126,4 +175,4 @@ def final() -> None:
 
 
 if __name__ == "__main__":
-    {"report": report, "final": final}.get(sys.argv[1] if len(sys.argv) > 1 else "", lambda: print(__doc__))()
+    {"freeze": freeze, "report": report, "final": final}.get(sys.argv[1] if len(sys.argv) > 1 else "", lambda: print(__doc__))()
