@@ -8,7 +8,12 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: site site-build test test-run serve lint bundle bench bench-base bench-scale eval clean lock
 
+# Before pip: a Python too old for the lock gets one line saying what to do; a .venv made by another Python
+# (say, a failed first try with Debian 12's 3.11.2) is rebuilt, not reused.
+CHECK_PYTHON = @MAKE_TARGET=$(firstword $(MAKECMDGOALS) site) scripts/check_python.sh "$(PYTHON)" "$(VENV)" "$(origin PYTHON)"
+
 $(STAMP): requirements.lock pyproject.toml
+	$(CHECK_PYTHON)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -30,6 +35,7 @@ CHECK_ENGINE = @case " $(ENGINES) " in *" $(ENGINE) "*) ;; \
 site:
 	$(CHECK_ENGINE)
 	@scripts/system_deps.sh site
+	$(CHECK_PYTHON)
 	@$(MAKE) --no-print-directory site-build
 site-build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/build_site.py --engine $(ENGINE) --site-dir site
@@ -42,6 +48,7 @@ bundle: $(STAMP) $(NODE_STAMP)
 ## Missing system packages (Chromium, fonts, npm) are installed first when root, else named with the command to run.
 test:
 	@scripts/system_deps.sh test
+	$(CHECK_PYTHON)
 	@$(MAKE) --no-print-directory test-run
 test-run: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check plugins tests scripts hooks bench

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,8 @@ settings.load_profile("repeatable")
 ROOT = Path(__file__).resolve().parents[1]
 # Tests (and the builds they start) keep their parsed-bibliography cache out of the user's home.
 os.environ.setdefault("MEDCITE_CACHE_DIR", tempfile.mkdtemp(prefix="medcite-cache-"))
+# ... and the key that signs cache files (kept outside every cache folder) out of the user's config folder.
+os.environ.setdefault("MEDCITE_CACHE_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="medcite-key-"), "cache-key"))
 
 
 
@@ -33,6 +38,11 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path_factory.mktemp("medcite-cache")))
 
 
+# Front matter whose title is a billion values through YAML aliases (the "billion laughs"); a3 (line 5) is the
+# first value over 10,000.
+LAUGHS = ("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+          + "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9))
+          + "title: *a8\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2027-01-01\n---\n")
 FRONT = "---\ntitle: Test page\ndescription: A page for tests.\nlast_reviewed: 2026-01-01\nnext_review: 2028-01-01\n---\n"
 
 SMALL_BIB = r"""
@@ -66,6 +76,26 @@ SMALL_BIB = r"""
   evidence = {guideline}
 }
 """
+
+
+def cpu_seconds(call: Callable[[], object], repeat: int = 3) -> float:
+    """CPU time of ``call`` (best of ``repeat``): other jobs on a shared machine barely change it."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        call()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def assert_linear(work: Callable[[int], object], scale: int = 8, slack: float = 2.5) -> None:
+    """``work(1)`` is the calibration run, ``work(scale)`` the same on an input ``scale`` times larger: a linear
+    one takes ``scale`` times longer, a quadratic one ``scale**2`` times; the bound is ``slack * scale`` times
+    (20 by default, against 64), whatever the speed or load of the machine."""
+    small = cpu_seconds(lambda: work(1))
+    large = cpu_seconds(lambda: work(scale))
+    assert large <= slack * scale * max(small, 0.001), f"{scale}x the input took {large / max(small, 1e-9):.0f}x " \
+                                                        f"the time ({small:.4f} s -> {large:.4f} s)"
 
 
 @dataclass
@@ -148,3 +178,35 @@ def repo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         archive.extractall(unzipped)
     (root,) = [p for p in unzipped.iterdir() if p.is_dir()]
     return root
+
+
+BUILD_SITE = ROOT / "scripts" / "build_site.py"
+
+
+def build_site(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``make site ENGINE=engine`` for ``config``: citation-lint, then the engine's strict build into ``site``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, str(BUILD_SITE), "--engine", engine, "--config", str(config),
+                           "--site-dir", str(site)], cwd=config.parent, capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def repo_sites(repo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """This repository's site: MkDocs' build (``repo_site``), then ProperDocs and Zensical. Zensical
+    writes beside its config, so it builds a copy of the project (the worktree's site/ stays)."""
+    sites = {"mkdocs": repo_site}
+    out = tmp_path_factory.mktemp("repo-engines")
+    proc = build_site("properdocs", ROOT / "mkdocs.yml", out / "properdocs")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sites["properdocs"] = out / "properdocs"
+    copy = out / "project"
+    copy.mkdir()
+    for name in ("content", "includes", "overrides", "hooks"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("mkdocs.yml", "references.bib", "red-flags.yml"):
+        shutil.copy2(ROOT / name, copy / name)
+    proc = build_site("zensical", copy / "mkdocs.yml", out / "zensical")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sites["zensical"] = out / "zensical"
+    return sites

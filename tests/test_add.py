@@ -37,8 +37,8 @@ def _add(text: str, bib_text: str = SMALL_BIB, **kwargs: object) -> tuple[str, l
          "Lund E, Kowalski P. Heat or cold for acute low back pain: a systematic review. Ex Rev Spine Care. "
          "2021;7(2):55-67. doi:10.5555/ersc.2021.055."),
         ("sample.json", "ess2022sciatica",
-         "Example Spine Society. Sciatica: self-care at home [Internet]. Leeds: Example Spine Society; 2022 "
-         "[cited 2024 Mar 1]. Available from: https://example.org/sciatica-self-care"),
+         "Example Spine Society. Sciatica: self-care at home [Internet]. Leeds: Example Spine Society; 2022 May "
+         "[cited 2024 Mar 1]. Available from: https://example.org/sciatica-self-care"),  # the month: any entry
     ],
 )
 def test_each_format_becomes_an_entry_in_citing_medicine_form(sample: str, key: str, expected: str) -> None:
@@ -230,3 +230,120 @@ def test_imported_entries_build(tmp_path: Path) -> None:
     assert "Ex J Back Pain. 2023 Apr;12(4):201-9." in items[0]
     assert "Ex Rev Spine Care. 2021;7(2):55-67." in items[1]
     assert "Sciatica: self-care at home [Internet]" in items[2] and "[cited 2024 Mar 1]" in items[2]
+
+
+# -- red team F9: concurrent adds ----------------------------------------------------------------------------------
+def _add_in_child(bib: str, record: str, start: object, results: object) -> None:
+    """One `citation-lint add` in a forked process, with the read-to-write window made wide (as on a loaded machine)."""
+    import time
+
+    import medcite.adapters.cli.add as addcmd
+
+    real = addcmd.add_entries
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    addcmd.add_entries = slow  # type: ignore[assignment]
+    start.wait()  # type: ignore[attr-defined]
+    results.put(addcmd.main(["--bib", bib, "--evidence", "rct", record]))  # type: ignore[attr-defined]
+
+
+def test_concurrent_adds_lose_no_entry(tmp_path: Path) -> None:
+    import multiprocessing
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    count = 8
+    records = []
+    for n in range(count):
+        record = tmp_path / f"r{n}.json"
+        record.write_text(json.dumps([{"type": "article-journal", "title": f"Trial number {n} of walking",
+                                       "author": [{"family": f"Author{chr(97 + n)}", "given": "A"}],
+                                       "container-title": "J Test", "issued": {"date-parts": [[2020]]},
+                                       "DOI": f"10.5555/test.{n}"}]), encoding="utf-8")
+        records.append(record)
+    context = multiprocessing.get_context("fork")
+    start, results = context.Event(), context.Queue()
+    children = [context.Process(target=_add_in_child, args=(str(bib), str(record), start, results))
+                for record in records]
+    for child in children:
+        child.start()
+    start.set()
+    for child in children:
+        child.join(120)
+    assert [results.get(timeout=5) for _ in children] == [0] * count
+    parsed, _ = parse_bibliography(bib.read_text(encoding="utf-8"), "refs.bib")
+    assert {f"10.5555/test.{n}" for n in range(count)} <= {ref.fields.get("doi") for ref in parsed}
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".*.partial"))
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ({"title": "Take \u202e01\u202c mg daily"}, "U+202E"),
+    ({"title": "Nul\u0000byte"}, "U+0000"),
+    ({"title": "T", "PMID": "\u0661\u0662\u0663"}, "is not digits only"),
+])
+def test_add_refuses_hidden_characters_and_non_ascii_identifiers(tmp_path: Path, capsys, item: dict,
+                                                                 words: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps([{"type": "article-journal", "author": [{"family": "Smith", "given": "A"}],
+                                   "issued": {"date-parts": [[2020]]}, "DOI": "10.5555/x.1", **item}]),
+                      encoding="utf-8")
+    assert main(["add", "--bib", str(bib), "--evidence", "rct", str(record)]) == 1
+    assert words in capsys.readouterr().err
+    assert bib.read_text(encoding="utf-8") == SMALL_BIB
+
+
+# -- red team F12 and F13 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("record", [
+    "PMID- 99000009\nTI  - A trial of walking.\nFAU - Smith and Jones, Ann\nAU  - Smith and Jones A\nDP  - 2020\n"
+    "TA  - J Test\nJT  - Journal of Tests\nAID - 10.5555/x.9 [doi]\n",
+    json.dumps([{"type": "article-journal", "title": "A trial of walking", "container-title": "J Test",
+                 "author": [{"family": "Smith and Jones", "given": "Ann"}, {"family": "Lee", "given": "Bo and Al"}],
+                 "issued": {"date-parts": [[2020]]}, "DOI": "10.5555/x.9"}]),
+])
+def test_a_name_holding_and_stays_one_author(record: str) -> None:
+    new_text, added = _add(record)
+    bib, _ = parse_bibliography(new_text, "refs.bib")
+    ref = bib.references[added[0].key]
+    authors = [name for role, names in ref.people if role == "author" for name in names]
+    assert ref.authors[0].startswith("Smith and Jones") and len(authors) == (1 if "PMID" in record else 2)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"title": "bad \\ud800 surrogate"}]', "lone surrogate"),
+    ('{"title": "x", "author": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested too deeply"),
+])
+def test_hostile_csl_json_is_a_clear_error(tmp_path: Path, capsys, data: str, words: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    record = tmp_path / "r.json"
+    record.write_text(data, encoding="utf-8")
+    assert main(["add", "--bib", str(bib), "--format", "csl-json", str(record)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"citation-lint add: error: {record}: ") and words in err and "Traceback" not in err
+    assert bib.read_text(encoding="utf-8") == SMALL_BIB
+
+
+def test_dry_run_needs_no_lock_file(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bibliography in a folder we cannot write: --dry-run still shows the entry (the lock file cannot be made)."""
+    import medcite.importers.addentry as addentry
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    real_open = addentry.os.open
+
+    def read_only(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(addentry.os, "open", read_only)
+    code = main(["add", "--bib", str(bib), "--dry-run", "--evidence", "rct", str(RECORDS / "sample.ris")])
+    assert code == 0 and "would add 'lund2021heat'" in capsys.readouterr().err
+    code = main(["add", "--bib", str(bib), "--evidence", "rct", str(RECORDS / "sample.ris")])
+    assert code == 2 and "cannot lock" in capsys.readouterr().err and bib.read_text(encoding="utf-8") == SMALL_BIB

@@ -114,3 +114,46 @@ def test_disk_cache_survives_a_new_process_and_follows_content(tmp_path: Path, m
     path.write_text(SMALL_BIB.replace("Accents in names", "Changed title"), encoding="utf-8")
     changed, _ = load_bibliography(path)
     assert changed.resolve("genevay2020").fields["title"] == "Changed title"
+
+
+# -- red team F11: bidi controls, NUL and non-ASCII digits in fields ---------------------------------------------
+def _entry_findings(fields: str) -> list:
+    from medcite.lint.checks import LintOptions, check_bibliography
+
+    text = SMALL_BIB + "\n@misc{odd2020,\n  " + fields + ",\n  year = {2020}, evidence = {guideline}\n}\n"
+    bib, load = parse_bibliography(text, "refs.bib")
+    return load + check_bibliography(bib, None, LintOptions())
+
+
+ODD_LINE = (SMALL_BIB + "\n").count("\n") + 1  # the line of @misc{odd2020
+
+
+@pytest.mark.parametrize(("fields", "named"), [
+    ("title = {Take \u202e01\u202c mg daily}", "U+202E"),
+    ("title = {Nul\x00byte}", "U+0000"),
+    ("title = {Isolate \u2067x\u2069}", "U+2067"),
+    ("author = {Sm\u202eith, Ann}, title = {T}", "U+202E"),
+    ("title = {T}, note = {bell \x07}", "U+0007"),
+])
+def test_a_control_or_bidi_character_in_a_field_is_an_error(fields: str, named: str) -> None:
+    found = [f for f in _entry_findings(fields) if f.rule == "control-character"]
+    assert len(found) == 1 and found[0].severity == "error" and found[0].line == ODD_LINE and named in found[0].message
+
+
+def test_plain_fields_have_no_control_character_finding() -> None:
+    assert [f for f in _entry_findings("title = {Take 10 mg daily \u2013 caf\u00e9}") if f.rule == "control-character"] == []
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [
+    ("pmid", "\u0661\u0662\u0663", "invalid-pmid"),       # Arabic-Indic digits
+    ("pmid", "\uff11\uff12\uff13", "invalid-pmid"),       # fullwidth digits
+    ("pmcid", "PMC\u0661\u0662\u0663", "invalid-pmcid"),
+    ("doi", "10.\u0661\u0662\u0663\u0664/x", "invalid-doi"),
+])
+def test_an_identifier_in_non_ascii_digits_is_invalid_and_never_linked(field: str, value: str, rule: str) -> None:
+    from medcite.style.formatter import ReferenceFormatter
+
+    assert rule in {f.rule for f in _entry_findings(f"title = {{T}}, {field} = {{{value}}}")}
+    bib, _ = parse_bibliography(SMALL_BIB + f"\n@misc{{odd2020, title = {{T}}, year = {{2020}}, {field} = {{{value}}}}}\n",
+                                "refs.bib")
+    assert "href" not in ReferenceFormatter().format(bib.references["odd2020"]).html

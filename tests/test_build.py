@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from .conftest import FRONT, ROOT
+from .conftest import FRONT, LAUGHS, ROOT
 
 ARTICLE = """\
 ---
@@ -96,6 +96,22 @@ def test_unknown_key_fails_strict_build_with_location(build) -> None:
     assert result.returncode != 0
     assert "docs/index.md:11:5: error: unknown citation key 'nope'" in result.log
     assert "Traceback" not in result.log
+
+
+@pytest.mark.parametrize(("front", "where"), [
+    ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-02-30\nnext_review: 2027-01-01\n---\n", "docs/x.md:4:1"),
+    ("---\ntitle: T\ndescription: " + "[" * 3000 + "]" * 3000 + "\n---\n", "docs/x.md:3:1"),
+    (LAUGHS, "docs/x.md:5:1"),  # a billion values through YAML aliases: not expanded, not printed
+])
+def test_front_matter_yaml_cannot_build_is_a_finding_on_its_page(build, front: str, where: str) -> None:
+    """Red team F7: PyYAML raises ValueError or RecursionError for these; the build (whose bibliography
+    page reads every page's title) must name the page and line, not crash on bibliography.md."""
+    result = build({"index.md": FRONT + "# Home\n\nFine [@chou2007diagnosis].\n",
+                    "x.md": front + "\n# X\n\nFine [@chou2007diagnosis].\n"})
+    assert result.returncode != 0
+    assert f"{where}: error: front matter" in result.log
+    assert "[invalid-front-matter]" in result.log
+    assert "Traceback" not in result.log and "bibliography.md" not in result.log
 
 
 def test_unknown_key_without_strict_still_shows_text(build) -> None:

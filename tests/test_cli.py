@@ -360,3 +360,13 @@ def test_merge_refuses_mismatched_or_broken_shards(noisy: Path, capsys) -> None:
         assert code == 2 and message in err
     code, _, err = run(capsys, "--shard", "3/2")
     assert code == 2 and "--shard '3/2': write K/N" in err
+
+
+def test_sarif_level_follows_each_severity(project: Path, capsys) -> None:
+    """error -> error, warning -> warning, advice -> note: a run with all three, each checked."""
+    (project / "docs" / "mixed.md").write_text(PLANTED + "\nThe femur is the thigh bone.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--ignore", "old-sources", "--format", "sarif", "docs/mixed.md")  # advice on
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    levels = {(r["properties"]["severity"], r["level"]) for r in results}
+    assert levels == {("error", "error"), ("warning", "warning"), ("advice", "note")}

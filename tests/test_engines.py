@@ -19,10 +19,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from .conftest import FRONT, ROOT, SMALL_BIB
+from .conftest import FRONT, ROOT, SMALL_BIB, build_site
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
-BUILD_SITE = ROOT / "scripts" / "build_site.py"
 UNCITED = "@article{never2020, author={Nobody, Ann}, title={Never cited}, journal={J}, year={2020}, pmid={22222222}}\n"
 
 ARTICLE = FRONT.replace("Test page", "Back pain") + """
@@ -66,13 +65,6 @@ def fixture_project(root: Path, pages: dict[str, str], bib: str = SMALL_BIB + UN
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return root
-
-
-def build_site(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, str(BUILD_SITE), "--engine", engine, "--config", str(config),
-                           "--site-dir", str(site)], cwd=config.parent, capture_output=True, text=True, env=env,
-                          timeout=600)
 
 
 def text_of(element: Tag | None) -> str:
@@ -152,27 +144,6 @@ def test_fixture_site_is_the_same_on_every_engine(fixture_sites: dict[str, Path]
         assert got[page] == view, f"{engine}: {page} differs from MkDocs"
 
 
-@pytest.fixture(scope="module")
-def repo_sites(repo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """This repository's site: MkDocs' build from conftest, then ProperDocs and Zensical. Zensical
-    writes beside its config, so it builds a copy of the project (the worktree's site/ stays)."""
-    sites = {"mkdocs": repo_site}
-    out = tmp_path_factory.mktemp("repo-engines")
-    proc = build_site("properdocs", ROOT / "mkdocs.yml", out / "properdocs")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    sites["properdocs"] = out / "properdocs"
-    copy = out / "project"
-    copy.mkdir()
-    for name in ("content", "includes", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, copy / name)
-    for name in ("mkdocs.yml", "references.bib"):
-        shutil.copy2(ROOT / name, copy / name)
-    proc = build_site("zensical", copy / "mkdocs.yml", out / "zensical")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    sites["zensical"] = out / "zensical"
-    return sites
-
-
 @pytest.mark.parametrize("engine", ["properdocs", "zensical"])
 def test_repo_site_is_the_same_on_every_engine(repo_sites: dict[str, Path], engine: str) -> None:
     expected, got = site_views(repo_sites["mkdocs"]), site_views(repo_sites[engine])
@@ -191,6 +162,7 @@ def test_repo_site_is_the_same_on_every_engine(repo_sites: dict[str, Path], engi
 def test_zensical_publishes_no_hook_code(repo_sites: dict[str, Path]) -> None:
     assert not list(repo_sites["zensical"].rglob("*.py"))
     assert (repo_sites["zensical"] / "assets/medcite/medcite.css").is_file()
+    assert (repo_sites["zensical"] / "assets/medcite/medcite.js").is_file()
 
 
 # -- an unknown key fails every strict build ------------------------------------------------
@@ -258,3 +230,105 @@ def test_front_matter_markup_is_text_on_every_engine(tmp_path: Path, engine: str
     assert "<" not in jsonld_text
     jsonld = json.loads(jsonld_text)
     assert jsonld["name"] == "<script>alert(1)</script>"  # JSON-LD keeps the text; json-escaped, not HTML
+
+
+# The three ways to write markup into an H1 as text (red team F1): a code span, backslash escapes, entities.
+HOSTILE_H1 = {
+    "code": "# Back pain `</title><script>alert(1337)</script>`",
+    "escapes": r"# Back pain \</title\>\<script\>alert(1337)\</script\>",
+    "entities": "# Back pain &lt;/title&gt;&lt;script&gt;alert(1337)&lt;/script&gt;",
+}
+
+
+@pytest.mark.parametrize("form", sorted(HOSTILE_H1))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_title_from_the_heading_is_text_on_every_engine(tmp_path: Path, engine: str, form: str) -> None:
+    """With no front-matter title the theme prints the H1's text as the page title (in <title>, the
+    header and the navigation): it must stay text there, and be plain text in the JSON-LD."""
+    page = ("---\ndescription: d\nlast_reviewed: 2026-11-01\nnext_review: 2028-11-01\n---\n\n"
+            f"{HOSTILE_H1[form]}\n\nParacetamol does not help back pain [@chou2007diagnosis].\n")
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n", "page.md": page,
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--strict", "--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    heading = soup.select_one("article h1")
+    assert heading is not None
+    for permalink in heading.select(".headerlink"):
+        permalink.decompose()
+    shown = text_of(heading)  # what the reader sees in the H1 (Python-Markdown keeps "\<" as written)
+    assert shown.startswith("Back pain") and "<script>alert(1337)" in shown
+    for name in ("page/index.html", "index.html"):  # the page itself, and another page's navigation
+        html = (project / "site" / name).read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "lxml")
+        assert not [s for s in soup.find_all("script") if "alert" in (s.string or "")
+                    and s.get("type") != "application/ld+json"], name
+        assert "&amp;lt;" not in html, name  # escaped once, not twice
+        assert any(shown in text_of(link) for link in soup.select("nav a")), name
+    soup = BeautifulSoup((project / "site/page/index.html").read_text(encoding="utf-8"), "lxml")
+    assert soup.title is not None and soup.title.get_text().startswith(shown + " - ")
+    assert shown in text_of(soup.select_one(".md-header__topic:last-child"))
+    jsonld = json.loads(soup.select_one('script[type="application/ld+json"]').string or "")
+    assert jsonld["name"] == shown
+
+
+def test_navigation_titles_from_the_config_are_text(tmp_path: Path) -> None:
+    """Titles written in the config's nav (of a page, a section) and a title MkDocs takes from the file
+    name are printed by the theme too: text as well."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "page.md": "Paracetamol does not help back pain [@chou2007diagnosis].\n",
+                                         "a&lt;img src=z onerror=alert(3)&gt;.md": "No heading here.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["nav"] = ["index.md", {"<img src=x onerror=alert(1)>": [{"<img src=y onerror=alert(2)>": "page.md"},
+                                                                   "a&lt;img src=z onerror=alert(3)&gt;.md"]},
+                     "bibliography.md"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", "site"], cwd=project,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("index.html", "page/index.html"):
+        soup = BeautifulSoup((project / "site" / name).read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), name
+        nav = text_of(soup.select_one("nav.md-nav--primary"))
+        for shown in ("<img src=x onerror=alert(1)>", "<img src=y onerror=alert(2)>",
+                      "A&lt;img src=z onerror=alert(3)&gt;"):
+            assert shown in nav, (name, shown)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_table_of_contents_label_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """attr_list's data-toc-label names a heading in the table of contents; Zensical prints it as HTML."""
+    page = (FRONT + "# Home\n\n## Part { data-toc-label=\"<img src=x onerror=alert(1)>\" }\n\nText.\n\n"
+            "## Other { data-toc-label=\"<img src=y onerror=alert(2)\" }\n\nText.\n\n"
+            "## Third { data-toc-label=\"<code>plain</code> words\" }\n\nText.\n")
+    project = fixture_project(tmp_path, {"index.md": page, "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    soup = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert not soup.select("[onerror]")
+    toc = text_of(soup.select_one("nav.md-nav--secondary"))
+    assert "plain words" in toc and "<img src=y onerror=alert(2)" in toc  # text: tags dropped, a lone "<" shown
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_title_from_the_file_name_is_text_on_every_engine(tmp_path: Path, engine: str) -> None:
+    """No front-matter title and no H1: the engines name the page after its file, and print that too."""
+    project = fixture_project(tmp_path, {"index.md": FRONT + "# Home\n\nWelcome.\n",
+                                         "x<img src=y onerror=alert(2)>.md": "---\ndescription: d\n---\nNo heading.\n",
+                                         "bibliography.md": BIBLIOGRAPHY})
+    cmd = [sys.executable, "-m", engine, "build"] + ([] if engine == "zensical" else ["--site-dir", "site"])
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pages = sorted((project / "site").rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        assert not soup.select("[onerror]"), page
+    home = BeautifulSoup((project / "site/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "X<img src=y onerror=alert(2)>" in text_of(home.select_one("nav.md-nav--primary"))

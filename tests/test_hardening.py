@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 import zipfile
 from pathlib import Path
 
@@ -76,6 +77,67 @@ def test_a_page_over_the_time_limit_is_reported_not_passed() -> None:
     checked = check_document("docs/page.md", text, BIB, LintOptions())
     assert not any(f.rule == "page-too-complex" for f in checked.findings)
     assert sum(f.rule == "uncited-claim" for f in checked.findings) == 3
+
+
+def _work(text: str, options: LintOptions | None = None) -> int:
+    """Lines of medcite's own code run to lint ``text``: a measure of work that a busy machine cannot
+    change (the segmenter and other libraries are not counted)."""
+    package = os.path.dirname(check_document.__code__.co_filename)
+    count = 0
+
+    def local(frame: types.FrameType, event: str, arg: object) -> object:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def calls(frame: types.FrameType, event: str, arg: object) -> object:
+        return local if frame.f_code.co_filename.startswith(package) else None
+
+    previous = sys.gettrace()  # a coverage tool's, if any: put back after
+    sys.settrace(calls)
+    try:
+        check_document("docs/page.md", text, BIB, options or LintOptions())
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pain [@chou2007diagnosis]. ",  # red team F8: each sentence scanned every citation of its paragraph
+    "The femur is the thigh bone. ",  # each background sentence looked at every cited sentence of it
+    "Tendons join muscles to bones. A broken femur usually heals within months [@genevay2020]. ",
+])
+def test_a_long_paragraph_lints_in_linear_work(sentence: str) -> None:
+    """Red team F8 (quadratic: 23 s at 800 KB): four times the sentences, four times the work."""
+    def page(sentences: int) -> str:
+        return FRONT + "# Page\n\n" + sentence * sentences + "\n"
+
+    small, large = _work(page(150)), _work(page(600))
+    assert large < 5 * small, (small, large)  # linear: 4 times; quadratic: 16 times in the scan
+
+
+def test_many_paragraphs_with_inline_exemptions_lint_in_linear_work() -> None:
+    """Each paragraph looked at every inline no-cite marker of the page."""
+    def page(paragraphs: int) -> str:
+        return FRONT + "# Page\n\n" + "Pain is common. <!-- no-cite: a quote -->\n\n" * paragraphs
+
+    small, large = _work(page(150)), _work(page(600))
+    assert large < 5 * small, (small, large)
+
+
+def test_the_time_limit_covers_splitting_the_page_into_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page-too-complex guard stops before the expensive part (the segmenter), not after it."""
+    import medcite.source.prose as prose
+
+    segmented: list[str] = []
+    original = prose._sentence_spans
+    monkeypatch.setattr(prose, "_sentence_spans", lambda text: segmented.append(text) or original(text))
+    text = FRONT + "# Page\n\n" + "Pain [@chou2007diagnosis]. Paracetamol eases pain in 40% of people.\n\n" * 3
+    report = check_document("docs/page.md", text, BIB, LintOptions(page_time_limit=-1.0))
+    assert [(f.rule, f.line) for f in report.findings] == [("page-too-complex", 9)]
+    assert segmented == []
+    check_document("docs/page.md", text, BIB, LintOptions())
+    assert len(segmented) == 3
 
 
 # -- front matter -----------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup
 
 from medcite.adapters.cli.main import main as lint_main
 from medcite.core.rules import RULES
+from medcite.source.citations import SIMPLE_KEY_RE
 
 from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
 
@@ -80,7 +81,9 @@ def test_corpus_bytes_are_what_the_cases_claim() -> None:
 # -- laying out and running one case ---------------------------------------------------------------------
 
 def generated_page(keys: list[str]) -> str:
-    lines = [f"Source number {number} is here [@{key}]." for number, key in enumerate(keys, start=1)]
+    # A key pandoc cannot read bare ("<img/src=x>", 'k"on…') is cited in braces, as pandoc's manual says.
+    cited = [key if SIMPLE_KEY_RE.fullmatch(key) else "{" + key + "}" for key in keys]
+    lines = [f"Source number {number} is here [@{key}]." for number, key in enumerate(cited, start=1)]
     return FRONT + "# Hostile bibliography\n\nA page for hostile bibliography tests.\n\n" + "\n\n".join(lines) + "\n"
 
 
@@ -160,7 +163,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
             root = tmp_path_factory.mktemp(re.sub(r"\W", "-", name))
             write_project(root, {"index.md": FRONT + "# Home\n\nWelcome.\n"}, SMALL_BIB,
                           plugin_config={"bibliography": spec.get("bib", "refs.bib"), "show": "all"},
-                          extra={"theme": THEME})
+                          extra={"theme": THEME, **({"markdown_extensions": spec["extensions"]}
+                                                     if "extensions" in spec else {})})
             _, page = lay_out(root, name, spec)
             start = time.perf_counter()
             result = run_build(root, strict=True)
@@ -538,5 +542,5 @@ def test_ten_megabyte_bibliography_build(big_project: tuple[Path, int, int], tmp
     page = result.page("index.html")
     assert [li["id"] for li in page.select("ol.medcite-references > li")] == ["ref-1", "ref-2"]
     bibliography = (result.site / "bibliography" / "index.html").read_text(encoding="utf-8")
-    # every entry is listed; the broken last one may be kept with what could be read of it
-    assert bibliography.count('class="medcite-reference"') in (entries, entries + 1)
+    # every entry is listed, and the broken last one with what could be read of it (as parse_bibliography keeps it)
+    assert bibliography.count('class="medcite-reference"') == entries + 1

@@ -10,7 +10,7 @@ from medcite.bib.bibliography import parse_bibliography
 from medcite.lint.checks import LintOptions, check_bibliography, check_document, filter_findings
 from medcite.lint.sources import check_sources
 
-from .conftest import FRONT, SMALL_BIB
+from .conftest import FRONT, LAUGHS, SMALL_BIB
 
 TODAY = dt.date(2026, 11, 23)
 OPTIONS = LintOptions(today=TODAY)
@@ -39,6 +39,16 @@ def rules_of(findings) -> list[tuple[str, int]]:
         ("@article{a, author={Doe, J}, title={  }, journal={J}, year={2020}, pmid={1}}", ["empty-field", "missing-field"]),
         ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}}", []),
         ("@book{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field"]),
+        # a biblatex date gives the year (README: date = {2021-03-15})
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, date={2021-05-14}, pmid={1}}", []),
+        ("@misc{a, title={Guideline}, date={2016-04}, url={https://nice.org.uk/ng59}}", []),
+        ("@article{a, author={Doe, J}, title={T}, journal={J}, pmid={1}}", ["missing-field"]),
+        # theses need the university, conference papers their proceedings
+        ("@phdthesis{a, author={Doe, J}, title={T}, school={U}, address={Leeds}, year={2001}}", []),
+        ("@mastersthesis{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field"]),
+        ("@inproceedings{a, author={Doe, J}, title={T}, booktitle={Proc}, year={2001}}", []),
+        ("@conference{a, author={Doe, J}, title={T}, year={2001}}", ["missing-field", "incomplete-reference"]),
+        ("@proceedings{a, title={Proc}, date={2001-05}}", []),
     ],
 )
 def test_entry_rules(entry: str, expected: list[str]) -> None:
@@ -62,6 +72,9 @@ def test_entry_rules(entry: str, expected: list[str]) -> None:
          ["missing-urldate"]),
         ("@misc{a, title={Guideline}, year={2016}, url={https://nice.org.uk/ng59}, urldate={2024-01-01}, "
          "evidence={guideline}}", []),
+        # howpublished = {\url{…}} is a web address like url
+        ("@misc{a, title={Guideline}, year={2016}, howpublished={\\url{https://nice.org.uk/ng59}}, "
+         "evidence={guideline}}", ["missing-urldate"]),
         # an article found by its DOI is not a web source; one with only a URL is
         ("@article{a, author={Doe, J}, title={T}, journal={J}, shortjournal={J}, year={2020}, doi={10.1000/x}, "
          "url={https://x.org/a}, evidence={rct}}", []),
@@ -101,6 +114,16 @@ def test_duplicate_identifiers_and_uncited_entries() -> None:
         (FRONT, []),
         ("", [("missing-front-matter", 1)]),
         ("---\ntitle: [unclosed\n---\n", [("invalid-front-matter", 3)]),
+        # YAML reads these without a YAMLError: a date that does not exist, nesting deeper than Python's stack
+        ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-02-30\nnext_review: 2027-01-01\n---\n",
+         [("invalid-front-matter", 4)]),
+        ("---\ntitle: T\ndescription: D\nmore:\n  when: [1, 2026-13-01]\n---\n", [("invalid-front-matter", 5)]),
+        ("---\ntitle: T\ndescription: " + "[" * 3000 + "]" * 3000 + "\n---\n", [("invalid-front-matter", 3)]),
+        ("---\ntitle: T\ndescription: D\ndeep:\n" + "".join("  " * n + f"k{n}:\n" for n in range(1, 400))
+         + "---\n", [("invalid-front-matter", 54)]),  # where it passes 50 levels
+        # YAML aliases: a billion values from a few lines ("billion laughs"), and a value holding itself
+        (LAUGHS, [("invalid-front-matter", 5)]),  # a3 is the first over 10,000 values
+        ("---\ntitle: T\ndescription: D\nloop: &a [x, *a]\n---\n", [("invalid-front-matter", 4)]),
         ("---\ntitle: T\ndescription: D\n---\n", [("missing-review-date", 1), ("missing-review-date", 1)]),
         ("---\ntitle: T\ndescription: D\nlast_reviewed: 2026-01-01\nnext_review: 2030-01-01\n---\n",
          [("review-interval", 5)]),
@@ -138,6 +161,13 @@ def test_metadata_rules(front: str, expected: list[tuple[str, int]]) -> None:
         ("Paracetamol eases pain [@pmid:17909209].", []),
         ("Paracetamol eases pain [@nope].", [("unknown-key", 10)]),
         ("Paracetamol eases pain [@].", [("malformed-citation", 10), ("uncited-claim", 10)]),
+        # Markup in a locator is part of the citation, as the page renders it (red team F16)
+        ("Paracetamol eases pain in 40% of people [@genevay2020, <https://example.org/p3>].", []),
+        ("Paracetamol eases pain in 40% of people [@genevay2020, `table 2`].", []),
+        ("Paracetamol eases pain in 40% of people [@genevay2020, see\n`table 2`].", []),
+        # A citation ends the paragraph or item with no full stop after it: it is still the sentence's
+        ("About 1 in 4 adults have back pain each year [@genevay2020]", []),
+        ("- About 1 in 4 adults have back pain each year [@genevay2020]\n- Hold the stretch for 30 seconds.", []),
     ],
 )
 def test_claim_and_evidence_rules(text: str, expected: list[tuple[str, int]]) -> None:
@@ -187,6 +217,12 @@ def test_source_uses(text: str, expected: list[tuple[str, tuple[str, ...]]]) -> 
 
 
 OLD_PAGE = FRONT + "\n# T\n\nAbout 1 in 4 adults have back pain [@chou2007diagnosis].\n\nMost recover within weeks [@chou2007diagnosis].\n"
+
+
+def test_a_date_gives_the_year_of_an_entry() -> None:
+    bib, _ = parse_bibliography("@article{a, author={Doe, J}, title={T}, journal={J}, date={2009-05-14}, pmid={1}}\n",
+                                "refs.bib")
+    assert bib.resolve("a") is not None and bib.resolve("a").year == 2009  # type: ignore[union-attr]
 
 
 def test_old_sources_are_one_finding_per_source_naming_claims_pages_and_year() -> None:
@@ -254,7 +290,7 @@ def test_uncited_statements_are_one_finding_per_paragraph(body: str, expected: l
     [
         ("smith2007diagnosis", None),  # same ending, another author: too far to guess
         ("chou2007diagnosys", "chou2007diagnosis"),
-        ("Machado2015Efficacy!", "machado2015efficacy"),
+        ("Machado2015Eficacy", "machado2015efficacy"),  # ("Machado2015Efficacy!" is that key, then "!", as in pandoc)
         ("nice2016lwo", "nice2016low"),
         ("nothinglikeit", None),
         ("doi:10.1000/nothing", None),
@@ -290,3 +326,48 @@ def test_bare_keys_are_reported_not_converted(text: str, expected: list[tuple[st
     for finding in report.findings:
         if finding.rule == "bare-citation-key":
             assert finding.line == 10 and "write [@" in finding.message
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, p. 3|4] | x |",
+     [("malformed-citation", 12), ("uncited-claim", 12)]),  # as on the page: the claim's citation is cut
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, p. 3\\|4] | x |", []),
+    ("| Paracetamol eases pain in 40% of people [@genevay2020, `p. 3|4`] | x |", []),
+    ("\nParacetamol eases pain in 40% of people [@genevay2020, p. 3|4].", []),  # after the table: no cell
+])
+def test_a_pipe_in_a_citation_ends_a_table_cell(row: str, expected: list[tuple[str, int]]) -> None:
+    """In a table row "|" ends the cell, even inside a citation, so the page shows that citation as not
+    closed (red team F16): lint says so too."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    report = check_document("p.md", FRONT + "\n# Title\n\n| Claim | Note |\n| --- | --- |\n" + row + "\n", bib,
+                            OPTIONS)
+    assert rules_of(report.findings) == expected
+    if expected:
+        assert "'|' inside a citation in a table ends the cell" in report.findings[0].message
+
+
+def test_a_thematic_break_or_setext_heading_after_the_front_matter_does_not_extend_it() -> None:
+    """The front matter ends at its first closing line; a later "---" (a thematic break, or a setext
+    heading's underline) must not pull the text above it into the front matter, out of lint's sight."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    text = (FRONT + "\n# Title\n\nAbout 1 in 4 adults have back pain each year.\n\nPain eases [@nope].\n\n---\n\n"
+            "Setext heading\n---\n\nThe end.\n")
+    report = check_document("p.md", text, bib, OPTIONS)
+    assert sorted(rules_of(report.findings)) == [("uncited-claim", 10), ("unknown-key", 12)]
+    assert report.citations == 1
+
+
+def test_unknown_evidence_is_one_warning_per_source() -> None:
+    """A source with no evidence level, cited for an efficacy claim: a warning (an editor can fix the entry
+    at once), once per source, at its entry, naming the claims."""
+    bib, _ = parse_bibliography(SMALL_BIB + "@article{noevidence2024, author={Ng, Ann}, title={T}, journal={J}, "
+                                            "year={2024}, pmid={33333333}}\n", "refs.bib")
+    text = (FRONT + "\nStaying active helps back pain heal [@noevidence2024].\n\n"
+            "Exercise therapy eases long-term back pain [@noevidence2024].\n")
+    report = check_document("p.md", text, bib, OPTIONS)
+    assert [(u.rule, u.keys) for u in report.source_uses] == [("unknown-evidence", ("noevidence2024",))] * 2
+    findings = check_sources([report], bib, OPTIONS)
+    assert [(f.rule, f.severity, f.path, f.line, f.text) for f in findings] == [
+        ("unknown-evidence", "warning", "refs.bib", len(SMALL_BIB.splitlines()) + 1, "noevidence2024")]
+    assert "'noevidence2024' has no evidence level and backs 2 efficacy claims" in findings[0].message
+    assert findings[0].related == ("p.md:8:1", "p.md:10:1")

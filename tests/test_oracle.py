@@ -6,12 +6,28 @@ tests/oracle/edge-cases.bib."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 
+from medcite.bib.bibliography import load_bibliography
 from medcite.core.model import Reference
+from medcite.engine.extension import CitationsExtension
+from medcite.source.citations import find_citations
 
-from .pandoc_oracle import EXPECTED_DIFFERENCES, PANDOC, RULES, compare, formatted_pairs, report
+from .pandoc_oracle import (
+    ENTRY_FILES,
+    EXPECTED_DIFFERENCES,
+    PANDOC,
+    RULES,
+    compare,
+    formatted_pairs,
+    pandoc_citations,
+    pandoc_numbering,
+    report,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +82,45 @@ def test_listed_differences_are_real_entries(pairs: list[tuple[Reference, str, s
     keys = {ref.key for ref, _, _ in pairs}
     assert set(EXPECTED_DIFFERENCES) <= keys
     assert all(dataclasses.is_dataclass(rule) and rule.reason for rule in RULES)
+
+
+# -- citation syntax: each form read, numbered and written as pandoc --citeproc does -----------------
+SNIPPETS = [
+    pytest.param("A [@edited2002book, p. 3] and [see @chapter2002, chap. 2; also @webpage2022].", id="comma-forms"),
+    pytest.param("A [@edited2002book p. 33].", id="suffix-without-comma"),
+    pytest.param("A [see @chapter2002 chap. 3].", id="prefix-and-suffix-without-comma"),
+    pytest.param("A [-@andothers2013 p. 44] and [@chapter2002; @edited2002book pp. 3--4].", id="suppressed-author"),
+    pytest.param("A [@edited2002book and elsewhere].", id="suffix-not-a-locator"),
+    pytest.param("A [@webpage2022.] B [@chapter2002]. C [@edited2002book's] view.", id="key-then-a-mark"),
+    pytest.param("A [@{edited2002book}, p. 3; @{chapter2002} pp. 3--4] and [see -@{webpage2022}].", id="braced-keys"),
+    pytest.param("Body [@edited2002book].[^1] More [@chapter2002].[^2]\n\n[^1]: Note [@andothers2013].\n"
+                 "[^2]: Another [@webpage2022] and [@andothers2013].\n", id="footnotes-in-reading-order"),
+    pytest.param("Text [@edited2002book].\n\n![A figure [@chapter2002]](x.png)\n\nMore ![two [@webpage2022; "
+                 "@edited2002book]](y.png) and [@andothers2013].\n\n![All [@chapter2002; @andothers2013; "
+                 "@edited2002book; @webpage2022]](z.png)\n", id="image-alt-text"),
+]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("--", "\u2013").replace("\u2019", "'").split())
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_each_citation_form_reads_and_numbers_as_pandoc(snippet: str) -> None:
+    if not PANDOC:
+        pytest.fail("pandoc not found: install Debian's 'pandoc' package (.ci/run does)")
+    bib_path = ENTRY_FILES[1]
+    ours_items = [(item.key, item.prefix, _normal(item.locator)) for cite in find_citations(snippet)
+                  for item in cite.items]
+    assert all(cite.problem is None for cite in find_citations(snippet))
+    theirs_items = [(key, prefix, _normal(suffix)) for key, prefix, suffix in pandoc_citations(snippet)]
+    assert Counter(ours_items) == Counter(theirs_items)  # the same keys, prefixes and locators
+    bib, _ = load_bibliography(bib_path, use_disk_cache=False)
+    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=bib), "footnotes"])
+    soup = BeautifulSoup(md.convert(snippet), "html.parser")
+    ours_numbers = {str(li.select_one(".medcite-reference-text")["id"]).removeprefix("source-"): index
+                    for index, li in enumerate(soup.select("ol.medcite-references > li"), start=1)}
+    theirs_numbers, theirs_alts = pandoc_numbering(snippet, bib_path)
+    assert ours_numbers == theirs_numbers  # Vancouver order of first citation, footnotes where their mark is
+    # the same alt text; we separate numbers by ", " as in our superscripts, the CSL style by ","
+    assert [str(img.get("alt", "")).replace(", ", ",") for img in soup.select("img")] == theirs_alts

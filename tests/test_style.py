@@ -29,6 +29,8 @@ EXTRA = r"""
 @online{site2024,
   title = {A web page}, url = {javascript:alert(1)}, year = {2024}
 }
+@misc{howpub2021, title = {Web page}, howpublished = {\url{https://example.org/a}}, year = {2021}}
+@misc{howpubjs2021, title = {Web page}, howpublished = {\url{javascript:alert(1)}}, year = {2021}}
 @article{many,
   author = {A, Aa and B, Bb and C, Cc and D, Dd and E, Ee and F, Ff and G, Gg},
   title = {Seven authors?}, journal = {J}, year = {2001}, volume = {2}, number = {3}, pages = {e45},
@@ -74,6 +76,9 @@ CITING_MEDICINE = {
     "Council; 2022 [cited 2024 Mar 1]. Available from: https://example.org/back-pain-at-work",
     "webpageupdated2021": "Hip replacement: what to expect [Internet]. Dublin: Example Orthopaedic Society; 2021 "
     "[updated 2023 Nov 5; cited 2024 Feb 10]. Available from: https://example.org/hip-replacement",
+    # a web address given as howpublished = {\url{…}} makes a web source, like a url field
+    "howpublishedurl2020": "Example Spine Society. Exercises for sciatica [Internet]. 2020 [cited 2024 Feb 3]. "
+    "Available from: https://example.org/sciatica-exercises",
     "guideline2019": "Example Guideline Group. Sciatica in adults: assessment and management [Internet]. Cardiff: "
     "Example Institute for Care; 2019 [cited 2024 Jan 15]. Available from: https://example.org/guidance/eg12",
     # an article found on the web (URL, no DOI or PMID): Journal [Internet], month, cited date, URL
@@ -86,8 +91,12 @@ CITING_MEDICINE = {
     "https://example.org/eos/2022/e12",
     "monthnovolume2019": "Rahman N. Heat wraps for back pain. Example Nursing Times. 2019 Jun:12-3. "
     "doi:10.5555/ent.2019.0612.",
-    "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45(Suppl 2):"
+    # a supplement to a volume (no issue): no parentheses, as Citing Medicine writes it (2002;42 Suppl 2:S93-9)
+    "supplement2018": "Kowalski P, Lund E. Spinal manipulation in primary care. Ex J Fam Pract. 2018;45 Suppl 2:"
     "S10-8. doi:10.5555/ejfp.2018.s2.10.",
+    # an issue supplement in parentheses with its issue; a letter prefix shared by both pages is written once
+    "issuesupplement2002": "Glass TA. Integrating trial data into practice. Example Neurology. 2002;58(12 Suppl 7):"
+    "S6-12. PMID: 99999981.",
     "articlenumber2020": "Lund E, Kowalski P. Sleep position and morning back pain. Example Open Medicine. "
     "2020;15(3):e0229823. doi:10.5555/eom.0229823.",
     # "and others" is et al., never the word "others"
@@ -102,12 +111,39 @@ CITING_MEDICINE = {
     "corporate2017": "Example Back Pain Trial Group, Hale N. A group as an author. Example Spine. 2017;42:1-10. "
     "PMID: 99999994.",
     # Title Case -> sentence case; braces ({Australian}) and acronyms (MRI, NSAIDs) keep their capitals
+    # a group after personal names takes a semicolon; no more than two initials
+    "groupafternames2015": "Quist D, Nair R; SPRINT Investigators. Blood pressure targets and back pain: a secondary "
+    "analysis. Example Spine. 2015;40:5-9. PMID: 99999982.",
+    "threeinitials2012": "Koh ML, Ward J. Three given names, two initials. Example Spine. 2012;37:12-4. "
+    "PMID: 99999983.",
+    # theses (Citing Medicine ch. 4): Title [dissertation]. Place: University; Year.
+    "thesisphd2019": "Lindqvist M. Pain beliefs and recovery after lumbar disc surgery [dissertation]. Uppsala: "
+    "Example University; 2019.",
+    "thesismasters2016": "Okafor DC. Hamstring flexibility in adolescent footballers [master's thesis]. Manchester: "
+    "Example College of Health Sciences; 2016.",
+    "thesisnoplace2011": "Cole I. Stretching before running: a survey of club runners [master's thesis]. [place "
+    "unknown]: Example University; 2011.",
+    # conference publications (ch. 3): the proceedings' title as written, the conference's date and place
+    "conferencepaper2003": "Rhee AS, Farrow WP. Spinal and peripheral analgesia in back pain. In: Dostal JO, Carr DB, "
+    "editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; San Diego, CA. Seattle: Example Pain "
+    "Press; 2003. p. 437-68.",
+    # a place with no publisher: the place is kept, the publisher unknown
+    "conferencenopublisher2019": "Hale N, Quill A. Walking tests after hip surgery. In: Proceedings of the Example "
+    "Rehabilitation Meeting. Leeds: [publisher unknown]; 2019. p. 12-9.",
+    # a volume: "Vol. 3" after the title
+    "proceedingsvolume2020": "Evans T, Ostrow L, editors. Advances in Spine Care. Vol. 3. Berlin: Example Press; "
+    "2020.",
+    "proceedings2003": "Dostal JO, Carr DB, editors. Proceedings of the 10th Example Congress on Pain; 2002 Aug 17-22; "
+    "San Diego, CA. Seattle: Example Pain Press; 2003.",
     "titlecase2015": "Hale N. Use of MRI in Australian adults with low back pain: a randomized trial of NSAIDs "
     "versus exercise. Example Spine. 2015;40:300-10. PMID: 99999995.",
     "biblatexdate2021": "Hale N. A date field in biblatex form. Example Spine. 2021 Mar 15;46(6):401-9. "
     "doi:10.5555/es.2021.401.",
     "report2001": "Page E, Harney JM. Lifting at work: health hazard evaluation. Cincinnati: Example Institute for "
     "Occupational Health; 2001. Report No.: HHE-2000-0139.",
+    # the month is kept outside journal articles too
+    "reportmonth2018": "Example Health Agency. Back pain services review. Bristol: Example Health Agency; 2018 Nov. "
+    "Report No.: EHA-18-04.",
     "reportonline2020": "Example Health Statistics Office. Back pain in the workforce, 2019 [Internet]. Ottawa: "
     "Example Health Statistics Office; 2020 [cited 2024 Apr 2]. Available from: "
     "https://example.org/reports/back-pain-2019",
@@ -156,19 +192,23 @@ def test_golden_text(formatted: dict[str, tuple[str, str]], key: str) -> None:
         ("nice2016low", 'Available from: <a href="https://www.nice.org.uk/guidance/ng59" rel="noopener">'
          "https://www.nice.org.uk/guidance/ng59</a>"),
         ("site2024", "Available from: javascript:alert(1)"),
+        ("howpub2021", 'Available from: <a href="https://example.org/a" rel="noopener">https://example.org/a</a>'),
+        ("howpubjs2021", "Available from: javascript:alert(1)"),
         ("many", "doi:not-a-doi. PMID: 12ab."),
     ],
 )
 def test_golden_html_links_only_valid_identifiers(formatted: dict[str, tuple[str, str]], key: str, html: str) -> None:
     assert formatted[key][1].endswith(html)
-    if key in ("site2024", "many"):
+    if key in ("site2024", "many", "howpubjs2021"):
         assert "<a " not in formatted[key][1]
 
 
 @pytest.mark.parametrize(
     ("pages", "expected"),
     [("478--491", "478-91"), ("2791--2803", "2791-803"), ("323-325", "323-5"), ("h1225", "h1225"),
-     ("e45--e52", "e45-52"), ("519--526.e1", "519-526.e1"), ("S1 -- S4", "S1-4"), ("1-2, 5--6", "1-2, 5-6"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5")],
+     ("e45--e52", "e45-52"), ("519--526.e1", "519-526.e1"), ("S1 -- S4", "S1-4"), ("1-2, 5--6", "1-2, 5-6"), ("99--101", "99-101"), ("12", "12"), ("10--5", "10-5"),
+     # a letter prefix shared by both ends is written once, and the digits elided (Citing Medicine: S6-12)
+     ("S6--S12", "S6-12"), ("e401--e415", "e401-15"), ("S93--S99", "S93-9"), ("A1--B5", "A1-B5")],
 )
 def test_nlm_page_ranges(pages: str, expected: str) -> None:
     assert nlm_pages(pages) == expected
@@ -176,3 +216,60 @@ def test_nlm_page_ranges(pages: str, expected: str) -> None:
 
 def test_style_is_registered_with_pybtex() -> None:
     assert find_plugin("pybtex.style.formatting", "vancouver") is VancouverStyle
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        # Citing Medicine: a group after personal names takes a semicolon; a group first, a comma
+        ("Quist, Dora and {SPRINT Investigators}", "Quist D; SPRINT Investigators."),
+        ("{SPRINT Investigators} and Quist, Dora", "SPRINT Investigators, Quist D."),
+        ("{Group A} and {Group B}", "Group A, Group B."),
+        ("A, Aa and B, Bb and C, Cc and D, Dd and E, Ee and F, Ff and G, Gg and {Big Group}",
+         "A A, B B, C C, D D, E E, F F, et al.; Big Group."),
+        # no more than two initials; a particle inside the given names is not an initial
+        ("Koh, Mei Ling Tan", "Koh ML."),
+        ("Dupont, Jean-François Thierry", "Dupont JF."),
+        ("Menezes Costa, Luciola da C.", "Menezes Costa LC."),
+        ("{\\\"U}ber, Anna B.", "Über AB."),
+    ],
+)
+def test_author_lists(authors: str, expected: str) -> None:
+    bib, findings = parse_bibliography(f"@article{{a, author={{{authors}}}, title={{T}}, journal={{J}}, year={{2020}}, "
+                                       "pmid={1}}\n", "refs.bib")
+    assert findings == []
+    assert ReferenceFormatter().format(next(iter(bib))).text.startswith(expected + " T. J. 2020.")
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("@thesis{a, author={Ng, Ann}, title={T}, type={mathesis}, institution={Uni}, address={Leeds}, year={2010}}",
+         "Ng A. T [master's thesis]. Leeds: Uni; 2010."),
+        ("@phdthesis{a, author={Ng, Ann}, title={T}, school={Uni}, year={2010}, url={https://example.org/t}, "
+         "urldate={2020-01-02}}", "Ng A. T [dissertation on the Internet]. [place unknown]: Uni; 2010 "
+         "[cited 2020 Jan 2]. Available from: https://example.org/t"),
+        ("@inproceedings{a, author={Ng, Ann}, title={Paper}, booktitle={Pain 2002: Refresher Courses}, "
+         "eventtitle={10th World Congress on Pain}, eventdate={2002-08-30/2002-09-02}, year={2003}, pages={1--9}}",
+         "Ng A. Paper. In: Pain 2002: Refresher Courses. 10th World Congress on Pain; 2002 Aug 30-Sep 2. 2003. "
+         "p. 1-9."),
+        ("@proceedings{a, title={Proceedings of the Example Meeting}, venue={Oslo}, year={2003}, publisher={P}, "
+         "address={Bergen}}", "Proceedings of the Example Meeting; Oslo. Bergen: P; 2003."),
+        # a web address in howpublished, with words that only announce it, or with words of its own
+        ("@misc{a, title={Leaflet}, howpublished={[Online]. Available: \\url{https://example.org/l}}, year={2019}}",
+         "Leaflet [Internet]. 2019. Available from: https://example.org/l"),
+        ("@misc{a, title={Leaflet}, howpublished={NHS leaflet 12, \\url{https://example.org/l}}, year={2019}}",
+         "Leaflet [Internet]. NHS leaflet 12; 2019. Available from: https://example.org/l"),
+        # LaTeX's link commands elsewhere print their address or text, never the command
+        ("@book{a, title={Leaflet}, publisher={P}, year={2019}, note={See \\url{https://example.org/n} and "
+         "\\href{https://example.org/h}{this page}}}", "Leaflet. [place unknown]: P; 2019. See https://example.org/n "
+         "and this page."),
+        # a volume in a series belongs to the series
+        ("@book{a, author={Ng, Ann}, title={Spine surgery}, series={Patient Guides}, volume={4}, publisher={P}, "
+         "address={Leeds}, year={2003}}", "Ng A. Spine surgery. Leeds: P; 2003. (Patient Guides; vol. 4)."),
+    ],
+)
+def test_entry_forms(entry: str, expected: str) -> None:
+    bib, findings = parse_bibliography(entry + "\n", "refs.bib")
+    assert findings == []
+    assert ReferenceFormatter().format(next(iter(bib))).text == expected

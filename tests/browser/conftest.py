@@ -3,14 +3,17 @@ unzipped offline bundle. Browser downloads are impossible here, so Playwright us
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -19,6 +22,12 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+def is_local(url: str) -> bool:
+    """A request that stays on this machine (the test server, the bundle's files, inline data)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("file", "data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,6 +51,15 @@ class Target:
         return self.base + path
 
 
+def page_with_a_run(target: Target) -> str:
+    """The first page (by path) citing a compressed run such as 1–3: which pages have one is content's business."""
+    for html_file in sorted(target.root.glob("**/*.html")):
+        if re.search(r'class="medcite-ref"[^>]*>\d+–\d+</a>', html_file.read_text(encoding="utf-8")):
+            page = html_file.relative_to(target.root).with_suffix("").as_posix()  # the bundle: a/b.html
+            return (page[: -len("index")] if page.endswith("index") else page + "/").lstrip("/")
+    raise AssertionError("no page of the site cites a run of sources (1–3) to test the preview with")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
@@ -52,14 +70,37 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def served(repo_site: Path) -> Iterator[Target]:
-    handler = functools.partial(_QuietHandler, directory=str(repo_site))
+@contextlib.contextmanager
+def serving(name: str, root: Path) -> Iterator[Target]:
+    """``root`` on http://127.0.0.1 (a free port), as a web server would publish it."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Target("served", f"http://127.0.0.1:{server.server_address[1]}/", repo_site)
-    server.shutdown()
+    try:
+        yield Target(name, f"http://127.0.0.1:{server.server_address[1]}/", root)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(repo_site: Path) -> Iterator[Target]:
+    """The site built by MkDocs."""
+    with serving("served", repo_site) as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def served_properdocs(repo_sites: dict[str, Path]) -> Iterator[Target]:
+    with serving("properdocs", repo_sites["properdocs"]) as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def served_zensical(repo_sites: dict[str, Path]) -> Iterator[Target]:
+    with serving("zensical", repo_sites["zensical"]) as target:
+        yield target
 
 
 @pytest.fixture(scope="session")

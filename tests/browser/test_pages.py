@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ARTIFACTS, Target
+from .conftest import ARTIFACTS, Target, is_local, page_with_a_run
 
 ARTICLE = "conditions/low-back-pain/"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -83,6 +82,18 @@ def test_hover_and_keyboard_focus_show_the_reference(page: Page, target: Target)
     assert any(expected[:20] in text for text in texts)
 
 
+def test_the_preview_of_a_group_is_readable_one_reference_per_line(page: Page, target: Target) -> None:
+    page.goto(target.url(page_with_a_run(target)))
+    group = page.locator("sup.medcite-citation a.medcite-ref", has_text="\u2013").first
+    first, last = (int(n) for n in group.inner_text().split("\u2013"))
+    group.hover()
+    inner = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    expect(inner).to_be_visible()
+    assert inner.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 14
+    lines = [line for line in inner.inner_text().splitlines() if line.strip()]
+    assert [line.split(".")[0] for line in lines] == [str(n) for n in range(first, last + 1)], lines
+
+
 def test_glossary_terms_show_tooltips(page: Page, target: Target) -> None:
     page.goto(target.url("conditions/sciatica/"))
     term = page.locator("article abbr").first
@@ -121,14 +132,11 @@ def test_no_request_leaves_this_machine(browser: Browser, target: Target) -> Non
     open_search(page, "hip")
     page.wait_for_timeout(1000)
     context.close()
-    outside = [url for url in seen if not _local(url)]
+    outside = [url for url in seen if not is_local(url)]
     print(f"{target.name}: {len(seen)} requests, {len(outside)} to other hosts")
     assert seen and outside == []
 
 
-def _local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("file", "data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
 
 
 @pytest.mark.parametrize("article", ARTICLES)

@@ -13,7 +13,10 @@ from typing import Any
 import yaml
 
 from ..core.errors import MedciteError
-from ..source.snippets import base_paths
+from ..core.identifiers import placeholder_notice
+from ..core.model import Finding
+from ..core.rules import RULES
+from ..source.snippets import appended_problems, base_paths, config_line
 from .settings import Settings, SettingsError
 
 # The names the Markdown extension may be listed under in ``markdown_extensions``.
@@ -39,6 +42,11 @@ class Project:
     snippet_bases: list[Path] = field(default_factory=lambda: [Path(".")])
     settings: Settings = field(default_factory=lambda: Settings.from_mapping({}))
     baseline: Path | None = None  # the block's ``baseline``, relative to the current folder
+    root: Path = Path(".")  # the project: the config file's folder
+    snippets: bool = True  # pymdownx.snippets is in use (assumed when there is no config file)
+    notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
+    appended: list[Finding] = field(default_factory=list)  # auto_append files that may not be read
+    red_flags: Path | None = None  # the extension's ``red_flags`` data file
 
 
 def read_project(config: Path, required: bool) -> Project:
@@ -47,7 +55,8 @@ def read_project(config: Path, required: bool) -> Project:
             raise ProjectError(f"{config}: config file not found")
         return Project()
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        text = config.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_TolerantLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{config}: cannot read YAML: {exc}") from None
     base = config.parent
@@ -61,14 +70,28 @@ def read_project(config: Path, required: bool) -> Project:
         settings = Settings.from_mapping(block if isinstance(block, dict) else None)
     except SettingsError as exc:
         raise ProjectError(f"{config}: citations: {exc}") from None
-    bib = settings.bibliography or extension_options(data.get("markdown_extensions")).get("bibliography")
+    extension = extension_options(data.get("markdown_extensions"))
+    bib = settings.bibliography or extension.get("bibliography")
+    red_flags = extension.get("red_flags")
     snippets: object = None
+    appended: object = []
+    uses_snippets = False
     for item in data.get("markdown_extensions") or []:
-        if isinstance(item, dict) and "pymdownx.snippets" in item:
+        if item == "pymdownx.snippets":
+            uses_snippets = True
+        elif isinstance(item, dict) and "pymdownx.snippets" in item:
+            uses_snippets = True
             snippets = (item["pymdownx.snippets"] or {}).get("base_path")
+            appended = (item["pymdownx.snippets"] or {}).get("auto_append") or []
+    bases = base_paths(snippets, base)
+    where = shown(config)
+    refused = [RULES["bad-include"].finding(where, config_line(text, name), 1, f"auto_append {problem}", text=name)
+               for name, problem in appended_problems(appended if isinstance(appended, list) else [], bases)]
     return Project(bibliography=base / bib if bib else None, docs_dir=base / data.get("docs_dir", "docs"),
-                   snippet_bases=base_paths(snippets, base), settings=settings,
-                   baseline=base / settings.baseline if settings.baseline else None)
+                   snippet_bases=bases, settings=settings,
+                   baseline=base / settings.baseline if settings.baseline else None, root=base,
+                   snippets=uses_snippets, notice=placeholder_notice(str(data.get("site_url") or ""), text, where),
+                   appended=refused, red_flags=base / str(red_flags) if red_flags else None)
 
 
 def extension_options(extensions: object) -> dict[str, Any]:

@@ -15,45 +15,36 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..bib.bibliography import Bibliography
-from ..core.errors import MedciteError
-from ..core.model import Finding, InputError, decode_utf8, read_regular_file
+from ..core.model import Finding, decode_utf8, read_regular_file
 from ..lint.baseline import apply_baseline, read_baseline
 from ..lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
 from ..lint.sources import check_sources
 from ..source.document import includes_of
-from ..source.snippets import resolve_includes
+from ..source.snippets import scan_includes
 from .formats import Outcome
 
 Document = tuple[str, str]  # (path as shown, text)
 
 
-class IncludeError(MedciteError):
-    """A snippet file a page includes cannot be read; the message names it."""
-
-
 def read_text(path: Path, name: str) -> str:
-    """A page or snippet as UTF-8 text (a regular file only); :class:`InputError` or ``OSError`` if not."""
+    """A page as UTF-8 text (a regular file only); :class:`InputError` or ``OSError`` if not."""
     return decode_utf8(read_regular_file(path), name)
 
 
 def with_fragments(documents: Sequence[Document], snippet_bases: Sequence[Path], shown: Callable[[Path], str],
-                   options: LintOptions) -> tuple[list[Document], LintOptions]:
-    """The pages and the snippet files they include (each once, linted as fragments: no front matter or
-    reading grade), with ``options`` telling the linter which are fragments."""
+                   options: LintOptions, generated: Sequence[Document] = (),
+                   handled: Callable[[str], bool] = lambda name: False) -> tuple[list[Document], LintOptions,
+                                                                                 list[Finding]]:
+    """The pages, the snippet files they include (followed as pymdownx.snippets would, each once) and the
+    ``generated`` text (the red-flag boxes), the last two linted as fragments (no front matter or reading
+    grade), with ``options`` telling the linter which are fragments; and a ``bad-include`` finding for every
+    include line the build may not read (the file is never opened). Include lines ``handled`` elsewhere (a
+    red-flag block) are not files. No ``snippet_bases``: pymdownx.snippets is not in use."""
+    included = scan_includes(documents, snippet_bases, shown, handled=handled, lines_of=includes_of)
     pages = {path for path, _ in documents}
-    fragments: list[Document] = []
-    for include in resolve_includes([text for _, text in documents], snippet_bases, includes_of):
-        name = shown(include)
-        if name in pages:
-            continue
-        try:
-            fragments.append((name, read_text(include, name)))
-        except InputError as exc:
-            raise IncludeError(str(exc)) from None
-        except OSError as exc:
-            raise IncludeError(f"{name}: cannot read: {exc.strerror}") from None
+    fragments = [*included.fragments, *(doc for doc in generated if doc[0] not in pages)]
     options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
-    return [*documents, *fragments], options
+    return [*documents, *fragments], options, included.findings
 
 
 def site_outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import sys
 import unicodedata
 from bisect import bisect_right
@@ -35,6 +36,9 @@ from .names import is_others, latex_plain, vancouver_name
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
 _CACHE_SIZE = 8
+HOWPUBLISHED_URL_RE = re.compile(r"\\url\s*+\{(?P<url>[^{}\s]++)\}")
+URL_LEAD_IN_RE = re.compile(r"(?:available|accessible|retrieved|published|online|on ?line|on the (?:web|internet)"
+                            r"|internet|web(?: ?site| ?page)?|url|at|from|via|in|[\s.:,;\[\]])++", re.IGNORECASE)
 
 
 class BibliographyError(InputError):
@@ -116,12 +120,15 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
 
 
 _CACHE_KIND = "bibliography"
+_PARSE_FORMAT = 3  # raised when parsing gives other fields for the same file (3: \url in howpublished -> url)
 
 
 def _disk_cache_path(shown: str, digest: str) -> Path:
     # The layout of Reference is part of the key: a cache written by another version is never read.
     layout = ",".join(f.name for f in dataclasses.fields(Reference))
-    key = hashlib.sha256(f"{__version__}|{layout}|{sys.version_info[:2]}|{shown}|{digest}".encode()).hexdigest()[:32]
+    code = diskcache.code_digest()  # this code and the library versions: a parser fix or upgrade is a miss
+    key = hashlib.sha256(f"{__version__}|{_PARSE_FORMAT}|{layout}|{code}|{sys.version_info[:2]}|{shown}|{digest}"
+                         .encode()).hexdigest()[:32]
     return diskcache.cache_dir() / f"bibliography-{key}.json"
 
 
@@ -374,6 +381,7 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
         parent = data.entries.get(crossref)
     merged = dict(parent.fields) if parent is not None else {}
     merged.update(entry.fields)
+    _url_from_howpublished(merged)
     for name, value in merged.items():
         fields[name.lower()] = value.strip() if name.lower() in RAW_FIELDS else latex_to_text(value)
     roles = dict(parent.persons) if parent is not None else {}
@@ -383,6 +391,25 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
     authors = tuple(vancouver_name(person) for person in roles.get("author", []) if not is_others(person))
     return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors,
                      source=tuple(merged.items()), people=people)
+
+
+def _url_from_howpublished(fields: dict[str, str]) -> None:
+    """``howpublished = {\\url{…}}``, BibTeX's usual way to give a web address, is the entry's ``url``: the
+    entry is a web source (``[Internet]``, ``[cited …]``, ``Available from:``) like one with a ``url`` field.
+    Words around it that only announce it ("Available at", "Online") go; other words stay."""
+    value = fields.get("howpublished", "")
+    match = HOWPUBLISHED_URL_RE.search(value)
+    if match is None:
+        return
+    url = fields.get("url", "").strip()
+    if url and url != match["url"]:
+        return  # two different addresses: both stay as written
+    fields["url"] = match["url"]
+    rest = (value[:match.start()] + value[match.end():]).strip(" \t:;,.")
+    if not rest or URL_LEAD_IN_RE.fullmatch(rest):
+        del fields["howpublished"]
+    else:
+        fields["howpublished"] = rest
 
 
 def to_pybtex(ref: Reference) -> Entry:

@@ -1,8 +1,13 @@
 """A disk cache that holds data only, and trusts nothing it reads back.
 
 Files are JSON (never pickle: reading a cache must not be able to run code). Each file names its
-kind and format version, the SHA-256 of the input it was made from, and the SHA-256 of its own
-payload, so a truncated, bit-flipped or edited file, or one made from another input, is a miss.
+kind and format version, the SHA-256 of the input it was made from and of the code (this package
+and the versions of the libraries that shape results), and an HMAC-SHA-256 of all that and its
+payload, keyed by a secret kept outside the cache folder (:func:`key_path`). So a truncated,
+bit-flipped or edited file, one made from another input or by other code, or one forged by
+someone who can write the cache folder but cannot read the key (a CI cache restored from another
+branch) is a miss. The key is created ``0600`` on first use; a key inside the cache folder, or
+one other users can read or write, is not used, and then nothing is cached.
 The folder is created ``0700``; a folder that other users can write to, or that belongs to
 someone else, is not used at all. Writes are atomic (temporary file, then rename) and a failed
 write leaves nothing behind. Every failure is a miss: the caller recomputes and rewrites.
@@ -12,9 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import stat
+import sys
 import tempfile
 import time
 from functools import lru_cache
@@ -22,12 +30,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 _PARTIAL_SUFFIX = ".partial"
 _STALE_PARTIAL_SECONDS = 3600
 _PACKAGE = Path(__file__).resolve().parents[1]  # the whole medcite package, every subpackage
-# Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML.
-_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml")
+# Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML,
+# Markdown and its extensions (what a page holds), Unicode data (the Python version).
+_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml", "markdown", "pymdown-extensions")
+_KEY_BYTES = 32
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +52,7 @@ def code_digest() -> str:
             digest.update(f"{library}={metadata.version(library)}\0".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{library}=none\0".encode())
+    digest.update(f"python={sys.version}\0".encode())
     return digest.hexdigest()
 
 
@@ -50,6 +61,60 @@ def cache_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medcite"
+
+
+def key_path() -> Path:
+    """Where the cache key lives: ``MEDCITE_CACHE_KEY_FILE``, else the user's config folder."""
+    configured = os.environ.get("MEDCITE_CACHE_KEY_FILE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "medcite" / "cache-key"
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _key() -> bytes | None:
+    """The secret that signs cache files, created on first use; None (cache nothing) if it is
+    in the cache folder, not private, or cannot be made."""
+    path, cache = key_path(), cache_dir()
+    for resolve in (os.path.abspath, os.path.realpath):
+        if _inside(resolve(path), resolve(cache)):
+            return None
+    return _load_key(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_key(location: str) -> bytes | None:
+    path = Path(location)
+    try:
+        if not _private_dir(path.parent, create=True):
+            return None
+        if not path.exists():
+            fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.", suffix=_PARTIAL_SUFFIX)
+            try:
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_hex(_KEY_BYTES))
+                with contextlib.suppress(FileExistsError):  # another run made it first: use theirs
+                    os.link(partial, path)
+            finally:
+                os.unlink(partial)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077
+                    or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
+                return None
+            key = bytes.fromhex(handle.read(4 * _KEY_BYTES).decode("ascii").strip())
+        return key if len(key) == _KEY_BYTES else None
+    except (OSError, ValueError):
+        return None
+
+
+def _mac(key: bytes, kind: str, source_digest: str, payload: Any) -> str:
+    header = _canonical([FORMAT, kind, source_digest, code_digest()])
+    return hmac.new(key, (header + "\0" + _canonical(payload)).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def digest_of(payload: Any) -> str:
@@ -102,10 +167,12 @@ def _read(path: Path, kind: str, source_digest: str, max_bytes: int) -> Any | No
     if not isinstance(document, dict):
         return None
     if (document.get("format") != FORMAT or document.get("kind") != kind
-            or document.get("source_sha256") != source_digest or "payload" not in document):
+            or document.get("source_sha256") != source_digest or document.get("code_sha256") != code_digest()
+            or "payload" not in document or not isinstance(document.get("payload_hmac"), str)):
         return None
+    key = _key()
     payload = document["payload"]
-    if document.get("payload_sha256") != digest_of(payload):
+    if key is None or not hmac.compare_digest(document["payload_hmac"], _mac(key, kind, source_digest, payload)):
         return None
     return payload
 
@@ -115,9 +182,16 @@ def write(path: Path, kind: str, source_digest: str, payload: Any, keep: int = 8
     folder = path.parent
     if not _private_dir(folder, create=True):
         return
+    key = _key()
+    if key is None:
+        return
     _prune(folder, path.name.split("-", 1)[0] + "-", path.suffix, keep)
-    document = {"format": FORMAT, "kind": kind, "source_sha256": source_digest,
-                "payload_sha256": digest_of(payload), "payload": payload}
+    try:
+        mac = _mac(key, kind, source_digest, payload)
+    except (ValueError, TypeError, RecursionError):
+        return
+    document = {"format": FORMAT, "kind": kind, "source_sha256": source_digest, "code_sha256": code_digest(),
+                "payload_hmac": mac, "payload": payload}
     partial = ""
     try:
         fd, partial = tempfile.mkstemp(dir=folder, prefix=path.stem + ".", suffix=_PARTIAL_SUFFIX)

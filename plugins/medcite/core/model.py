@@ -105,6 +105,7 @@ class CiteItem:
     locator: str = ""
     prefix: str = ""
     suppress_author: bool = False
+    attached: bool = False  # the suffix was written against the key ("[@key.]"): shown against the number
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,15 @@ class Reference:
 
     @property
     def year(self) -> int | None:
-        digits = "".join(ch for ch in self.fields.get("year", "")[:4] if ch.isdigit())
+        """The year of ``year``, else of a biblatex ``date`` (``2021-05-14``)."""
+        digits = "".join(ch for ch in self.year_text[:4] if ch.isdigit())
         return int(digits) if len(digits) == 4 else None
+
+    @property
+    def year_text(self) -> str:
+        return self.fields.get("year", "").strip() or self.fields.get("date", "").strip()[:4]
 
     @property
     def sort_key(self) -> tuple[str, str, str]:
         first = self.authors[0] if self.authors else self.fields.get("title", "")
-        return (first.casefold(), self.fields.get("year", ""), self.key.casefold())
+        return (first.casefold(), self.year_text, self.key.casefold())

@@ -55,6 +55,20 @@ def date(value: str) -> str:
     return " ".join(parts)
 
 
+def date_range(value: str) -> str:
+    """A biblatex date range the NLM way: ``2002-08-17/2002-08-22`` -> ``2002 Aug 17-22``,
+    ``2002-08-30/2002-09-02`` -> ``2002 Aug 30-Sep 2``; a single date as :func:`date`."""
+    start, _, end = value.strip().partition("/")
+    first, last = date(start), date(end) if end.strip() else ""
+    if not last or last == first:
+        return first
+    a, b = first.split(" "), last.split(" ")
+    common = 0
+    while common < min(len(a), len(b)) - 1 and a[common] == b[common]:
+        common += 1
+    return f"{first}-{' '.join(b[common:])}"
+
+
 def edition(value: str) -> str:
     """``2``, ``2nd``, ``Second`` -> ``2nd ed.``; a written-out statement keeps its words."""
     text = " ".join(value.split()).rstrip(".")
@@ -81,7 +95,9 @@ def pages(value: str) -> str:
     if not match:  # not a plain range ("519--526.e1", "S1, S4"): BibTeX's dash as NLM's hyphen, nothing elided
         return DASHES_RE.sub("-", " ".join(value.split()))
     prefix, first, prefix2, last = match.groups()
-    if prefix != prefix2 or len(last) != len(first) or int(last) < int(first):
+    if prefix2 == prefix or not prefix2:  # the same letter prefix is not repeated: S6--S12 -> S6-12
+        prefix2 = ""
+    if prefix2 or len(last) != len(first) or int(last) < int(first):
         return f"{prefix}{first}-{prefix2}{last}"
     common = 0
     while common < len(first) - 1 and first[common] == last[common]:
@@ -92,6 +108,11 @@ def pages(value: str) -> str:
 def supplement(value: str) -> str:
     """``Supplement 2`` / ``suppl. 2`` -> ``Suppl 2`` (volume or issue supplements)."""
     return " ".join(SUPPLEMENT_RE.sub("Suppl", value).split())
+
+
+def is_supplement(value: str) -> bool:
+    """``Suppl 2`` (a supplement and no issue number), as :func:`supplement` writes it."""
+    return value == "Suppl" or value.startswith("Suppl ")
 
 
 def consulted_online(entry_type: str, fields: Mapping[str, str]) -> bool:

@@ -45,11 +45,20 @@ REGISTRY: tuple[Rule, ...] = (
     Rule("exemption-without-reason", "claim", "error", "page", "A <!-- no-cite --> exemption has no reason."),
     Rule("page-too-complex", "claim", "error", "page",
          "The page could not be checked within the per-page time limit."),
+    # red flags (medcite.source.redflags)
+    Rule("red-flag-urgency", "claim", "error", "page",
+         "A sentence names a warning sign of the red-flag data with another urgency than the data gives it, or "
+         "with none ('see your doctor', 'get help urgently')."),
+    Rule("red-flag-data", "claim", "error", "page",
+         "The red-flag data file cannot be used: YAML error, unknown key or urgency, unknown block."),
     # citations
     Rule("unknown-key", "citation", "error", "page",
          "A citation names a key, DOI or PMID that is not in the bibliography."),
     Rule("malformed-citation", "citation", "error", "page",
          "A bracketed citation cannot be read (e.g. [@] or [@a;;]) or is never closed."),
+    Rule("bad-include", "citation", "error", "page",
+         "An include line (--8<--) names a file the build may not read: missing, a folder, a FIFO, a URL, outside "
+         "the snippet base path, or a symlink out of it."),
     Rule("bare-citation-key", "citation", "error", "page",
          "An @key of the bibliography written without brackets; it is shown as written, never converted: write "
          "[@key]."),
@@ -70,6 +79,9 @@ REGISTRY: tuple[Rule, ...] = (
          "A key looks the same on screen as another key (Unicode confusables, NFKC, case)."),
     Rule("incomplete-reference", "bibliography", "error", "entry",
          "An entry lacks what its reference needs, so it is shown as '(incomplete reference)'."),
+    Rule("control-character", "bibliography", "error", "entry",
+         "A field holds a control character (NUL, ...) or a bidirectional override, which hides or reorders what "
+         "readers see."),
     Rule("duplicate-field", "bibliography", "error", "entry", "An entry has the same field twice."),
     Rule("unknown-crossref", "bibliography", "error", "entry",
          "An entry's crossref names an entry that is not in the bibliography."),

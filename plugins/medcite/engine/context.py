@@ -49,6 +49,7 @@ class SiteInfo:
 class PageContext:
     page: PageInfo | None
     site: SiteInfo
+    foreign: bool = False  # given by an engine itself (Zensical), not by our MkDocs plugin
 
 
 class _ContextPreprocessor(Preprocessor):
@@ -94,12 +95,13 @@ def find_context(md: Markdown) -> PageContext | None:
         docs = os.path.join(root, str(config.get("docs_dir") or "docs"))
         site = SiteInfo(root_dir=root, docs_dir=os.path.normpath(docs), site_url=str(config.get("site_url") or ""))
         info = None
+        foreign = not isinstance(processor, _ContextPreprocessor)
         if isinstance(page, PageInfo):  # our own plugin's: canonical URL and measured grade included
             info = page
         elif page is not None and isinstance(getattr(page, "path", None), str):
             meta = getattr(page, "meta", None)
             info = PageInfo(path=page.path.replace(os.sep, "/"), url=str(getattr(page, "url", "") or ""),
                             meta=meta if isinstance(meta, MutableMapping) else {})
-        return PageContext(info, site)
+        return PageContext(info, site, foreign)
     return None
 

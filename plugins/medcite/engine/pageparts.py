@@ -6,15 +6,17 @@ engine hands the extension (see :mod:`medcite.engine.context`), so no engine hoo
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
-from collections.abc import MutableMapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
-from markdown import Markdown
+from markdown import Markdown, util
 from markupsafe import Markup, escape
 
 from ..bib.bibliography import Bibliography
@@ -31,14 +33,18 @@ from ..render.lists import bibliography_element
 from ..source.document import read_document
 from ..source.metadata import FrontMatter
 from ..source.readability import MIN_WORDS_FOR_GRADE, Readability
+from ..source.redflags import cited_keys
 from ..source.snippets import base_paths
 from .context import PageContext
+from .redflagblocks import red_flags_at
 from .sitepages import cited_on, read_pages
 
 BIBLIOGRAPHY_MARKER = "<!-- medcite:bibliography -->"
-BIBLIOGRAPHY_TOKEN = "\x02medcite:bibliography\x03"  # the marker's place, until the tree is built
+BIBLIOGRAPHY_TOKEN = "\x02\ue001\x03"  # the marker's place until the tree is built; no word in it (for abbr)
 JSONLD_META_KEY = "medcite_jsonld"
 TEXT_META = ("title", "description")
+ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+ESCAPED_CHAR_RE = re.compile("\x02(\\d+)\x03")  # Python-Markdown's placeholder for a backslash escape
 
 
 class Options(Protocol):
@@ -74,7 +80,18 @@ def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
     if not docs_dir:
         return None
     root = Path(context.site.root_dir if context is not None else os.getcwd())
-    return cited_on(bib, read_pages(docs_dir, base_paths(snippet_base(md), root) if snippet_base(md) else []), here)
+    bases = base_paths(snippet_base(md), root) if snippet_base(md) else []
+    return cited_on(bib, read_pages(docs_dir, bases, red_flag_keys(str(root), options)), here)
+
+
+def red_flag_keys(root: str, options: Options) -> Callable[[str], list[str]] | None:
+    """Page text -> the keys its red-flag boxes cite (None without red-flag data)."""
+    option = str(options.getConfig("red_flags", "") or "")
+    if not option:
+        return None
+    path = os.path.join(root, os.path.expanduser(option))
+    data = red_flags_at(path, os.path.relpath(path, root))
+    return None if isinstance(data, str) else partial(cited_keys, data)
 
 
 def snippet_base(md: Markdown) -> object:
@@ -120,6 +137,15 @@ def review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, r
         return
     page.meta.pop(JSONLD_META_KEY, None)  # only this may set it, never the front matter
     try:
+        title = page.meta.get("title")
+        if not (isinstance(title, str) and title.strip()):
+            # No title in front matter: the theme would print the engine's own title from the H1,
+            # which MkDocs keeps as HTML and Material un-escapes (striptags) into <title>. The H1's
+            # plain text, as front-matter title, is escaped below like any other.
+            heading = root.find("h1")
+            text = heading_text(heading, md) if heading is not None else ""
+            if text or not _is_homepage(page.path):  # else the engines name the page after its file
+                page.meta["title"] = text or title_from_path(page.path)
         if "last_reviewed" in page.meta:
             _review_and_jsonld(root, md, context, refs, formatter, *grade_or_slot(context, source))
     finally:
@@ -134,6 +160,43 @@ def escape_meta(meta: MutableMapping[str, Any]) -> None:
         value = meta.get(key)
         if isinstance(value, str) and not isinstance(value, Markup):
             meta[key] = escape(value)
+
+
+def _is_homepage(path: str) -> bool:
+    return path in ("index.md", "README.md")
+
+
+def title_from_path(path: str) -> str:
+    """The title MkDocs gives a page with neither a title nor an H1: its file name, "-" and "_" as
+    spaces, capitalised if all in lower case ("README" counts as "index")."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    name = ("index" if stem == "README" else stem).replace("-", " ").replace("_", " ")
+    return name.capitalize() if name.lower() == name else name
+
+
+def heading_text(heading: etree.Element, md: Markdown) -> str:
+    """A heading as a reader reads it, as plain text: escapes and entities resolved, raw HTML (and
+    any citation in it) left out. At this stage of the tree they still are Markdown's placeholders."""
+    stash = md.htmlStash.rawHtmlBlocks
+
+    def stashed(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        value = stash[index] if index < len(stash) else ""
+        return html.unescape(value) if isinstance(value, str) and ENTITY_RE.fullmatch(value) else ""
+
+    def pieces(element: etree.Element) -> Iterator[str]:
+        if element.tag == "img":
+            yield element.get("alt", "")
+        if element.text:  # a code span's text is stored HTML-escaped already
+            yield html.unescape(element.text) if element.tag == "code" else element.text
+        for child in element:
+            yield from pieces(child)
+            if child.tail:
+                yield child.tail
+
+    text = util.HTML_PLACEHOLDER_RE.sub(stashed, "".join(pieces(heading)))
+    text = ESCAPED_CHAR_RE.sub(lambda match: chr(int(match.group(1))), text)
+    return " ".join(text.replace("\x02", "").replace("\x03", "").split())
 
 
 def _review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, refs: Sequence[Reference],
@@ -151,7 +214,7 @@ def _review_and_jsonld(root: etree.Element, md: Markdown, context: PageContext, 
     title = page.meta.get("title")
     if not isinstance(title, str):
         heading_element = root.find("h1")
-        title = "".join(heading_element.itertext()).strip() if heading_element is not None else ""
+        title = heading_text(heading_element, md) if heading_element is not None else ""
     site_url = context.site.site_url
     canonical = page.canonical_url or (
         urljoin(site_url if site_url.endswith("/") else site_url + "/", page.url) if site_url else None)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..bib.bibliography import Bibliography
-from ..core.model import InputError, decode_utf8
+from ..core.model import InputError, decode_utf8, read_regular_file
 from ..render.html import CitingPage, source_anchor
 from ..source.document import includes_of, read_document
 from ..source.snippets import resolve_includes
@@ -40,9 +40,11 @@ def page_title(text: str, src_path: str) -> str:
     return read_document(text).title(src_path)
 
 
-def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list[SourcePage]:
+def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = (),
+               generated: Callable[[str], Iterable[str]] | None = None) -> list[SourcePage]:
     """Every Markdown page under ``docs_dir`` (hidden files and folders skipped, as MkDocs does),
-    with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``):
+    with the keys cited in the snippet files it includes (``--8<--``, found under ``snippet_bases``)
+    and in the blocks generated for it (``generated``: page text -> keys, the red-flag boxes):
     they are rendered on the page, in its References list. Each text is parsed once per process
     (:func:`medcite.source.document.read_document`): a page the linter already read is not parsed again."""
     root = Path(docs_dir)
@@ -59,13 +61,15 @@ def read_pages(docs_dir: str | Path, snippet_bases: Sequence[Path] = ()) -> list
         for include in resolve_includes([text], snippet_bases, includes_of) if snippet_bases else []:
             fragment = _read(include, include.name)
             keys.update(dict.fromkeys(read_document(fragment).cited_keys if fragment is not None else ()))
+        if generated is not None:
+            keys.update(dict.fromkeys(generated(text)))
         pages.append(dataclasses.replace(page, keys=tuple(keys)))
     return pages
 
 
 def _read(path: Path, relative: str) -> str | None:
     try:
-        return decode_utf8(path.read_bytes(), relative)
+        return decode_utf8(read_regular_file(path), relative)  # a FIFO fails at once instead of hanging the page
     except (OSError, InputError):
         return None
 

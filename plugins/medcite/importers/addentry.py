@@ -8,10 +8,12 @@ unchanged; nothing is written on any refusal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,11 @@ from ..bib.bibliography import Bibliography, parse_bibliography
 from ..core import identifiers as ids
 from ..core.errors import MedciteError
 from .records import Draft
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 EVIDENCE_BY_TYPE = (  # first match wins: the strongest design named in the record
     ("practice guideline", "guideline"),
@@ -85,10 +92,19 @@ def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
 
 
+AND_RE = re.compile(r"\sand\s", re.IGNORECASE)  # where BibTeX splits a list of names
+
+
+def _name_part(text: str) -> str:
+    """A part of a name; braced if it holds " and ", which BibTeX would read as two people."""
+    escaped = latex_escape(text)
+    return "{" + escaped + "}" if AND_RE.search(escaped) else escaped
+
+
 def _bibtex_name(family: str, given: str) -> str:
     if not given:
         return "{" + latex_escape(family) + "}"  # an organisation: one name, never split
-    return f"{latex_escape(family)}, {latex_escape(given)}"
+    return f"{_name_part(family)}, {_name_part(given)}"
 
 
 def validate(draft: Draft) -> None:
@@ -109,6 +125,10 @@ def validate(draft: Draft) -> None:
     for name, value in [*draft.fields.items(), *(("author or editor", name) for name in people)]:
         if "{" in value or "}" in value:
             raise AddError(f"the {name} '{value}' holds a brace, which BibTeX cannot keep as text; edit the record")
+        hidden = ids.HIDDEN_CHAR_RE.search(value)
+        if hidden:
+            raise AddError(f"the {name} holds U+{ord(hidden.group()):04X}, a control or bidirectional character that "
+                           "hides or reorders what readers see; edit the record")
 
 
 def refuse_duplicates(draft: Draft, bib: Bibliography, shown: str) -> None:
@@ -174,7 +194,41 @@ def add_entries(drafts: list[Draft], bib: Bibliography, text: str, shown: str, e
                     if f.severity == "error" and f.rule in ("bibtex-syntax", "duplicate-key")]
     if len(problems) > len(old_problems) or any(e.key not in parsed.references for e in added):
         raise AddError("the new entry would not parse as BibTeX: " + "; ".join(problems[len(old_problems):]))
+    for entry, draft in zip(added, drafts, strict=True):  # the names read back as the record gave them
+        people = dict(parsed.references[entry.key].people)
+        for role, names in (("author", draft.authors), ("editor", draft.editors)):
+            if len(people.get(role, ())) != len(names):
+                raise AddError(f"'{entry.key}': the record has {len(names)} {role}(s) but BibTeX would read "
+                               f"{len(people.get(role, ()))}; check the names")
     return new_text, added
+
+
+class LockError(MedciteError):
+    """The lock file beside the bibliography cannot be made (a folder we cannot write)."""
+
+
+@contextlib.contextmanager
+def locked(path: Path, required: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the bibliography's lock file (``.NAME.lock`` beside it) while the
+    bibliography is read, changed and replaced: two ``add`` runs at once take turns, and the second
+    reads what the first wrote, so neither entry is lost. (The bibliography itself cannot carry the
+    lock: replacing it makes a new file that a third run would lock separately.)"""
+    if fcntl is None:  # no POSIX locks (Windows): one run at a time is the user's to ensure
+        yield
+        return
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as exc:
+        if required:
+            raise LockError(f"{lock}: cannot lock the bibliography: {exc.strerror or exc}") from None
+        yield  # only reading (--dry-run): nothing to protect
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_atomically(path: Path, text: str) -> None:

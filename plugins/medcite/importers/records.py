@@ -227,8 +227,15 @@ def _iso(value: Any) -> str:
 def read_csl_json(text: str) -> list[Draft]:
     try:
         data = json.loads(text.lstrip("\ufeff"))
+        # A "\ud800" escape gives a lone surrogate, which is not a character and cannot be written out.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise RecordError(f"cannot read the CSL-JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise RecordError("cannot read the CSL-JSON: it is nested too deeply") from None
+    except UnicodeEncodeError as exc:
+        raise RecordError(f"cannot read the CSL-JSON: it holds a lone surrogate (U+{ord(exc.object[exc.start]):04X}), "
+                          "which is not a character; export the record again") from None
     items = data if isinstance(data, list) else [data]
     drafts = []
     for number, item in enumerate(items, start=1):

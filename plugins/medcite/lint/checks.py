@@ -8,6 +8,7 @@ import datetime as dt
 import difflib
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -21,26 +22,35 @@ from ..core.vocab import EVIDENCE_LABELS, STRONG_EVIDENCE
 from ..source.barekeys import find_bare_keys
 from ..source.document import read_document
 from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
-from ..source.prose import HEADING_RE, Block, Exemption, Sentence
+from ..source.prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence
 from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
+from ..source.redflags import RedFlags
 from ..style.formatter import ReferenceFormatter
 from .advice import reference_notes
+from .redflagcheck import check_red_flags
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
+PIPE_RE = re.compile(r"(?<!\\)\|")  # a "|" no backslash escapes (code spans and "\\\\" are masked)
 PAGE_EXEMPTION = "no_cite"
 EVIDENCE_CHECKED_KINDS = frozenset({"efficacy", "comparison"})
 # A "sentence" longer than this is not prose a reader would meet; its claim is judged on its start,
 # so text with no sentence breaks cannot make the claim rules slow.
 MAX_CLASSIFIED_CHARS = 1000
 REQUIRED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    # Each inner tuple is satisfied by any one of its fields.
-    "article": (("author",), ("title",), ("year",), ("journal", "shortjournal")),
-    "book": (("author", "editor"), ("title",), ("year",), ("publisher",)),
-    "incollection": (("author",), ("title",), ("year",), ("booktitle",)),
-    "inbook": (("author", "editor"), ("title",), ("year",)),
-    "misc": (("title",), ("year", "urldate")),
-    "online": (("title",), ("year", "urldate"), ("url",)),
-    "techreport": (("author", "institution"), ("title",), ("year",), ("institution",)),
+    # Each inner tuple is satisfied by any one of its fields; a biblatex "date" gives the year.
+    "article": (("author",), ("title",), ("year", "date"), ("journal", "shortjournal")),
+    "book": (("author", "editor"), ("title",), ("year", "date"), ("publisher",)),
+    "incollection": (("author",), ("title",), ("year", "date"), ("booktitle",)),
+    "inbook": (("author", "editor"), ("title",), ("year", "date")),
+    "misc": (("title",), ("year", "date", "urldate")),
+    "online": (("title",), ("year", "date", "urldate"), ("url",)),
+    "techreport": (("author", "institution"), ("title",), ("year", "date"), ("institution",)),
+    "phdthesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "mastersthesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "thesis": (("author",), ("title",), ("year", "date"), ("school", "institution")),
+    "inproceedings": (("author",), ("title",), ("year", "date"), ("booktitle", "eventtitle")),
+    "conference": (("author",), ("title",), ("year", "date"), ("booktitle", "eventtitle")),
+    "proceedings": (("title",), ("year", "date")),
 }
 
 
@@ -58,6 +68,7 @@ class LintOptions:
     fragments: frozenset[str] = frozenset()
     claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims.classify)
     notes: bool = True  # advice on how each entry reads (medcite.lint.advice); off saves time on big files
+    red_flags: RedFlags | None = None  # warning signs and their urgency (medcite.source.redflags), for red-flag-urgency
 
     def wants(self, rule: str) -> bool:
         return (not self.select or rule in self.select) and rule not in self.ignore
@@ -97,16 +108,23 @@ class DocumentReport:
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
     """Every per-page check: metadata, citations, claims, evidence and readability."""
     report = DocumentReport(path)
+    deadline = time.monotonic() + options.page_time_limit  # for all of the page's checks, splitting included
     page = read_document(text)  # the one parse of this text, shared with the renderer in this process
     front = page.front_matter
     fragment = path in options.fragments  # an included snippet: checked as part of the pages that include it
     if not fragment:
         report.findings.extend(_check_metadata(path, front, options))
-    masked = page.masked
+    masked = page.masked_alt  # a citation in alt text is numbered, so it is checked
     citations = page.citations
     report.citations = len(citations)
     for cite in citations:
         report.findings.extend(_check_citation(path, cite, bib, report.cited_keys))
+    rows = _table_rows(masked)
+    for cite in citations:
+        if cite.line in rows and PIPE_RE.search(masked, cite.start, cite.end):
+            report.findings.append(RULES["malformed-citation"].finding(
+                path, cite.line, cite.column, f"a '|' inside a citation in a table ends the cell, and the page shows "
+                f"the citation as not closed: write '\\|': {cite.raw}"))
     lines = page.lines
     for bare in find_bare_keys(masked, citations, lambda key: bib.resolve(key) is not None):
         line, column = lines.position(bare.start)
@@ -114,7 +132,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                         f"'@{bare.key}' is not a citation and is shown as written: "
                                         f"write [@{bare.key}]"))
     uncited_statements: list[tuple[Block, Sentence, str, str]] = []
-    document = page.prose
+    document = page.prose_until(deadline)
     report.exemptions = document.exemptions
     page_reason = front.data.get(PAGE_EXEMPTION) if front.present and not front.error else None
     if page_reason is not None:
@@ -126,14 +144,12 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                                             "a no-cite exemption needs a reason: "
                                             "<!-- no-cite: why this needs no source -->"))
     prose: list[str] = []
-    deadline = time.monotonic() + options.page_time_limit
     classify = partial(_verdict, options.claims)
+    coverage: dict[int, tuple[bool, set[str]]] = {}  # per paragraph, for _covered
+    stopped = (document.stopped_at, 1) if document.stopped_at is not None else None
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
-            report.findings.append(RULES["page-too-complex"].finding(
-                path, sentence.line, sentence.column,
-                f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
-                "checked; split the page or simplify its markup"))
+            stopped = (sentence.line, sentence.column)
             break
         prose.append(sentence.text)
         verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
@@ -149,12 +165,19 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 path, sentence.line, sentence.column,
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
                 claim_kind=verdict.kind, text=sentence.text))
-        elif verdict.label == "should" and not _covered(block, sentence, classify):
+        elif verdict.label == "should" and not _covered(block, sentence, classify, coverage):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+    if stopped is not None:
+        report.findings.append(RULES["page-too-complex"].finding(
+            path, *stopped,
+            f"page too complex to check within {options.page_time_limit:g} s: claims from here on were not "
+            "checked; split the page or simplify its markup"))
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
+    if options.red_flags is not None:
+        report.findings.extend(check_red_flags(path, text, document, options.red_flags))
     report.readability = measure(prose)
     grade = report.readability
     if not fragment and grade.words >= MIN_WORDS_FOR_GRADE and grade.grade > options.readability_target:
@@ -221,19 +244,43 @@ def _terms(text: str) -> set[str]:
     return {word[:6] for word in re.findall(r"[a-z]{4,}", text.lower()) if word not in COMMON_WORDS}
 
 
-def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict]) -> bool:
+def _covered(block: Block, sentence: Sentence, classify: Callable[[str], Verdict],
+             seen: dict[int, tuple[bool, set[str]]]) -> bool:
     """Whether a paragraph's citation can cover a background (should-cite) sentence: a citation on the
     sentence itself or on another background sentence does; one on a must-cite claim supports that claim,
-    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...")."""
+    so it covers the sentence only when the two share a term ("the sciatic nerve ... sciatica ...").
+    What the paragraph's cited sentences offer is worked out once per paragraph (``seen``)."""
     if sentence.cited:
         return True
-    terms = _terms(sentence.text)
-    for other in block.sentences:
-        if other is sentence or not other.cited:
+    if id(block) not in seen:
+        background, claim_terms = False, set()
+        for other in block.sentences:
+            if not other.cited:
+                continue
+            if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must":
+                background = True
+                break
+            claim_terms |= _terms(other.text)
+        seen[id(block)] = (background, claim_terms)
+    background, claim_terms = seen[id(block)]
+    return background or bool(_terms(sentence.text) & claim_terms)
+
+
+def _table_rows(masked: str) -> set[int]:
+    """Line numbers of table rows, as Python-Markdown's tables find them: a header row holding a '|', its
+    separator row, then every line up to a blank one (code, front matter and comments are masked)."""
+    lines = masked.split("\n")
+    rows: set[int] = set()
+    for number, line in enumerate(lines[1:], start=2):
+        header = lines[number - 2]
+        if number in rows or not TABLE_SEP_RE.match(line) or "|" not in header + line or not header.strip():
             continue
-        if classify(other.text[:MAX_CLASSIFIED_CHARS]).label != "must" or terms & _terms(other.text):
-            return True
-    return False
+        rows.update((number - 1, number))
+        for after in range(number, len(lines)):
+            if not lines[after].strip():
+                break
+            rows.add(after + 1)
+    return rows
 
 
 def _check_citation(path: str, cite: Citation, bib: Bibliography, cited: set[str]) -> Iterable[Finding]:
@@ -404,13 +451,27 @@ def _bib(path: str, ref: Reference, rule: str, message: str) -> Finding:
     return RULES[rule].finding(path, ref.line, 1, message)
 
 
+def _hidden_characters(path: str, ref: Reference) -> Iterable[Finding]:
+    names = [(role, name) for role, people in ref.people for name in people]
+    for name, value in [*ref.fields.items(), *names]:
+        found = ids.HIDDEN_CHAR_RE.search(value)
+        if found:
+            ch = found.group()
+            label = unicodedata.name(ch, "control character")
+            yield _bib(path, ref, "control-character",
+                       f"'{ref.key}': the {name} field holds U+{ord(ch):04X} {label}, which hides or reorders "
+                       "what readers see; retype it")
+            return
+
+
 def _check_entry(path: str, ref: Reference, notes: bool = True) -> Iterable[Finding]:
+    yield from _hidden_characters(path, ref)
     fields = ref.fields
     present = {name for name, value in fields.items() if value.strip()} | {role for role, names in ref.people if names}
     for name, value in fields.items():
         if not value.strip():
             yield _bib(path, ref, "empty-field", f"'{ref.key}' has an empty '{name}' field")
-    for options in REQUIRED_FIELDS.get(ref.entry_type, (("title",), ("year",))):
+    for options in REQUIRED_FIELDS.get(ref.entry_type, (("title",), ("year", "date"))):
         if not present.intersection(options):
             yield _bib(path, ref, "missing-field",
                        f"'{ref.key}' ({ref.entry_type}) has no {' or '.join(options)}")

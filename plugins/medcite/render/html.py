@@ -51,6 +51,7 @@ class CitedNumber:
     ref: Reference
     locator: str = ""  # Markdown source, rendered by medcite.render.locators
     prefix: str = ""
+    attached: bool = False  # a suffix written against the key ("[@a.]") follows the number as written: "1."
 
     @property
     def plain(self) -> bool:
@@ -93,8 +94,11 @@ def citation_html(spot_id: str, cited: Sequence[CitedNumber], formatter: Referen
         if item.plain:
             continue
         locator = render_inline(item.locator) if item.locator else None
-        label_html = str(item.number) + (f" ({locator.html})" if locator else "")
-        label_text = str(item.number) + (f" ({locator.text})" if locator else "")
+        if locator and item.attached:
+            label_html, label_text = f"{item.number}{locator.html}", f"{item.number}{locator.text}"
+        else:
+            label_html = str(item.number) + (f" ({locator.html})" if locator else "")
+            label_text = str(item.number) + (f" ({locator.text})" if locator else "")
         link = _link([item], label_html, f"Reference {label_text}", formatter, label_is_html=True)
         if item.prefix:  # the prefix is kept, before the number it introduces ("see 1 (p. 3)")
             link = f'<span class="medcite-prefix">{render_inline(item.prefix).html}</span> {link}'

@@ -35,6 +35,8 @@ class _LocatorMarkdown:
                                                        smart_ellipses=False, smart_dashes=True)])
         for name in NOT_IN_LOCATORS:
             self.md.inlinePatterns.deregister(name, strict=False)
+        # "\|": a citation in a table row escapes its "|" (the tables extension makes it an escape).
+        self.md.ESCAPED_CHARS.append("|")
 
     def render(self, source: str) -> RenderedText:
         md = self.md

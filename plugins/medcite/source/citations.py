@@ -43,12 +43,18 @@ CITATION_RE = re.compile(rf"(?<!\\)\[(?P<body>{_citation_body(_ANY_PLACEHOLDER)}
 # The same, never closed before the paragraph (or the next lone bracket) ends: shown as an error.
 UNCLOSED_RE = re.compile(rf"(?<!\\)\[(?P<body>{_citation_body(_ESCAPE_PLACEHOLDER)})(?!\])")
 ITEM_START_RE = re.compile(r"(?:^|(?<=\s))-?@")
-ITEM_RE = re.compile(r"^@(?P<key>[^\s,;@\[\]]++)(?:\s*+,\s*+(?P<locator>\S.*+))?$", re.DOTALL)
+# A key as pandoc reads it: a letter, digit or "_", then those or one punctuation mark between two of
+# them ("@smith.2004", not the final "." of "@smith."), "://" kept for URLs; or anything but spaces in
+# braces ("@{a;key(with)marks}", braces balanced). The rest of the item is its suffix. "@doi:…" keys
+# (ours) run to the next space, comma or semicolon, as a DOI may hold any mark.
+SIMPLE_KEY_RE = re.compile(r"[^\W]++(?:[:.#$%&\-+?<>~/](?=[^\W])[^\W]*+|[:/](?=/))*+")
+DOI_KEY_RE = re.compile(r"(?i:doi):[^\s,;@\[\]]++")
 UNCLOSED_PROBLEM = "citation is not closed: add ']'"
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*+)(?P<fence>`{3,}+|~{3,}+)")
 ESCAPED_BACKSLASH_RE = re.compile(r"\\\\")
-# Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists.
-NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+\](?:\([^()\n]*+\))?"
+# Places Markdown never renders a citation in: HTML tags and autolinks, image syntax, attr lists. An
+# image's alt text is the exception: a citation there is numbered (as pandoc does); see mask_code.
+NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?P<alt>(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+)\](?:\([^()\n]*+\))?"
                           r"|\{:?[ \t]*+[#.:\w-][^{}\n=]*+=[^{}\n]*+\}|\{:?[ \t]*+[#.][\w-][^{}\n]*+\}")
 LIST_ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 CONTAINER_RE = re.compile(r"^[ \t]*+(?:!!!|\?\?\?\+?|///)")
@@ -56,13 +62,19 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 
 
 def split_items(body: str) -> list[str]:
-    """``;`` separates items, except when escaped, in a code span or inside a locator's brackets."""
+    """``;`` separates items, except when escaped, in a code span, in a braced key (``@{a;b}``) or inside
+    a locator's brackets."""
     parts, depth, start, index = [], 0, 0, 0
     while index < len(body):
         char = body[index]
         if char == "\\":
             index += 2
             continue
+        if char == "{" and index and body[index - 1] == "@":
+            close = braced_end(body, index)
+            if close is not None:  # a braced key: nothing inside it separates items
+                index = close
+                continue
         if char == "`":
             run = len(body[index:]) - len(body[index:].lstrip("`"))
             close = body.find("`" * run, index + run)
@@ -97,18 +109,69 @@ def parse_citation(body: str) -> tuple[tuple[CiteItem, ...], str | None]:
             return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
         prefix, rest = text[:start.start()].strip(), text[start.start():]
         suppress = rest.startswith("-")
-        match = ITEM_RE.match(rest.removeprefix("-"))
-        if not match:
-            if rest.removeprefix("-") == "@" or rest.removeprefix("-").startswith("@,"):
-                return tuple(items), "citation has no key after '@'"
+        key, suffix, problem = _read_key(rest.removeprefix("-")[1:])
+        if problem:
+            return tuple(items), problem
+        if key is None:
             return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
-        items.append(CiteItem(key=match["key"], locator=(match["locator"] or "").strip(), prefix=prefix,
-                              suppress_author=suppress))
+        if ITEM_START_RE.search(suffix):  # pandoc would read a second, in-text citation here
+            return tuple(items), f"cannot read citation item '{text}' (separate two sources with ';')"
+        if suffix.strip() == ",":  # a comma and no locator: one was meant and left out
+            return tuple(items), f"cannot read citation item '{text}' (write '@key' or 'see @key, p. 12')"
+        # The suffix as pandoc reads it: after a comma ("@a, p. 3") or a space ("@a p. 3") it is a
+        # locator; one written against the key ("@a." ) stays attached to the number.
+        attached = bool(suffix) and not suffix[0].isspace() and suffix[0] != ","
+        locator = suffix.strip().removeprefix(",").strip()
+        items.append(CiteItem(key=key, locator=locator, prefix=prefix, suppress_author=suppress,
+                              attached=attached and bool(locator)))
     return tuple(items), None
 
 
-def mask_code(text: str) -> str:
-    """Blank out front matter, fenced code, code spans and HTML comments, keeping offsets."""
+MAX_BRACED_KEY = 300  # a longer "key" is not one; the bound keeps scanning linear on "@{@{@{…"
+
+
+def braced_end(text: str, start: int) -> int | None:
+    """The end of the balanced braces opening at ``text[start]`` if they hold no space (pandoc's
+    ``@{…}`` key), else None."""
+    depth = 0
+    for index in range(start, min(len(text), start + MAX_BRACED_KEY)):
+        char = text[index]
+        if char.isspace():
+            return None
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return None
+
+
+def _read_key(text: str) -> tuple[str | None, str, str | None]:
+    """``(key, suffix, problem)`` for the text after an item's ``@``, read as pandoc reads it."""
+    if not text or text[0] in ",;":
+        return None, "", "citation has no key after '@'"
+    if text[0] == "{":
+        close = braced_end(text, 0)
+        if close is None:
+            return None, "", (f"cannot read the key '@{text.split()[0]}': a key in braces holds no space and is "
+                              "closed by '}' (pandoc shows it as plain text)")
+        return text[1:close - 1], text[close:], None if close > 2 else "citation has no key in '@{}'"
+    match = DOI_KEY_RE.match(text) or SIMPLE_KEY_RE.match(text)
+    if match is None or not match.group():
+        return None, "", None
+    return match.group(), text[match.end():], None
+
+
+def mask_code(text: str, keep_alt: bool = False) -> str:
+    """Blank out front matter, fenced code, code spans, HTML comments and what Markdown never renders a
+    citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
+    where a citation is numbered (not prose for the claim checks, so they leave it out)."""
+    return mask_views(text)[1 if keep_alt else 0]
+
+
+def mask_views(text: str) -> tuple[str, str]:
+    """Both masks of :func:`mask_code` from one pass: (alt text blanked, alt text kept)."""
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
@@ -143,9 +206,18 @@ def mask_code(text: str) -> str:
     for start, end in code_spans(masked, blocks):  # paired as Python-Markdown pairs them
         blank(start, end)
     masked = "".join(chars)
+    alts = []
     for match in NOT_PROSE_RE.finditer(masked):
-        blank(match.start(), match.end())
-    return "".join(chars)
+        if match["alt"] is not None:  # an image: its alt text is read (with keep_alt), the rest is not
+            blank(match.start(), match.start("alt"))
+            blank(match.end("alt"), match.end())
+            alts.append((match.start("alt"), match.end("alt")))
+        else:
+            blank(match.start(), match.end())
+    with_alt = "".join(chars)
+    for start, end in alts:
+        blank(start, end)
+    return "".join(chars), with_alt
 
 
 def comment_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -197,7 +269,7 @@ def find_citations(markdown: str, masked: str | None = None, index: LineIndex | 
     """Every citation in a Markdown document, outside code, with its source position; one never
     closed is a citation with a problem (the renderer shows it as an error too). ``masked`` and
     ``index`` are the document's, when the caller has them (:class:`medcite.source.document.SourceDocument`)."""
-    masked = mask_code(markdown) if masked is None else masked
+    masked = mask_code(markdown, keep_alt=True) if masked is None else masked
     index = LineIndex(markdown) if index is None else index
     found = []
     for match, unclosed in _matches(masked):

@@ -15,11 +15,11 @@ from functools import cached_property
 
 from ..core.memo import Memo
 from ..core.model import Citation
-from .citations import LineIndex, find_citations, mask_code
+from .citations import LineIndex, find_citations, mask_views
 from .metadata import FrontMatter, read_front_matter
 from .prose import Document, parse_document
 from .readability import Readability, measure
-from .snippets import included_names
+from .snippets import IncludeLine, include_lines
 
 ATX_H1_RE = re.compile(r"^[ ]{0,3}#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 DOCUMENTS_KEPT = 5000  # pages per process; beyond it the least recently used is read again when next asked for
@@ -36,9 +36,19 @@ class SourceDocument:
         return read_front_matter(self.text)
 
     @cached_property
+    def _masks(self) -> tuple[str, str]:
+        return mask_views(self.text)
+
+    @cached_property
     def masked(self) -> str:
-        """The text with code (fenced, indented, spans) and HTML comments blanked, offsets kept."""
-        return mask_code(self.text)
+        """The text with code (fenced, indented, spans), HTML comments and what is not prose (tags, images,
+        attribute lists) blanked, offsets kept: what the claim checks, includes and title read."""
+        return self._masks[0]
+
+    @cached_property
+    def masked_alt(self) -> str:
+        """The same with images' alt text kept (a citation there is numbered): what citations are read from."""
+        return self._masks[1]
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -46,7 +56,7 @@ class SourceDocument:
 
     @cached_property
     def citations(self) -> list[Citation]:
-        return find_citations(self.text, self.masked, self.lines)
+        return find_citations(self.text, self.masked_alt, self.lines)
 
     @cached_property
     def cited_keys(self) -> tuple[str, ...]:
@@ -54,14 +64,29 @@ class SourceDocument:
         return tuple(dict.fromkeys(item.key for cite in self.citations for item in cite.items))
 
     @cached_property
+    def include_lines(self) -> list[IncludeLine]:
+        """Every include line (``--8<--``) pymdownx.snippets acts on, in code too, in order."""
+        return include_lines(self.text, self.masked)
+
+    @cached_property
     def includes(self) -> list[str]:
-        """Snippet names (``--8<--``) the page includes, outside code, in order."""
-        return included_names(self.text, self.masked)
+        """Snippet names the page includes, outside code, in order."""
+        return [include.name for include in self.include_lines if not include.in_code]
 
     @cached_property
     def prose(self) -> Document:
         """Blocks and sentences (the one segmentation), with the page's exemptions."""
         return parse_document(self.text, masked=self.masked, index=self.lines)
+
+    def prose_until(self, deadline: float) -> Document:
+        """The blocks and sentences split before ``deadline`` (``time.monotonic()``); a complete split is kept
+        as :attr:`prose`, so the reading grade and later runs do not split the page again."""
+        if "prose" in self.__dict__:
+            return self.prose
+        document = parse_document(self.text, deadline, masked=self.masked, index=self.lines)
+        if document.stopped_at is None:
+            self.__dict__["prose"] = document
+        return document
 
     @cached_property
     def readability(self) -> Readability:
@@ -90,6 +115,7 @@ def read_document(text: str) -> SourceDocument:
     return _documents.get(text, lambda: SourceDocument(text))
 
 
-def includes_of(text: str) -> list[str]:
-    """For :func:`medcite.source.snippets.resolve_includes`: the includes of ``text``'s shared document."""
-    return read_document(text).includes
+def includes_of(text: str) -> list[IncludeLine]:
+    """For :func:`medcite.source.snippets.scan_includes` and ``resolve_includes``: the include lines of
+    ``text``'s shared document."""
+    return read_document(text).include_lines

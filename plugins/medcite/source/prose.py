@@ -8,7 +8,8 @@ lines, abbreviation and link definitions. Sentences come from syntok, a real seg
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +33,7 @@ ONLY_LINK_RE = re.compile(r"^\s*+(?:(?:[-*+]|\d{1,3}[.)])\s++)?(?:!?\[[^\[\]]*+\
 LINK_RE = re.compile(r"!?\[(?P<text>[^\]\[]*+)\]\((?P<url>[^()\[\]\s]*+)(?:\s++\"[^\"()\[\]]*+\")?\)")
 IMAGE_RE = re.compile(r"!\[[^\[\]]*+\]\([^()]*+\)")
 MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|<[^<>\n]++>|\{[:#.][^{}\n]*+\}|\[\^[^\[\]]++\]")
+CELL_RE = re.compile(r"(?:\\.|[^|\\])++")  # a table cell: "\|" does not end it (code spans are masked)
 # Matched inside one HTML comment (found by citations.comment_spans), never across the page.
 EXEMPT_RE = re.compile(r"<!--\s*+no-cite\b(?P<colon>:?)(?P<reason>.*)-->\Z", re.DOTALL)
 
@@ -72,6 +74,7 @@ class Block:
 class Document:
     blocks: list[Block]
     exemptions: list[Exemption]
+    stopped_at: int | None = None  # the line of the first block left unread when the deadline passed
 
     def sentences(self) -> Iterator[tuple[Block, Sentence]]:
         for block in self.blocks:
@@ -86,8 +89,11 @@ def _clean_for_segmenter(text: str) -> str:
     return MARKUP_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def parse_document(source: str, masked: str | None = None, index: LineIndex | None = None) -> Document:
-    """Blocks and sentences of a page (``masked`` and ``index``: the page's, when the caller has them)."""
+def parse_document(source: str, deadline: float | None = None, masked: str | None = None,
+                   index: LineIndex | None = None) -> Document:
+    """The page's prose blocks and sentences; past ``deadline`` (a ``time.monotonic()`` value) the
+    remaining blocks are left unsplit, and ``stopped_at`` says where. ``masked`` and ``index``: the
+    page's, when the caller has them (:class:`medcite.source.document.SourceDocument`)."""
     masked = mask_code(source) if masked is None else masked
     index = LineIndex(source) if index is None else index
     exemptions: list[Exemption] = []
@@ -114,10 +120,13 @@ def parse_document(source: str, masked: str | None = None, index: LineIndex | No
     pending_marker: Exemption | None = None
     marker_used = False
     current: list[tuple[int, int, str]] = []  # (line, start offset of kept text, text)
+    stopped_at: int | None = None
 
     def flush() -> None:
-        nonlocal current, marker_used
-        if current:
+        nonlocal current, marker_used, stopped_at
+        if current and stopped_at is None and deadline is not None and time.monotonic() > deadline:
+            stopped_at = current[0][0]
+        if current and stopped_at is None:
             block = _make_block(current, source, inline_markers, index)
             if pending_marker is not None:
                 block.exemption = pending_marker
@@ -150,7 +159,7 @@ def parse_document(source: str, masked: str | None = None, index: LineIndex | No
         if stripped.startswith("|") and stripped.endswith("|"):
             flush()
             cell_start = text.index("|")
-            for cell in re.finditer(r"[^|]+", text[cell_start:]):
+            for cell in CELL_RE.finditer(text[cell_start:]):
                 if cell.group(0).strip():
                     current = [(number, start + cell_start + cell.start(), cell.group(0))]
                     flush()
@@ -164,7 +173,7 @@ def parse_document(source: str, masked: str | None = None, index: LineIndex | No
         cut = quote.end() if quote else len(text) - len(text.lstrip())
         current.append((number, start + cut, text[cut:]))
     flush()
-    return Document(blocks, exemptions)
+    return Document(blocks, exemptions, stopped_at)
 
 
 def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: list[tuple[int, Exemption]],
@@ -180,14 +189,23 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         origins.extend(range(start, start + len(text)))
     text = "".join(text_parts)
     cleaned = _clean_for_segmenter(text)
-    cites = [(m.start(), m.end(), m) for m in CITATION_RE.finditer(cleaned)]
+    cites = list(CITATION_RE.finditer(cleaned))
+    cite_starts = [m.start() for m in cites]  # sorted: each sentence finds its own by bisection
     block = Block(line=lines[0][0])
     starts: list[int] = []
     # The segmenter does not need to see citations (brackets cost it time); blank them, keeping offsets.
-    for start, end in _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)):
+    spans = _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned))
+    for number, (start, end) in enumerate(spans):
         raw = cleaned[start:end]
-        inside = [m for (s, _e, m) in cites if start <= s < end]
-        keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
+        # A sentence's citations: those in it, and those after it up to the next sentence (the segmenter
+        # never saw them: a citation ending a table cell or list item with no full stop after it).
+        following = spans[number + 1][0] if number + 1 < len(spans) else len(cleaned)
+        inside = cites[bisect_left(cite_starts, start):bisect_left(cite_starts, following)]
+        # Items are read from the source, as the page renders them: a locator's code span or autolink
+        # is blanked in the cleaned text, and an empty locator would make the citation unreadable.
+        keys = tuple(item.key for m in inside
+                     for item in parse_citation(source[origins[m.start("body")]:origins[m.end("body") - 1] + 1]
+                                                if m.end("body") > m.start("body") else "")[0])
         plain = " ".join(CITATION_RE.sub(" ", raw).split())
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
         if not re.search(r"[A-Za-z]", plain):
@@ -198,8 +216,10 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         starts.append(first)
     # An inline marker exempts the sentence it stands in or right after.
     block_end = origins[-1] if origins else 0
-    for offset, exemption in inline_markers:
-        if starts and starts[0] <= offset <= block_end + 80:
+    if starts:  # the markers are in page order: only those from the block's first sentence to its end + 80
+        first = bisect_left(inline_markers, starts[0], key=lambda marker: marker[0])
+        last = bisect_right(inline_markers, block_end + 80, key=lambda marker: marker[0])
+        for offset, exemption in inline_markers[first:last]:
             block.sentences[bisect_right(starts, offset) - 1].exemption = exemption
     return block
 

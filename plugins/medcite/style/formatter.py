@@ -85,7 +85,7 @@ class ReferenceFormatter:
             return FormattedReference(rich.render(self.backend).strip(), " ".join(rich.render(PLAIN_TEXT).split()))
         except (FieldIsMissing, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             # An incomplete entry still shows what it has (the linter reports the gap).
-            known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.fields.get("year", ""))
+            known = (", ".join(ref.authors), ref.fields.get("title", ""), ref.year_text)
             words = ". ".join(part for part in known if part)
             text = (words or ref.key) + " (incomplete reference)"
             return FormattedReference(esc(text), text, _problem(exc))

@@ -8,6 +8,9 @@
 - chapter (incollection, inbook): ``Authors. Chapter. In: Editors, editors. Book. Place: Publisher;
   Year. p. 93-113.``
 - report: ``… Place: Institution; Year. Report No.: X.``
+- thesis: ``Author. Title [dissertation]. Place: University; Year.`` (``[master's thesis]``)
+- conference paper: ``Authors. Paper. In: Editors, editors. Proceedings; 2002 Aug 17-22; San Diego, CA.
+  Place: Publisher; Year. p. 437-68.``; proceedings: ``Editors, editors. Proceedings; date; place. …``
 - web page (online, misc; a guideline published on the web): ``Authors. Title [Internet]. Place:
   Publisher; Year [updated 2020 Dec 11; cited 2024 Mar 1]. Available from: URL``
 
@@ -25,7 +28,7 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.template import FieldIsMissing, first_of, join, node, optional, sentence
 
-from ..bib.names import is_others, vancouver_name
+from ..bib.names import expand_links, is_group, is_others, vancouver_name
 from ..core import identifiers as ids
 from ..core import nlm
 from .casing import sentence_case
@@ -33,7 +36,10 @@ from .casing import sentence_case
 MAX_AUTHORS = 6
 LATEX_MARKS = ("\\", "{", "}", "$", "~", "--", "``", "''", "%", "^", "_")
 def _latex(value: str) -> Text:
-    """pybtex's LaTeX reader, skipped (it is slow) for values with no LaTeX in them."""
+    """pybtex's LaTeX reader, skipped (it is slow) for values with no LaTeX in them; ``\\url{…}`` is its URL."""
+    if not any(mark in value for mark in LATEX_MARKS):
+        return Text(value)
+    value = expand_links(value)
     return Text.from_latex(value) if any(mark in value for mark in LATEX_MARKS) else Text(value)
 
 
@@ -57,8 +63,10 @@ def is_online(entry: Any) -> bool:
 
 
 @node
-def title(children: list[Any], context: dict[str, Any], name: str = "title", medium: bool = False) -> Text:
-    """A title in sentence case, with `` [Internet]`` when the item was consulted on the web."""
+def title(children: list[Any], context: dict[str, Any], name: str = "title", medium: bool = False,
+          label: str = "") -> Text:
+    """A title in sentence case, with `` [Internet]`` when the item was consulted on the web; a thesis
+    says what it is: `` [dissertation]``, `` [master's thesis on the Internet]``."""
     entry = context["entry"]
     value = _raw(entry, name)
     if not value:
@@ -66,7 +74,36 @@ def title(children: list[Any], context: dict[str, Any], name: str = "title", med
             raise FieldIsMissing(name, entry)
         return Text()  # shown without it (the linter reports the missing field)
     text = _latex(sentence_case(value).text)
-    return Text(text, " [Internet]") if medium and is_online(entry) else text
+    online = medium and is_online(entry)
+    if label:
+        return Text(text, f" [{label} on the Internet]" if online else f" [{label}]")
+    return Text(text, " [Internet]") if online else text
+
+
+def thesis_label(entry: Any) -> str:
+    """``dissertation`` (a doctorate) or ``master's thesis``, from the entry type or biblatex's ``type``."""
+    kind = (_raw(entry, "type") if entry.type == "thesis" else entry.type).lower()
+    return "master's thesis" if "master" in kind or kind in ("mathesis", "mastersthesis") else "dissertation"
+
+
+@node
+def conference(children: list[Any], context: dict[str, Any], name: str = "booktitle") -> Text:
+    """``Proceedings title. Conference name; 2002 Aug 17-22; San Diego, CA`` (Citing Medicine ch. 3).
+
+    Conference titles keep their capitals (names of meetings); the conference name (biblatex
+    ``eventtitle``), its dates (``eventdate``) and place (``venue``) follow when given.
+    """
+    entry = context["entry"]
+    own, event = _raw(entry, name), _raw(entry, "eventtitle")
+    if not own and not event:
+        raise FieldIsMissing(name, entry)
+    text = Text(_latex(own or event), " [Internet]" if is_online(entry) else "")
+    if own and event and event != own:
+        text = Text(text, ". ", _latex(event))
+    for part in (nlm.date_range(_raw(entry, "eventdate")), _raw(entry, "venue")):
+        if part:
+            text = Text(text, "; ", _latex(part))
+    return text
 
 
 @node
@@ -76,10 +113,20 @@ def names(children: list[Any], context: dict[str, Any], role: str = "author") ->
     persons = entry.persons.get(role)
     if not persons:
         raise FieldIsMissing(role, entry)
-    listed = [vancouver_name(person) for person in persons if not is_others(person)]
+    listed = [(vancouver_name(person), is_group(person)) for person in persons if not is_others(person)]
     more = len(listed) < len(persons) or len(listed) > MAX_AUTHORS  # "and others" or a long list
     shown = listed[:MAX_AUTHORS]
-    text = ", ".join([*shown, "et al."] if more else shown)
+    text = ""
+    for index, (name, group) in enumerate(shown):
+        # Citing Medicine: a group after personal names takes a semicolon (Quist D; SPRINT Investigators)
+        if index:
+            text += "; " if group and not shown[index - 1][1] else ", "
+        text += name
+    if more:
+        text += ", et al." if text else "et al."
+        for name, group in listed[MAX_AUTHORS:]:  # a group past the sixth name still shows: "…, et al.; Group"
+            if group:
+                text += "; " + name
     if role == "editor":
         text += ", editors" if more or len(shown) > 1 else ", editor"
     return Text(text)
@@ -96,7 +143,7 @@ def journal(children: list[Any], context: dict[str, Any]) -> Text:
 
 
 def _article_date(entry: Any) -> str:
-    """``2007 Oct 2`` from a biblatex ``date``, else from year, month and day."""
+    """``2007 Oct 2`` from a biblatex ``date``, else from year, month and day (any entry type)."""
     if _raw(entry, "date"):
         return nlm.date(_raw(entry, "date"))
     parts = [_raw(entry, "year"), nlm.month(_raw(entry, "month")), _raw(entry, "day") if _raw(entry, "month") else ""]
@@ -115,13 +162,19 @@ def _web_dates(entry: Any) -> str:
 
 @node
 def journal_details(children: list[Any], context: dict[str, Any]) -> Text:
-    """``2007 Oct;147(7 Suppl 1):478-91`` (the issue may be absent; the month shows when given)."""
+    """``2007 Oct;147(7 Suppl 1):478-91`` (the issue may be absent; the month shows when given).
+
+    A supplement to a volume, with no issue, follows the volume without parentheses, as Citing
+    Medicine writes it: ``2002;42 Suppl 2:S93-9``; one to an issue stays with it: ``58(12 Suppl 7)``.
+    """
     entry = context["entry"]
     volume = nlm.supplement(_raw(entry, "volume"))
     number = nlm.supplement(_raw(entry, "number") or _raw(entry, "issue"))
     pages = nlm.pages(_raw(entry, "pages")) if _raw(entry, "pages") else _raw(entry, "eid")
     text = _article_date(entry) + _web_dates(entry)
-    if volume or number:
+    if volume and nlm.is_supplement(number):
+        text += f";{volume} {number}"
+    elif volume or number:
         text += ";" + volume + (f"({number})" if number else "")
     if pages:
         text += ":" + pages
@@ -131,13 +184,14 @@ def journal_details(children: list[Any], context: dict[str, Any]) -> Text:
 @node
 def publication(children: list[Any], context: dict[str, Any], publishers: tuple[str, ...] = ("publisher",),
                 unknown_place: bool = True) -> Text:
-    """``Place: Publisher; Year [cited …]``; a publisher with no place gets ``[place unknown]``."""
+    """``Place: Publisher; Year [cited …]``; a publisher with no place gets ``[place unknown]``, a place
+    with no publisher ``[publisher unknown]`` (so the place is never dropped)."""
     entry = context["entry"]
     publisher = next((_latex(_raw(entry, name)) for name in publishers if _raw(entry, name)), None)
     place = _raw(entry, "address") or _raw(entry, "location")
-    year = (nlm.date(_raw(entry, "date")) if _raw(entry, "date") else _raw(entry, "year")) + _web_dates(entry)
+    year = _article_date(entry) + _web_dates(entry)  # the month too when given (a report: 2018 Nov)
     if publisher is None:
-        head = Text()
+        head = Text(_latex(place), ": [publisher unknown]") if place and unknown_place else Text()
     elif place or unknown_place:
         head = Text(_latex(place) if place else "[place unknown]", ": ", publisher)
     else:
@@ -155,7 +209,18 @@ def series(children: list[Any], context: dict[str, Any]) -> Text:
     if not name:
         raise FieldIsMissing("series", entry)
     number = _raw(entry, "number") if entry.type not in ("techreport", "report") else ""
-    return Text("(", _latex(name), f"; no. {number}" if number else "", ")")
+    volume = _raw(entry, "volume")  # BibTeX: with a series, the volume is the series' volume
+    return Text("(", _latex(name), f"; vol. {volume}" if volume else "", f"; no. {number}" if number else "", ")")
+
+
+@node
+def book_volume(children: list[Any], context: dict[str, Any]) -> Text:
+    """``Vol. 3`` after a book's (or proceedings') title; with a series it goes in the series."""
+    entry = context["entry"]
+    volume = _raw(entry, "volume")
+    if not volume or _raw(entry, "series"):
+        raise FieldIsMissing("volume", entry)
+    return Text("Vol. ", _latex(volume))
 
 
 @node
@@ -213,6 +278,7 @@ class VancouverStyle(BaseStyle):
 
     def _book_body(self, publishers: tuple[str, ...]) -> list[Any]:
         return [
+            optional[sentence[book_volume]],
             optional[sentence[field("edition", apply_func=lambda t: Text(nlm.edition(str(t))))]],
             optional[sentence[publication(publishers=publishers)]],
             optional[sentence[series]],
@@ -254,6 +320,44 @@ class VancouverStyle(BaseStyle):
                               else publication(publishers=("howpublished",), unknown_place=False)]],
             optional[sentence[field("howpublished")]] if has_publisher else "",
             optional[sentence[series]],
+            *self._tail(),
+        ]
+
+    def get_phdthesis_template(self, e: Any) -> Any:
+        """``Author. Title [dissertation]. Place: University; Year.`` (Citing Medicine ch. 4)."""
+        return toplevel[
+            optional[sentence[names]],
+            sentence[title(medium=True, label=thesis_label(e))],
+            optional[sentence[publication(publishers=("school", "institution", "publisher"))]],
+            *self._tail(),
+        ]
+
+    def get_mastersthesis_template(self, e: Any) -> Any:
+        return self.get_phdthesis_template(e)
+
+    def get_thesis_template(self, e: Any) -> Any:  # biblatex: the kind is in "type"
+        return self.get_phdthesis_template(e)
+
+    def get_inproceedings_template(self, e: Any) -> Any:
+        """``Authors. Paper. In: Editors, editors. Proceedings; date; place. Place: Publisher; Year. p. x-y.``"""
+        return toplevel[
+            optional[sentence[names]],
+            sentence[title],
+            sentence(sep=" ")["In:", join(sep=". ")[optional[names(role="editor")], conference]],
+            *self._book_body(("publisher", "organization")),
+            optional[sentence[join["p. ", field("pages", apply_func=lambda t: Text(nlm.pages(str(t))))]]],
+            *self._tail(),
+        ]
+
+    def get_conference_template(self, e: Any) -> Any:  # BibTeX's older name for inproceedings
+        return self.get_inproceedings_template(e)
+
+    def get_proceedings_template(self, e: Any) -> Any:
+        """``Editors, editors. Proceedings; date; place. Place: Publisher; Year.``"""
+        return toplevel[
+            _people(),
+            sentence[conference(name="title")],
+            *self._book_body(("publisher", "organization")),
             *self._tail(),
         ]
 

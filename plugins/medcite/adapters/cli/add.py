@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ...app.project import read_project
 from ...app.project import shown as _shown
@@ -16,7 +17,7 @@ from ...bib.bibliography import Bibliography, decode_bibtex, load_bibliography, 
 from ...core.errors import MedciteError
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
-from ...importers.addentry import AddError, add_entries, write_atomically
+from ...importers.addentry import AddError, add_entries, locked, write_atomically
 from ...importers.records import FORMATS, Draft, RecordError, read_records
 from ...lint.checks import LintOptions, check_bibliography
 from . import UsageError
@@ -74,28 +75,16 @@ def _asker(source: str) -> object:
     return ask
 
 
-def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+def _add(args: argparse.Namespace, drafts: list[Draft], bib_path: Path, shown: str) -> tuple[int, str, list[Any]]:
+    """Read the bibliography, add the records and write it (the caller holds the lock): (exit code, text, added)."""
+    bib, _ = load_bibliography(bib_path, shown, use_disk_cache=False)
+    old_text = decode_bibtex(bib_path.read_bytes(), shown)
     try:
-        bib_path = _bib_path(args)
-        shown = _shown(bib_path)
-        text = _read_source(args.source)
-        drafts = read_records(text, args.format)
-        bib, _ = load_bibliography(bib_path, shown, use_disk_cache=False)
-        old_text = decode_bibtex(bib_path.read_bytes(), shown)
-        ask = _asker(args.source)
         new_text, added = add_entries(drafts, bib, old_text, shown, evidence=args.evidence or "",
-                                      ask=ask, key=args.key or "")  # type: ignore[arg-type]
+                                      ask=_asker(args.source), key=args.key or "")  # type: ignore[arg-type]
     except AddError as exc:
         print(f"citation-lint add: refused: {exc}; nothing was written", file=sys.stderr)
-        return 1
-    except RecordError as exc:
-        print(f"citation-lint add: error: {'standard input' if args.source == '-' else args.source}: {exc}",
-              file=sys.stderr)
-        return 2
-    except MedciteError as exc:  # a usage problem, an unusable bibliography or config
-        print(f"citation-lint add: error: {exc}", file=sys.stderr)
-        return 2
+        return 1, old_text, []
     for entry in added:
         print(entry.text, end="")
     if not args.dry_run:
@@ -103,7 +92,31 @@ def main(argv: list[str]) -> int:
             write_atomically(bib_path, new_text)
         except OSError as exc:
             print(f"citation-lint add: error: {shown}: cannot write: {exc.strerror}", file=sys.stderr)
-            return 2
+            return 2, old_text, []
+    return 0, new_text, added
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        bib_path = _bib_path(args)
+        shown = _shown(bib_path)
+        text = _read_source(args.source)
+        drafts = read_records(text, args.format)
+        with locked(bib_path, required=not args.dry_run):  # read, change, replace as one step: a concurrent add waits
+            code, new_text, added = _add(args, drafts, bib_path, shown)
+    except RecordError as exc:
+        print(f"citation-lint add: error: {'standard input' if args.source == '-' else args.source}: {exc}",
+              file=sys.stderr)
+        return 2
+    except MedciteError as exc:  # a usage problem, an unusable bibliography or config, a locked file
+        print(f"citation-lint add: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"citation-lint add: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if code:
+        return code
     parsed, _ = parse_bibliography(new_text, shown)
     news = {entry.key for entry in added}
     notes = check_bibliography(Bibliography(shown, {k: v for k, v in parsed.references.items() if k in news}),

@@ -10,6 +10,7 @@ output one run over the whole site would give.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -25,6 +26,8 @@ from ...core.model import SEVERITIES, Finding, Severity
 from ...core.rules import RULES
 from ...lint.baseline import baseline_json
 from ...lint.checks import DocumentReport, LintOptions, filter_findings
+from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
+from ...source.snippets import source_problem
 from . import UsageError
 
 
@@ -36,15 +39,28 @@ def _rules(values: list[str]) -> frozenset[str]:
     return rules
 
 
-def _markdown_files(paths: list[Path]) -> list[Path]:
+def _markdown_files(paths: list[Path], root: Path) -> list[Path]:
+    """The pages under ``paths``; a FIFO, or a symlink out of the project ``root``, is refused (the
+    build would hang on it or publish the file it points to)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        elif path.is_file():
+            files.extend(sorted(p for p in path.rglob("*.md") if not p.is_dir()))
+            # MkDocs follows symlinked folders (pathlib's rglob does not): one leading out of the project
+            # would publish what it holds.
+            for folder, names, _ in os.walk(path):
+                linked = [Path(folder) / name for name in names if os.path.islink(os.path.join(folder, name))]
+                for link in linked:
+                    if source_problem(link, root) == "a symlink leading outside the project":
+                        raise UsageError(f"{shown(link)}: a symlink leading outside the project")
+        elif path.exists():
             files.append(path)
         else:
             raise UsageError(f"{path}: no such file or directory")
+    for file in files:
+        problem = source_problem(file, root)
+        if problem is not None:
+            raise UsageError(f"{shown(file)}: {problem}")
     return files
 
 
@@ -66,6 +82,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "the config)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to read settings from (default: ./mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
+    parser.add_argument("--red-flags", type=Path, metavar="FILE", help="red-flag data file (YAML) for the "
+                        "red-flag-urgency rule (overrides the medcite extension's red_flags option)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
@@ -142,6 +160,11 @@ def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography
         claims=getattr(args, "claims", None),
     )
     bib, load_findings = load_bibliography(bib_path, shown(bib_path))
+    red_flags_path = args.red_flags or project.red_flags
+    if red_flags_path is not None:
+        red_flags, problems = load_for_lint(red_flags_path, shown(red_flags_path))
+        load_findings = load_findings + problems
+        options = dataclasses.replace(options, red_flags=red_flags)
     if args.baseline is None and project.baseline is not None and not args.write_baseline:
         args.baseline = project.baseline
     return project, options, bib, load_findings
@@ -158,20 +181,30 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 def _run(args: argparse.Namespace) -> int:
     project, options, bib, load_findings = _setup(args)
+    if project.notice and not args.quiet:
+        print(f"citation-lint: warning: {project.notice}", file=sys.stderr)
     shard = _shard(args.shard)
     whole_site = not args.paths and shard is None
     paths = args.paths or ([project.docs_dir] if project.docs_dir else [])
     if not paths:
         raise UsageError("no files to check: pass PATH or run next to mkdocs.yml")
     documents: list[tuple[str, str]] = []
-    for path in select_shard(_markdown_files(paths), shard):
+    for path in select_shard(_markdown_files(paths, project.root), shard):
         try:
             documents.append((shown(path), _read(path)))
         except OSError as exc:
             raise UsageError(f"{shown(path)}: cannot read: {exc.strerror}") from None
-    documents, options = with_fragments(documents, project.snippet_bases, shown, options)
+    # The snippet files the pages include (pymdownx.snippets), each once, to lint as fragments; an
+    # include the build may not read is an error at its line, and the file is never opened. Include lines
+    # naming a red-flag block are the data's (the extension turns them into boxes), not files. The generated
+    # red-flag boxes are linted once (in the first shard).
+    generated = lint_documents(options.red_flags) if shard is None or shard[0] == 1 else []
+    documents, options, include_findings = with_fragments(
+        documents, project.snippet_bases if project.snippets else [], shown, options, generated=generated,
+        handled=red_flag_block_names(options.red_flags))
     reports = LintRun(documents, bib, options, args.jobs).reports()
-    outcome = _outcome(reports, bib, options, load_findings, whole_site, args.baseline)
+    found = load_findings + filter_findings(project.appended + include_findings, options)
+    outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)
     outcome.shard = shard
     return _finish(args, outcome, load_findings)
 

@@ -15,8 +15,11 @@ The log ends with the count and then the errors, so they are the last thing an e
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import reprlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,27 +28,37 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, StructureItem
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from ...app.formats import Outcome, count_line
 from ...app.project import EXTENSION_NAMES
 from ...app.runner import LintRun
-from ...app.service import IncludeError, site_outcome, with_fragments
+from ...app.service import site_outcome, with_fragments
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...core.identifiers import placeholder_notice
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
 from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, TEXT_META, shown_grade
 from ...lint.checks import LintOptions
+from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from ...render.html import GRADE_MARKER, grade_html
-from ...source.snippets import base_paths
+from ...source.snippets import appended_problems, base_paths, config_line, source_problem
 from .config import CitationsConfig
 
 log = get_plugin_logger(__name__)
 MAX_ERRORS_SHOWN = 10
 LISTED = {"errors": {"error"}, "warnings": {"error", "warning"}, "all": {"error", "warning", "advice"}}
+
+
+def _read_text(path: str | None) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 class CitationsPlugin(BasePlugin[CitationsConfig]):
@@ -60,12 +73,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_keys: set[str] = set()
         self.errors: list[Finding] = []
         self.project_dir = "."
+        self.docs_dir = "docs"
+        self.config_file = "mkdocs.yml"
         self.command = "build"
         self.context: EngineContextExtension | None = None
         self.lint_run: LintRun | None = None
         self.lint_sources: dict[str, tuple[str, str]] = {}  # src_uri -> (project-relative path, text linted)
         self.rendering: dict[str, PageInfo] = {}  # src_uri -> what the extension was told (and left to fill in)
         self.mdx_configs: dict[str, Any] = {}
+        self.snippets = False
         self.load_findings: list[Finding] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -76,6 +92,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project_dir = os.path.dirname(config.config_file_path or ".") or "."
+        self.docs_dir = config.docs_dir
+        self.config_file = config.config_file_path or "mkdocs.yml"
         self.errors = []
         self.cited_keys = set()
         try:
@@ -84,6 +102,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             raise PluginError(f"citations: {exc}") from None
         options = self._extension_options(config)
         self.mdx_configs = dict(config.mdx_configs)
+        self.snippets = "pymdownx.snippets" in config.markdown_extensions
         path = self._bibliography_path(options)
         self.bibliography_path = path
         self.bibliography_page = str(options.get("bibliography_page") or self.settings.bibliography_page)
@@ -93,7 +112,20 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             raise PluginError(f"citations: {exc}") from None
         self.bibliography = bib
         self.options = self.settings.lint_options()
+        red_flags = str(options.get("red_flags") or "")
+        if red_flags:  # the boxes come from the extension; the plugin lints pages against the same data
+            path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(red_flags)))
+            data, problems = load_for_lint(Path(path), self._relative(path))
+            findings = findings + problems
+            self.options = dataclasses.replace(self.options, red_flags=data)
+            if data is not None and path not in config.watch:
+                config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
         self.load_findings = findings  # logged with the rest after the build
+        notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
+                                    self._relative(config.config_file_path or "mkdocs.yml"))
+        if notice:  # INFO: a preview or a draft build must not fail on it; publishing needs it set. A config
+            # notice, not a finding: said in the plugin's name, apart from the one line that counts findings.
+            logging.getLogger("mkdocs.plugins.citations").info("citations: warning: %s", notice)
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
         })
@@ -137,12 +169,25 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return files
 
     def _start_lint(self, files: Files) -> None:
-        """Lint every page's raw source (front matter included: true line numbers) in the background."""
+        """Lint every page's raw source (front matter included: true line numbers) in the background.
+
+        First, every file under docs_dir must be a regular file inside the project, and every include
+        line one the build may read: MkDocs would hang on a FIFO or publish what a symlink points to,
+        and pymdownx.snippets would stop in a traceback. Each is a build error naming the file."""
         if self.lint_run is not None:
             self.lint_run.cancel()
         self.lint_run = None
-        if not self.settings.lint or self.bibliography is None:
-            return
+        docs_dir = os.path.abspath(self.docs_dir)
+        problems = []
+        for file in files:
+            if file.generated_by or not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(
+                    docs_dir + os.sep):
+                continue  # theme files come from the theme, not from docs_dir
+            problem = source_problem(file.abs_src_path, self.project_dir)
+            if problem is not None:
+                problems.append(f"{self._relative(file.abs_src_path)}: {problem}")
+        if problems:
+            raise PluginError("citations: " + "\n".join(problems))
         documents = []
         self.lint_sources = {}
         for file in files.documentation_pages():
@@ -155,12 +200,19 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 raise PluginError(str(exc)) from None
             self.lint_sources[file.src_uri] = documents[-1]
         # Snippet files the pages include (the shared red-flag blocks) are linted once each, as fragments.
-        snippets = (self.mdx_configs.get("pymdownx.snippets") or {}).get("base_path")
-        bases = base_paths(snippets, Path(self.project_dir))
-        try:
-            documents, options = with_fragments(documents, bases, lambda p: self._relative(str(p)), self.options)
-        except IncludeError as exc:
-            raise PluginError(str(exc)) from None
+        snippet_config = self.mdx_configs.get("pymdownx.snippets") or {}
+        bases = base_paths(snippet_config.get("base_path"), Path(self.project_dir)) if self.snippets else []
+        documents, options, include_findings = with_fragments(
+            documents, bases, lambda include: self._relative(str(include)), self.options,
+            generated=lint_documents(self.options.red_flags), handled=red_flag_block_names(self.options.red_flags))
+        config_name, config_text = self._relative(self.config_file), _read_text(self.config_file)
+        appended = appended_problems(snippet_config.get("auto_append") or [], bases) if self.snippets else []
+        refused = [f"{config_name}:{config_line(config_text, name)}:1: error: auto_append {problem} [bad-include]"
+                   for name, problem in appended]
+        if include_findings or refused:
+            raise PluginError("citations: " + "\n".join([*refused, *(f.as_text() for f in include_findings)]))
+        if not self.settings.lint or self.bibliography is None:
+            return
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)
@@ -176,7 +228,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         # YAML reads `title: 2024` as a number; the theme and our pages need text (lint reports it).
         for key in TEXT_META:
             value = page.meta.get(key)
-            if value is not None and not isinstance(value, str):
+            if isinstance(value, list | tuple | dict | set):
+                # Bounded: a list nested thousands deep, or a billion values through YAML aliases, would
+                # never finish printing in full (lint reports the front matter).
+                page.meta[key] = reprlib.repr(value)
+            elif value is not None and not isinstance(value, str):
                 page.meta[key] = str(value)
         page.meta.pop(JSONLD_META_KEY, None)  # only the extension may set it, never the front matter
         if self.context is not None:  # the extension reads the page (front matter, URL) from here
@@ -228,7 +284,19 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             for key in TEXT_META:
                 if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
                     meta[key] = escape(meta[key])
+            # A title from the config's nav or the file name (the extension turned an H1 into a
+            # front-matter title already) is plain text as well.
+            title = file.page.title if file.page is not None else None
+            if file.page is not None and isinstance(title, str) and not isinstance(title, Markup):
+                file.page.title = escape(title)
         return env
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Section and link titles from the config's nav are printed unescaped too."""
+        for item in _nav_items(nav.items):
+            if not isinstance(item, Page) and isinstance(item.title, str) and not isinstance(item.title, Markup):
+                item.title = escape(item.title)
+        return nav
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Collect the lint (it ran while every page was rendered and written) and run the site-wide
@@ -274,3 +342,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for finding in errors:
             log.warning(finding.as_text())
         self.errors.extend(errors)
+
+
+def _nav_items(items: list[StructureItem]) -> Iterator[StructureItem]:
+    for item in items:
+        yield item
+        yield from _nav_items(list(getattr(item, "children", None) or []))
