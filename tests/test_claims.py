@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from medcite.claims import table as claimrules
 from medcite.claims.classify import classify, classify_model
-from medcite.claims.classify import table as claimrules
 from medcite.claims.evaluation import read_labelled, score
 from medcite.claims.learnt import MODEL_PATH, load_model
 
