@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ARTIFACTS, Target, is_local, page_with_a_run
 
@@ -101,7 +102,13 @@ def where(page: Page) -> tuple[str, float]:
 
 
 def focused(page: Page, link: Locator) -> bool:
-    return link.evaluate("(a) => document.activeElement === a")
+    """Whether focus is (or within 2 s comes) back on ``link``: a dialog's close event, where the script
+    gives focus back, is fired in a task after the dialog is already hidden."""
+    try:
+        page.wait_for_function("(a) => document.activeElement === a", arg=link.element_handle(), timeout=2000)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def drawer_of(page: Page, link: Locator) -> Locator:
