@@ -184,8 +184,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_model(meta_path: Path = META_PATH, arrays_path: Path = ARRAYS_PATH) -> MeaningModel:
+def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -> MeaningModel:
     """Read and check the model; any problem is a :class:`ModelFileError` naming the file."""
+    meta_path = META_PATH if meta_path is None else meta_path
+    arrays_path = ARRAYS_PATH if arrays_path is None else arrays_path
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:

@@ -184,9 +184,13 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     block = Block(line=lines[0][0])
     starts: list[int] = []
     # The segmenter does not need to see citations (brackets cost it time); blank them, keeping offsets.
-    for start, end in _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)):
+    spans = _sentence_spans(CITATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned))
+    for number, (start, end) in enumerate(spans):
         raw = cleaned[start:end]
-        inside = [m for (s, _e, m) in cites if start <= s < end]
+        # A citation after the sentence's last word and before the next sentence is the sentence's
+        # ("a list item [@key]" has no full stop for it to stand before).
+        until = spans[number + 1][0] if number + 1 < len(spans) else len(cleaned)
+        inside = [m for (s, _e, m) in cites if start <= s < until]
         keys = tuple(item.key for m in inside for item in parse_citation(m["body"])[0])
         plain = " ".join(CITATION_RE.sub(" ", raw).split())
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
