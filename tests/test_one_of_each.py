@@ -4,14 +4,19 @@ private helpers. Each check reads the package's source (``ast``), so a second co
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib
 import inspect
+import json
 import pkgutil
 from pathlib import Path
 
 import pytest
 
 import medcite
+import medcite.bib.bibliography as bibliography
+from medcite.app.shards import finding_to_dict
+from medcite.core.codec import CodecError, finding_from_json, finding_to_json
 from medcite.core.errors import MedciteError
 from medcite.core.memo import Memo
 from medcite.core.vocab import EVIDENCE_LABELS, evidence_choices
@@ -104,3 +109,20 @@ def test_no_private_helper_is_dead() -> None:
                 if private.startswith("_") and not private.startswith("__") and private not in used:
                     dead.append(f"{name}:{node.lineno} {private}")
     assert dead == []
+
+
+def test_findings_are_stored_in_one_form(tmp_path: Path) -> None:
+    """The bibliography cache and the shard/lint-cache files write a finding the same way, and read it back."""
+    bib_path = tmp_path / "refs.bib"
+    bib_path.write_text("@misc{a, title = {T}, year = {2020}}\n@misc{a, title = {U}, year = {2021}}\n",
+                        encoding="utf-8")
+    bibliography._cache.clear()
+    _, findings = bibliography.load_bibliography(bib_path, "refs.bib")
+    assert findings, "a duplicate key is a finding of the loader"
+    stored = json.loads(bibliography._disk_cache_path("refs.bib", hashlib.sha256(bib_path.read_bytes())
+                                                       .hexdigest()).read_text(encoding="utf-8"))
+    assert stored["payload"]["findings"] == [finding_to_json(f) for f in findings] == \
+        [finding_to_dict(f) for f in findings]
+    assert [finding_from_json(item) for item in stored["payload"]["findings"]] == findings
+    with pytest.raises(CodecError, match="line: expected int"):
+        finding_from_json({**finding_to_json(findings[0]), "line": "2"})

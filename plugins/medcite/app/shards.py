@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from ..core.model import SEVERITIES, Finding, InputError, read_json_file
+from ..core.codec import CodecError, finding_from_json, finding_to_json
+from ..core.model import Finding, InputError, read_json_file
 from ..lint.checks import DocumentReport, SourceUse
 from ..source.prose import Exemption
 from ..source.readability import Readability
 
 FORMAT_VERSION = 2
-CATEGORIES = ("bibliography", "citation", "claim", "metadata", "readability")
 
 
 def select_shard(items: list[Any], shard: tuple[int, int] | None) -> list[Any]:
@@ -30,18 +30,7 @@ def select_shard(items: list[Any], shard: tuple[int, int] | None) -> list[Any]:
     return items[number - 1::total]
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "path": finding.path, "line": finding.line, "column": finding.column, "rule": finding.rule,
-        "severity": finding.severity, "category": finding.category, "message": finding.message,
-    }
-    if finding.claim_kind is not None:
-        item["claim_kind"] = finding.claim_kind
-    if finding.text is not None:
-        item["text"] = finding.text
-    if finding.related:
-        item["related"] = list(finding.related)
-    return item
+finding_to_dict = finding_to_json  # the one codec (medcite.core.codec); the name shard writers use
 
 
 def report_to_dict(report: DocumentReport) -> dict[str, Any]:
@@ -102,18 +91,10 @@ class _Reader:
         return cast(list[str], values)
 
     def finding(self, data: Any, where: str) -> Finding:
-        severity, category = self.text(data, "severity", where), self.text(data, "category", where)
-        if severity not in SEVERITIES or category not in CATEGORIES:
-            raise self.fail(f"{where}.severity/category", f"one of {', '.join(SEVERITIES)} / {', '.join(CATEGORIES)}")
-        kind = data.get("claim_kind")
-        text = data.get("text")
-        if not isinstance(kind, str | None) or not isinstance(text, str | None):
-            raise self.fail(f"{where}.claim_kind/text", "a string")
-        related = tuple(self.texts(data, "related", where)) if "related" in data else ()
-        return Finding(self.text(data, "path", where), self.number(data, "line", where),
-                       self.number(data, "column", where), self.text(data, "rule", where),
-                       severity, category, self.text(data, "message", where),  # type: ignore[arg-type]
-                       kind, text, related)
+        try:
+            return finding_from_json(data)
+        except CodecError as exc:
+            raise self.fail(f"{where}.{exc.field}", exc.expected) from None
 
     def report(self, data: Any, where: str) -> DocumentReport:
         report = DocumentReport(self.text(data, "path", where))

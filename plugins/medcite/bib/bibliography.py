@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
@@ -26,9 +25,10 @@ from pybtex.scanner import PybtexSyntaxError
 
 from .. import __version__
 from ..core import diskcache
+from ..core.codec import CodecError, finding_from_json, finding_to_json
 from ..core.identifiers import normalize_doi
 from ..core.memo import Memo
-from ..core.model import Category, Finding, InputError, Reference, Severity, decode_utf8, read_regular_file
+from ..core.model import Finding, InputError, Reference, decode_utf8, read_regular_file
 from ..core.rules import RULES
 from .names import is_others, latex_plain, vancouver_name
 
@@ -142,16 +142,17 @@ def _read_disk_cache(path: Path, shown: str, digest: str,
         if ref is None or ref.key in refs:
             return None
         refs[ref.key] = ref
-    loaded = [_finding_from_json(item) for item in findings]
-    if any(finding is None for finding in loaded):
+    try:
+        loaded = [finding_from_json(item) for item in findings]
+    except CodecError:
         return None
-    return Bibliography(shown, refs, digest), [f for f in loaded if f is not None]
+    return Bibliography(shown, refs, digest), loaded
 
 
 def _write_disk_cache(path: Path, bib: Bibliography, findings: list[Finding]) -> None:
     payload = {"path": bib.path,
                "references": [_reference_to_json(ref) for ref in bib.references.values()],
-               "findings": [dataclasses.asdict(finding) for finding in findings]}
+               "findings": [finding_to_json(finding) for finding in findings]}
     diskcache.write(path, _CACHE_KIND, bib.digest, payload, keep=_CACHE_SIZE)
 
 
@@ -191,26 +192,6 @@ def _reference_from_json(item: object) -> Reference | None:
     source = tuple((p[0], p[1]) for p in pairs if p is not None)
     return Reference(key=key, entry_type=entry_type, line=line, fields=dict(fields), authors=authors,
                      source=source, people=tuple(people))
-
-
-_FINDING_FIELDS = {f.name: f.type for f in dataclasses.fields(Finding)}
-
-
-def _finding_from_json(item: object) -> Finding | None:
-    if not isinstance(item, dict) or set(item) != set(_FINDING_FIELDS):
-        return None
-    for name in ("path", "rule", "message"):
-        if not isinstance(item[name], str):
-            return None
-    for name in ("line", "column"):
-        if type(item[name]) is not int:
-            return None
-    for name in ("claim_kind", "text"):
-        if item[name] is not None and not isinstance(item[name], str):
-            return None
-    if item["severity"] not in get_args(Severity) or item["category"] not in get_args(Category):
-        return None
-    return Finding(**item)
 
 
 def decode_bibtex(data: bytes, path: str) -> str:
