@@ -70,10 +70,15 @@ def rewrite_package_file(text: str, module: str, moved: dict[str, str]) -> str:
         return bool(package) and (PACKAGE / package.replace(".", "/") / f"{name}.py").is_file()
 
     def target(name: str) -> str | None:
-        if name in moved and not sibling(name):
+        if sibling(name):
+            return None
+        if name in moved:
             return moved[name]
-        if package and not sibling(name) and (PACKAGE / f"{name}.py").is_file():
+        if package and (PACKAGE / f"{name}.py").is_file():
             return name  # a module still at the top of the package
+        placed = [p for p in PACKAGE.glob(f"*/{name}.py")] + [p for p in PACKAGE.glob(f"*/*/{name}.py")]
+        if len(placed) == 1:  # a branch's module placed by an earlier --move
+            return ".".join(placed[0].relative_to(PACKAGE).with_suffix("").parts)
         return None
 
     def from_module(match: re.Match[str]) -> str:
@@ -117,8 +122,46 @@ def rewrite_package_file(text: str, module: str, moved: dict[str, str]) -> str:
 SUBPACKAGES = ("core", "source", "bib", "style", "claims", "lint", "app", "render", "engine", "adapters", "importers")
 
 
+def _split_render_imports(text: str) -> str:
+    """``from medcite.render import ReferenceFormatter, …``: the names that left render.py, from their new homes."""
+
+    def split(match: re.Match[str]) -> str:
+        indent, names = match.groups()
+        items = [n.strip() for n in names.split(",") if n.strip()]
+        out = [f"{indent}from medcite.{MOVED_NAMES[n.split(' as ')[0]]} import {n}"
+               for n in items if n.split(" as ")[0] in MOVED_NAMES]
+        kept = [n for n in items if n.split(" as ")[0] not in MOVED_NAMES]
+        if kept:
+            out.append(f"{indent}from medcite.render import {', '.join(kept)}")
+        return "\n".join(out)
+
+    return re.sub(r"^([ \t]*)from medcite\.render import ([^()\n]+)$", split, text, flags=re.M)
+
+
+def _split_package_imports(text: str, moved: dict[str, str]) -> str:
+    """``from medcite import nlm, diskcache`` -> ``from medcite.core import nlm`` and so on."""
+
+    def split(match: re.Match[str]) -> str:
+        indent, names = match.groups()
+        out, kept = [], []
+        for item in (n.strip() for n in names.split(",") if n.strip()):
+            name, _, alias = item.partition(" as ")
+            if name not in moved:
+                kept.append(item)
+                continue
+            package, _, leaf = moved[name].rpartition(".")
+            as_name = alias or (name if leaf != name else "")
+            out.append(f"{indent}from medcite.{package} import {leaf}" + (f" as {as_name}" if as_name else ""))
+        if kept:
+            out.insert(0, f"{indent}from medcite import {', '.join(kept)}")
+        return "\n".join(out)
+
+    return re.sub(r"^([ \t]*)from medcite import ([^()\n]+)$", split, text, flags=re.M)
+
+
 def rewrite_absolute(text: str, moved: dict[str, str]) -> str:
     """``medcite.<old>`` -> ``medcite.<new>``; a path already in the new layout (``medcite.lint.checks``) stays."""
+    text = _split_render_imports(text)
     pattern = r"\bmedcite\.(" + "|".join(sorted(moved, key=len, reverse=True)) + r")\b(?![\w-]|\.css)(\.[a-z_]+)?"
 
     def new(match: re.Match[str]) -> str:
@@ -127,12 +170,42 @@ def rewrite_absolute(text: str, moved: dict[str, str]) -> str:
             return match.group(0)
         return "medcite." + moved[name] + rest
 
-    return re.sub(pattern, new, text)
+    # Last: "from medcite import claimrules" becomes "from medcite.claims import table", which the line above
+    # would read as the old module medcite/claims.py.
+    return _split_package_imports(re.sub(pattern, new, text), moved)
+
+
+CONFLICT_RE = re.compile(r"^<<<<<<< [^\n]*\n(?P<ours>.*?)^=======\n(?P<theirs>.*?)^>>>>>>> [^\n]*\n", re.M | re.S)
+IMPORT_RE = re.compile(r"^from (?P<module>\S+) import (?P<names>.+)$")
+
+
+def resolve_import_conflicts(text: str, module: str | None, moved: dict[str, str]) -> str:
+    """Conflict hunks made only of ``from X import ...`` lines (the usual merge of a flat-layout branch):
+    this side's imports, with the names the other side adds (its paths carried into the new layout).
+    Unused names are left for ``ruff check --fix`` to drop; any other hunk is left as it is."""
+
+    def resolve(match: re.Match[str]) -> str:
+        theirs = match["theirs"] if module is None else rewrite_package_file(match["theirs"], module, moved)
+        theirs = rewrite_absolute(theirs, moved)
+        sides = [[line for line in side.splitlines() if line.strip()] for side in (match["ours"], theirs)]
+        if not all(IMPORT_RE.match(line) and "(" not in line and ")" not in line for side in sides for line in side):
+            return match.group(0)
+        merged: dict[str, list[str]] = {}
+        for line in sides[0] + sides[1]:
+            found = IMPORT_RE.match(line)
+            assert found is not None
+            names = merged.setdefault(found["module"], [])
+            names.extend(n.strip() for n in found["names"].split(",") if n.strip() not in names)
+        return "".join(f"from {name} import {', '.join(names)}\n" for name, names in merged.items())
+
+    return CONFLICT_RE.sub(resolve, text)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--move", action="append", default=[], metavar="NAME=SUBPACKAGE")
+    parser.add_argument("--resolve-imports", action="store_true",
+                        help="also resolve merge conflicts that are only import lines (see resolve_import_conflicts)")
     parser.add_argument("files", nargs="*", type=Path, help="files of the branch (git diff --name-only main...B)")
     args = parser.parse_args(argv)
     moved = dict(MOVED)
@@ -148,14 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         placed.add(target.resolve())
     files = {p.resolve() for p in args.files if p.suffix == ".py"} | set(placed)
     for path in sorted(files):
-        if not path.is_file():
+        if not path.is_file() or path == Path(__file__).resolve():
             continue
         text = path.read_text(encoding="utf-8")
         new = text
-        if PACKAGE in path.parents:
-            new = rewrite_package_file(new, ".".join(path.relative_to(PACKAGE).with_suffix("").parts), moved)
-        else:
-            new = rewrite_absolute(new, moved)
+        in_package = PACKAGE in path.parents
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts) if in_package else None
+        if args.resolve_imports:
+            new = resolve_import_conflicts(new, module, moved)
+        new = rewrite_package_file(new, module, moved) if module is not None else rewrite_absolute(new, moved)
         if new != text:
             path.write_text(new, encoding="utf-8")
             print(f"rewrote {path.relative_to(ROOT)}")

@@ -104,7 +104,7 @@ def test_the_views_of_a_document_are_computed_once(counted: dict[str, Counter[st
         assert page.cited_keys == ("chou2007diagnosis", "machado2015efficacy")
         assert page.includes == ["includes/shared.md"]
         assert page.title("index.md") == "Test page"
-        again = parse_document(text, page.masked, page.lines)  # the real function, not counted here
+        again = parse_document(text, masked=page.masked, index=page.lines)  # the real function, not counted
         assert page.readability == measure([s.text for _, s in again.sentences()])
         assert page.front_matter.present and page.masked and page.prose.blocks
     assert {kind: counted[kind][text] for kind in PASSES} == dict.fromkeys(PASSES, 1)

@@ -18,8 +18,8 @@ from medcite.lint.checks import LintOptions, check_bibliography
 from .conftest import FRONT, SMALL_BIB
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "medcite"
-# Where findings are rebuilt from stored JSON (caches, shards): they carry the rule they were made with.
-DECODERS = {"bib/bibliography.py", "app/shards.py"}
+# Where findings are rebuilt from stored JSON (the one codec): they carry the rule they were made with.
+DECODERS = {"core/codec.py"}
 MAKERS = {"_finding", "_bib", "_note"}  # the checks' helpers around ``RULES[rule].finding``
 
 

@@ -61,7 +61,7 @@ class SourceDocument:
     @cached_property
     def prose(self) -> Document:
         """Blocks and sentences (the one segmentation), with the page's exemptions."""
-        return parse_document(self.text, self.masked, self.lines)
+        return parse_document(self.text, masked=self.masked, index=self.lines)
 
     @cached_property
     def readability(self) -> Readability:
