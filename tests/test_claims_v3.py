@@ -64,13 +64,22 @@ def test_a_verdict_says_why_with_its_probability() -> None:
 @pytest.mark.parametrize(
     ("item", "context", "label"),
     [
-        # The same words are a claim under "Symptoms include:" and an instruction under "How to do it:".
         ("numbness in your leg", Context(True, "Symptoms of sciatica include:", "Symptoms"), "must"),
-        ("bend your knees slowly", Context(True, "How to do it:", "Knee stretch"), "none"),
+        ("lie on your back with your knees bent", Context(True, "Follow these steps:", "How to do the stretch"),
+         "none"),
     ],
 )
 def test_page_context_reaches_the_classifier(item: str, context: Context, label: str) -> None:
     assert classify_meaning(item, context).label == label
+
+
+def test_the_same_item_weighs_differently_under_another_lead_in() -> None:
+    model = classify_module.meaning_model()
+    symptoms = model.predict("a tingling feeling", Context(True, "Symptoms of sciatica include:", "Symptoms"))
+    steps = model.predict("a tingling feeling", Context(True, "How to do the stretch:", "How to do it"))
+    alone = model.predict("a tingling feeling")
+    assert symptoms.probabilities["must"] > steps.probabilities["must"]
+    assert symptoms.probabilities["must"] > alone.probabilities["must"]
 
 
 def _copy_model(tmp_path: Path) -> tuple[Path, Path]:
