@@ -235,3 +235,14 @@ def test_a_trailing_citation_without_a_full_stop_cites_its_sentence(text: str) -
 
     ((_, sentence),) = list(read_document(text).prose.sentences())
     assert sentence.cited and sentence.cite_keys == ("genevay2020",)
+
+
+def test_make_eval_reads_the_real_scoring_log() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import evaluate_claims
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    logged = evaluate_claims.real_logged()
+    assert set(logged) <= {"rules", "model", "meaning"} and all(len(cells) == 4 for cells in logged.values())
+    assert all(0 <= value <= 1 for cells in logged.values() for value in cells)
