@@ -26,8 +26,9 @@ FORMAT = 2
 _PARTIAL_SUFFIX = ".partial"
 _STALE_PARTIAL_SECONDS = 3600
 _PACKAGE = Path(__file__).resolve().parents[1]  # the whole medcite package, every subpackage
-# Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML.
-_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml")
+# Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML,
+# and the pretrained embeddings of the meaning claim classifier.
+_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml", "wordllama", "tokenizers")
 
 
 @lru_cache(maxsize=1)
