@@ -246,3 +246,24 @@ def test_make_eval_reads_the_real_scoring_log() -> None:
     logged = evaluate_claims.real_logged()
     assert set(logged) <= {"rules", "model", "meaning"} and all(len(cells) == 4 for cells in logged.values())
     assert all(0 <= value <= 1 for cells in logged.values() for value in cells)
+
+
+def test_the_plugin_names_a_damaged_model_file(tmp_path: Path, monkeypatch) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    from .conftest import write_project
+
+    meta, arrays = _copy_model(tmp_path)
+    _truncate(arrays)
+    monkeypatch.setattr(meaning, "META_PATH", meta)
+    monkeypatch.setattr(meaning, "ARRAYS_PATH", arrays)
+    monkeypatch.setattr(classify_module, "_MEANING", None)
+    project = write_project(tmp_path / "site", {"index.md": FRONT + "# Home\n\nText.\n"},
+                            plugin_config={"claims": "meaning"})
+    config = load_config(str(project / "mkdocs.yml"))
+    try:
+        with pytest.raises(PluginError, match=f"citations: {arrays}: the claim model's weights are damaged"):
+            config.plugins["citations"].on_config(config)
+    finally:
+        monkeypatch.setattr(classify_module, "_MEANING", None)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from . import meaning
+from .embed import embed_one
 from .learnt import LinearModel, load_model
 from .learnt import features as model_features
 from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, Label, Verdict, normalise, rule_verdict
@@ -108,6 +109,14 @@ def meaning_model() -> meaning.MeaningModel:
     if _MEANING is None:
         _MEANING = meaning.load_model()
     return _MEANING
+
+
+def ready(name: str) -> None:
+    """Load what classifier ``name`` needs now, in this process: a missing or damaged model file is a
+    ModelFileError here, before any page is read or worker started (forked workers then share the model)."""
+    if name == "meaning":
+        meaning_model()
+        embed_one("")
 
 
 @lru_cache(maxsize=65536)

@@ -34,6 +34,8 @@ from ...app.runner import LintRun
 from ...app.service import IncludeError, site_outcome, with_fragments
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...claims.classify import ready
+from ...core.errors import MedciteError
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
@@ -93,6 +95,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             raise PluginError(f"citations: {exc}") from None
         self.bibliography = bib
         self.options = self.settings.lint_options()
+        try:
+            ready(self.options.claims)  # a damaged claim model is a clear error naming its file
+        except MedciteError as exc:
+            raise PluginError(f"citations: {exc}") from None
         self.load_findings = findings  # logged with the rest after the build
         self.context = EngineContextExtension({
             "root_dir": self.project_dir, "docs_dir": config.docs_dir, "site_url": config.site_url or "",
