@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from multiprocessing.pool import IMapIterator, Pool
 
 from ..bib.bibliography import Bibliography
+from ..claims.classify import ready
 from ..core.memo import Memo
 from ..lint.checks import DocumentReport, LintOptions, check_document
 from .lintcache import LintCache
@@ -48,6 +49,7 @@ class LintRun:
         do other work meanwhile (the MkDocs plugin renders pages while its pages are linted);
         ``persist`` reads and writes the on-disk lint cache."""
         global _shared
+        ready(options.claims)  # a damaged claim model stops the run here, with its file named
         self._keys = [(path, hashlib.sha1(text.encode()).hexdigest(), bib.digest, options) for path, text in documents]
         # Reports already known, from this process (serve rebuilds) or from the disk cache.
         self._known = {key: hit for key in self._keys if (hit := _cache.peek(key)) is not None}

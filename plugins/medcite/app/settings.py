@@ -20,7 +20,7 @@ from ..core.rules import RULES
 from ..lint.checks import LintOptions
 
 Kind = Literal["file", "str", "bool", "float", "int", "choice", "rules", "severities"]
-ClaimsClassifier = Literal["rules", "model"]
+ClaimsClassifier = Literal["rules", "model", "meaning"]
 LogShow = Literal["errors", "warnings", "all"]  # what the build log lists one by one
 
 
@@ -108,7 +108,8 @@ OPTIONS: tuple[Option, ...] = (
            "Accepted findings (``citation-lint --write-baseline FILE``): only new ones are reported or fail the "
            "build."),
     Option("claims", "choice", "rules",
-           "Claim classifier: ``rules`` (the explainable table) or ``model`` (the learnt one, opt-in).",
+           "Claim classifier: ``rules`` (the explainable table), ``model`` (learnt from words, opt-in) or "
+           "``meaning`` (pretrained meaning + rules + page context, opt-in).",
            choices=get_args(ClaimsClassifier)),
 )
 OPTION = {option.name: option for option in OPTIONS}

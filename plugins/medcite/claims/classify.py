@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from . import meaning
+from .embed import embed_one
 from .learnt import LinearModel, load_model
 from .learnt import features as model_features
 from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, Label, Verdict, normalise, rule_verdict
@@ -95,5 +97,58 @@ def classify_model(sentence: str) -> Verdict:
     return Verdict(label, _kind(label, text), "model", words, probability)
 
 
-CLASSIFIERS: dict[str, Callable[[str], Verdict]] = {"rules": classify_rules, "model": classify_model}
+_MEANING: meaning.MeaningModel | None = None
+# The kind of claim a list item makes under a lead-in or heading of this kind (meaning.HEADING_KINDS).
+SECTION_KINDS = {"symptoms": "diagnosis", "causes": "cause", "get-help": "warning-sign", "treatment": "efficacy",
+                 "side-effects": "drug", "how-to": "efficacy"}
+
+
+def meaning_model() -> meaning.MeaningModel:
+    """The issue-25 model, loaded and digest-checked once (a damaged file is a ModelFileError naming it)."""
+    global _MEANING
+    if _MEANING is None:
+        _MEANING = meaning.load_model()
+    return _MEANING
+
+
+def ready(name: str) -> None:
+    """Load what classifier ``name`` needs now, in this process: a missing or damaged model file is a
+    ModelFileError here, before any page is read or worker started (forked workers then share the model)."""
+    if name == "meaning":
+        meaning_model()
+        embed_one("")
+
+
+@lru_cache(maxsize=65536)
+def classify_meaning(sentence: str, context: meaning.Context = meaning.NO_CONTEXT) -> Verdict:
+    """Pretrained meaning + the rule table's matches + page context (:mod:`medcite.claims.meaning`).
+
+    A must-cite claim is ``confident`` (an error) only at or above the model's error threshold; below it,
+    a sentence still flagged is a warning. The explanation names the features that weighed most."""
+    text = normalise(sentence)
+    decided = override(text)
+    if decided is not None:
+        return decided
+    model = meaning_model()
+    prediction = model.predict(text, context)
+    label, confident = model.decide(prediction.probabilities)
+    top = prediction.top(label)
+    words = ", ".join(f"{meaning.describe(name)} {weight:+.1f}" for name, weight in top)
+    probability = prediction.probabilities[label] if label != "should" else (
+        prediction.probabilities["should"] + prediction.probabilities["must"])
+    if label == "must" and not confident:
+        words = f"not sure, below the error threshold {model.error_threshold:.2f}: {words}"
+    kind = _kind(label, text)  # type: ignore[arg-type]
+    if kind == "claim":  # no rule names it: the section or lead-in may ("Symptoms include:")
+        for section in meaning.heading_kinds(context.lead_in) + meaning.heading_kinds(context.heading):
+            if section in SECTION_KINDS:
+                kind = SECTION_KINDS[section]
+                break
+    return Verdict(label, kind, "meaning", words, probability, confident)  # type: ignore[arg-type]
+
+
+CLASSIFIERS: dict[str, Callable[[str], Verdict]] = {"rules": classify_rules, "model": classify_model,
+                                                    "meaning": classify_meaning}
+# The classifiers that read a sentence's page context (the linter passes it to these).
+IN_CONTEXT: dict[str, Callable[[str, meaning.Context], Verdict]] = {"meaning": classify_meaning}
 classify = classify_rules  # the linter's default

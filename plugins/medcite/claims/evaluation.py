@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,3 +89,67 @@ def report(name: str, scores: Scores, by_kind: bool = True) -> str:
         cells.append(f"{label}/{kind} {right}/{right + wrong}")
     lines.append("  correct by kind: " + ", ".join(cells))
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RealUnit:
+    """One unit of the real-text corpus (tests/eval/real/labelled.jsonl) with the context the labellers saw."""
+
+    text: str
+    label: str
+    is_heading: bool
+    is_list_item: bool
+    lead_in: str
+    heading: str
+    site: str
+
+
+def read_real(path: Path, split: str) -> list[RealUnit]:
+    """The units of one split; the other split's rows are dropped as they are read."""
+    units = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["split"] != split:
+            continue
+        units.append(RealUnit(record["text"], record["label"], bool(record["is_heading"]),
+                              bool(record["is_list_item"]), record["list_lead_in"], record["heading"],
+                              record["site"]))
+    return units
+
+
+@dataclass(frozen=True)
+class RealScores:
+    n: int
+    must_recall: float  # gold must at error level
+    must_precision: float  # of the error-level verdicts, gold must
+    should_flagged: float  # gold should at warning or error
+    none_flagged: float  # gold none at warning or error
+
+    def cells(self) -> tuple[float, float, float, float]:
+        return self.must_recall, self.must_precision, self.should_flagged, self.none_flagged
+
+
+def level(verdict: Verdict) -> int:
+    """2: an error (a confident must-cite claim), 1: a warning, 0: not flagged."""
+    if verdict.label == "must":
+        return 2 if verdict.confident else 1
+    return 1 if verdict.label == "should" else 0
+
+
+def score_real(units: list[RealUnit], classify: Callable[[RealUnit], Verdict]) -> RealScores:
+    """Headings count as not flagged (the linter never classifies a heading)."""
+    levels = [0 if unit.is_heading else level(classify(unit)) for unit in units]
+    gold = [unit.label for unit in units]
+
+    def share(numerator: int, denominator: int) -> float:
+        return numerator / max(1, denominator)
+
+    must = sum(g == "must" for g in gold)
+    errors = sum(v == 2 for v in levels)
+    return RealScores(
+        len(units),
+        share(sum(g == "must" and v == 2 for g, v in zip(gold, levels, strict=True)), must),
+        share(sum(g == "must" and v == 2 for g, v in zip(gold, levels, strict=True)), errors),
+        share(sum(g == "should" and v > 0 for g, v in zip(gold, levels, strict=True)),
+              sum(g == "should" for g in gold)),
+        share(sum(g == "none" and v > 0 for g, v in zip(gold, levels, strict=True)), sum(g == "none" for g in gold)))

@@ -39,6 +39,7 @@ class Verdict:
     rule: str  # the deciding rule, or "model"
     words: str = ""  # the words that triggered the rule, or the features that weighed most
     probability: float | None = None  # the model's probability of the label, when the model decided
+    confident: bool = True  # False: a claim the model is unsure of, reported as a warning rather than an error
 
     def why(self) -> str:
         if self.probability is not None:

@@ -35,8 +35,10 @@ _PARTIAL_SUFFIX = ".partial"
 _STALE_PARTIAL_SECONDS = 3600
 _PACKAGE = Path(__file__).resolve().parents[1]  # the whole medcite package, every subpackage
 # Libraries whose version can change what is cached: segmenter, hyphenation, BibTeX parsing and formatting, YAML,
-# Markdown and its extensions (what a page holds), Unicode data (the Python version).
-_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml", "markdown", "pymdown-extensions")
+# Markdown and its extensions (what a page holds), Unicode data (the Python version), and the pretrained
+# embeddings of the meaning claim classifier.
+_LIBRARIES = ("syntok", "pyphen", "pybtex", "latexcodec", "pyyaml", "markdown", "pymdown-extensions", "wordllama",
+              "tokenizers")
 _KEY_BYTES = 32
 
 

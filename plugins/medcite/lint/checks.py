@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from ..bib.bibliography import Bibliography
-from ..claims.classify import CLASSIFIERS, Verdict
+from ..claims.classify import CLASSIFIERS, IN_CONTEXT, Verdict
 from ..core import identifiers as ids
 from ..core.model import Citation, Finding, Reference, Severity
 from ..core.rules import RULES
@@ -27,6 +27,7 @@ from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
 from ..source.redflags import RedFlags
 from ..style.formatter import ReferenceFormatter
 from .advice import reference_notes
+from .pagecontext import Placed, place_blocks
 from .redflagcheck import check_red_flags
 
 # Front matter key exempting a whole page (e.g. the disclaimer) from claim checks, with its reason.
@@ -66,7 +67,7 @@ class LintOptions:
     severity: tuple[tuple[str, Severity], ...] = ()
     # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
     fragments: frozenset[str] = frozenset()
-    claims: str = "rules"  # which claim classifier: "rules" (default) or "model" (medcite.claims.classify)
+    claims: str = "rules"  # which claim classifier: "rules" (default), "model" or "meaning" (medcite.claims.classify)
     notes: bool = True  # advice on how each entry reads (medcite.lint.advice); off saves time on big files
     red_flags: RedFlags | None = None  # warning signs and their urgency (medcite.source.redflags), for red-flag-urgency
 
@@ -147,12 +148,22 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     classify = partial(_verdict, options.claims)
     coverage: dict[int, tuple[bool, set[str]]] = {}  # per paragraph, for _covered
     stopped = (document.stopped_at, 1) if document.stopped_at is not None else None
+    # A classifier that reads page context (list item and its lead-in, heading, admonition) gets it; a list
+    # under a lead-in whose items are claims is then reported once, at the lead-in (_uncited_lists).
+    in_context = IN_CONTEXT.get(options.claims)
+    placed = place_blocks(masked.split("\n"), document.blocks) if in_context is not None else {}
+    list_claims: dict[tuple[int, int], list[tuple[Block, Sentence, Verdict]]] = {}
+    own_findings: dict[int, Finding] = {}  # id(sentence) -> its uncited-claim finding
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
             stopped = (sentence.line, sentence.column)
             break
         prose.append(sentence.text)
-        verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
+        where = placed.get(id(block))
+        if in_context is not None and where is not None:
+            verdict = in_context(sentence.text[:MAX_CLASSIFIED_CHARS], where.context)
+        else:
+            verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
         if verdict.label == "none":
             continue
         if verdict.label == "must":
@@ -161,10 +172,16 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         if sentence.exemption is not None or block.exemption is not None or page_reason is not None:
             continue
         if verdict.label == "must" and not sentence.cited:
-            report.findings.append(RULES["uncited-claim"].finding(
+            if where is not None and where.lead_in is not None:
+                lead_block, lead_index = where.lead_in
+                list_claims.setdefault((id(lead_block), lead_index), []).append((block, sentence, verdict))
+                continue
+            finding = RULES["uncited-claim"].finding(
                 path, sentence.line, sentence.column,
                 f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
-                claim_kind=verdict.kind, text=sentence.text))
+                claim_kind=verdict.kind, text=sentence.text, severity=None if verdict.confident else "warning")
+            own_findings[id(sentence)] = finding
+            report.findings.append(finding)
         elif verdict.label == "should" and not _covered(block, sentence, classify, coverage):
             uncited_statements.append((block, sentence, verdict.kind, verdict.why()))
         elif verdict.label == "must" and sentence.cited:
@@ -178,6 +195,8 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     report.findings.extend(_uncited_paragraphs(path, text, uncited_statements))
     if options.red_flags is not None:
         report.findings.extend(check_red_flags(path, text, document, options.red_flags))
+    if list_claims:
+        _uncited_lists(path, document.blocks, placed, list_claims, own_findings, report.findings)
     report.readability = measure(prose)
     grade = report.readability
     if not fragment and grade.words >= MIN_WORDS_FOR_GRADE and grade.grade > options.readability_target:
@@ -195,6 +214,47 @@ def _verdict(claims: str, text: str) -> Verdict:
     """Classifier ``claims``' verdict on one sentence, cached here by its text across pages and serve rebuilds,
     whichever classifiers claims.py holds (each must stay a pure function of the text)."""
     return CLASSIFIERS[claims](text)
+
+
+def _uncited_lists(path: str, blocks: list[Block], placed: dict[int, Placed],
+                   found: dict[tuple[int, int], list[tuple[Block, Sentence, Verdict]]],
+                   own_findings: dict[int, Finding], findings: list[Finding]) -> None:
+    """A list of claims (symptoms, risk factors, warning signs) under a lead-in: cited nowhere, one finding at
+    the lead-in covers its items; a citation on the lead-in covers them all; otherwise each uncited item is
+    reported on its own."""
+    by_id = {id(block): block for block in blocks}
+    items_of: dict[tuple[int, int], list[Block]] = {}
+    for block in blocks:
+        where = placed.get(id(block))
+        if where is not None and where.lead_in is not None:
+            items_of.setdefault((id(where.lead_in[0]), where.lead_in[1]), []).append(block)
+    for key, claims in found.items():
+        lead_block, lead_index = by_id[key[0]], key[1]
+        lead = lead_block.sentences[lead_index]
+        if lead.cited:
+            continue  # the lead-in's citation covers its items
+        items_cited = any(item.cited for item in items_of.get(key, []))
+        if items_cited or lead.exemption is not None or lead_block.exemption is not None:
+            for _, sentence, verdict in claims:
+                findings.append(RULES["uncited-claim"].finding(
+                    path, sentence.line, sentence.column,
+                    f"{verdict.kind} claim needs a citation in the same sentence; {verdict.why()}",
+                    claim_kind=verdict.kind, text=sentence.text, severity=None if verdict.confident else "warning"))
+            continue
+        own = own_findings.pop(id(lead), None)
+        if own is not None:
+            findings.remove(own)  # the list's finding at the lead-in replaces the lead-in's own
+        kinds = ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in _counted(v.kind for _, _, v in claims))
+        confident = any(v.confident for _, _, v in claims)
+        verdict = claims[0][2]
+        findings.append(RULES["uncited-claim"].finding(
+            path, lead.line, lead.column,
+            f"the {len(claims)} list item(s) under this lead-in are claims ({kinds}; lines "
+            f"{', '.join(str(s.line) for _, s, _ in claims)}) and nothing in the list is cited: cite the lead-in "
+            f"(it covers its items) or each item; first: {verdict.why()}",
+            claim_kind=verdict.kind, text=" ".join([lead.text, *(s.text for _, s, _ in claims)]),
+            severity=None if confident else "warning",
+            related=tuple(f"{path}:{s.line}:{s.column}" for _, s, _ in claims)))
 
 
 def _uncited_paragraphs(path: str, text: str, found: list[tuple[Block, Sentence, str, str]]) -> Iterable[Finding]:

@@ -101,8 +101,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "(for parallel CI jobs; merge their --format json output with citation-lint merge)")
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                             help="worker processes for large sites (default: one per CPU)")
-        parser.add_argument("--claims", choices=("rules", "model"), help="claim classifier (default: rules; "
-                            "'model' is the learnt one, opt-in while the site is checked against it)")
+        parser.add_argument("--claims", choices=("rules", "model", "meaning"), help="claim classifier (default: "
+                            "rules; 'model' (words) and 'meaning' (pretrained meaning + page context) are opt-in)")
         parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
     return parser
 

@@ -38,6 +38,8 @@ from ...app.runner import LintRun
 from ...app.service import site_outcome, with_fragments
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...claims.classify import ready
+from ...core.errors import MedciteError
 from ...core.identifiers import placeholder_notice
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
@@ -120,6 +122,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.options = dataclasses.replace(self.options, red_flags=data)
             if data is not None and path not in config.watch:
                 config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
+        try:
+            ready(self.options.claims)  # a damaged claim model is a clear error naming its file
+        except MedciteError as exc:
+            raise PluginError(f"citations: {exc}") from None
         self.load_findings = findings  # logged with the rest after the build
         notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
                                     self._relative(config.config_file_path or "mkdocs.yml"))

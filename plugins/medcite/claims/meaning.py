@@ -1,0 +1,235 @@
+"""The claim classifier of issue 25: pretrained meaning + the rule table's matches + page context.
+
+A sentence becomes one vector: its WordLlama embedding (:mod:`medcite.claims.embed`), the embedding of its
+list's lead-in (for a list item), and named 0/1 features: which rules of the rule table match it (so the
+rules' knowledge is kept, and explains), the same for the lead-in, the kind of section it sits under
+("Symptoms", "How to", "When to get help"), whether it is a list item or in an admonition. A multinomial
+logistic regression (numpy, trained by ``scripts/train_meaning.py`` on real published text, cross-validated
+by site) turns the vector into P(must), P(should), P(none).
+
+Severity by confidence: P(must) at or above ``error_threshold`` is an error (chosen on cross-validation so
+that error-level precision is at least 0.90); a sentence that is not so confident but whose P(must) +
+P(should) reaches ``flag_threshold`` is a warning. Every verdict names the features that weighed most and
+its probability.
+
+The model is two files: ``claims-meaning.npz`` (the arrays, read without pickle) and
+``claims-meaning.json`` (feature names, thresholds, cross-validated figures and the npz's SHA-256). A
+missing, truncated or altered file is a :class:`ModelFileError` naming the file: never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import MedciteError
+from .embed import DIM, embed_one
+from .learnt import features as table_features
+
+ASSETS = Path(__file__).parent / "assets"
+META_PATH = ASSETS / "claims-meaning.json"
+ARRAYS_PATH = ASSETS / "claims-meaning.npz"
+FORMAT = 1
+EMBEDDING_SCALE = 4.0  # unit vectors, scaled: larger scales overfit on cross-validation by site (16: 0.38, 4: 0.46)
+# Prefixes of the rule-table features kept: which rules match, the table's verdict, shape, and the words and word
+# pairs themselves (the model keeps those seen in at least three training sentences).
+SYMBOLIC = ("hit:", "has:", "rule-label:", "rule:", "shape:", "end:", "len:", "w:", "b:")
+HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE)) for
+                                                               name, pattern in (
+    ("how-to", r"\bhow (?:to|do i|you can)\b|\bexercises?\b|\bstretch|\bsteps?\b|\btips\b|\bwhat (?:to|you can) do\b|"
+               r"\bself[- ]care\b|\bthings (?:to|you can) try\b|\btechnique|\binstructions?\b|\bdirections\b"),
+    ("symptoms", r"\bsymptoms?\b|\bsigns?\b"),
+    ("causes", r"\bcause[sd]?\b|\brisk\b|\bwho (?:gets|is at)\b|\bwhy\b"),
+    ("get-help", r"\bwhen to\b|\bget (?:help|medical|urgent)|\bemergenc|\burgent|\bsee a (?:gp|doctor)|\bcall 999|"
+                 r"\bimmediate"),
+    ("treatment", r"\btreat|\bmanag|\brelie|\btherap|\bmedicines?\b|\bsurgery\b|\brecover"),
+    ("side-effects", r"\bside[- ]effects?\b|\bwarnings?\b|\bprecautions?\b|\binteractions?\b|\bdos(?:e|age)\b"),
+    ("about", r"\babout (?:us|the author)\b|\bour (?:team|clinic|practice|services)\b|\bcontact\b|\bbook\b|"
+              r"\bopening\b|\bappointments?\b|\bprivacy\b|\bcookies?\b|\bdisclaimer\b|\bfees?\b|\bprices?\b"),
+    ("what-is", r"^what (?:is|are)\b|\boverview\b|\bintroduction\b|\bdefinition\b|\banatomy\b"),
+))
+
+
+class ModelFileError(MedciteError):
+    """The claim model's files are missing, truncated or altered."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a sentence sits on its page (what the labellers saw)."""
+
+    is_list_item: bool = False
+    lead_in: str = ""  # for a list item: the sentence introducing the list
+    heading: str = ""  # the nearest heading above
+    admonition: bool = False
+
+
+NO_CONTEXT = Context()
+
+
+def heading_kinds(heading: str) -> list[str]:
+    return [name for name, pattern in HEADING_KINDS if pattern.search(heading)] if heading else ["none"]
+
+
+@lru_cache(maxsize=65536)
+def _table(text: str) -> tuple[str, ...]:
+    return tuple(name for name in table_features(text) if name.startswith(SYMBOLIC))
+
+
+def symbolic_features(text: str, context: Context) -> list[str]:
+    """The named 0/1 features of a sentence in its context."""
+    found = list(_table(text))
+    if context.is_list_item:
+        found.append("ctx:list-item")
+        if context.lead_in:
+            found.append("ctx:lead-in")
+            if context.lead_in.rstrip().endswith(":"):
+                found.append("ctx:lead-in-colon")
+            found.extend("lead-" + name for name in _table(context.lead_in) if name.startswith(("hit:", "has:",
+                                                                                                  "rule-label:")))
+        else:
+            found.append("ctx:list-no-lead-in")
+    if context.admonition:
+        found.append("ctx:admonition")
+    found.extend("heading:" + kind for kind in heading_kinds(context.heading))
+    return found
+
+
+def embeddings(text: str, context: Context) -> np.ndarray:
+    """The sentence's and its lead-in's embeddings, scaled, side by side (2 x 256)."""
+    lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
+    return np.concatenate([embed_one(text), lead]) * EMBEDDING_SCALE
+
+
+def describe(name: str) -> str:
+    prefix, _, value = name.partition(":")
+    names = {"hit": "rule {}", "has": "has {}", "rule-label": "rule table says {}", "rule": "rule table: {}",
+             "shape": "{}", "end": "ends with '{}'", "len": "{} words", "ctx": "{}", "heading": "under a '{}' heading",
+             "lead-hit": "lead-in rule {}", "lead-has": "lead-in has {}",
+             "lead-rule-label": "lead-in rule table says {}",
+             "meaning": "meaning of the {}", "w": "'{}'", "b": "'{}'"}
+    return names.get(prefix, "{}").format(value or prefix)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    probabilities: dict[str, float]
+    contributions: dict[str, list[tuple[str, float]]]  # label -> (feature, weight), strongest first
+
+    def top(self, label: str, count: int = 3) -> list[tuple[str, float]]:
+        return [(name, weight) for name, weight in self.contributions[label] if weight > 0][:count]
+
+
+@dataclass(frozen=True)
+class MeaningModel:
+    labels: tuple[str, ...]
+    names: tuple[str, ...]  # the symbolic features, in column order after the embeddings
+    weights: np.ndarray  # (2 * DIM + len(names)) x labels
+    bias: np.ndarray
+    error_threshold: float
+    flag_threshold: float
+    meta: dict[str, Any]
+
+    @property
+    def index(self) -> dict[str, int]:
+        return self._index()
+
+    def _index(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {name: 2 * DIM + i for i, name in enumerate(self.names)}
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
+
+    def predict(self, text: str, context: Context = NO_CONTEXT) -> Prediction:
+        dense = embeddings(text, context)
+        index = self.index
+        columns = [index[name] for name in symbolic_features(text, context) if name in index]
+        parts = np.empty((2 + len(columns), len(self.labels)))
+        parts[0] = dense[:DIM] @ self.weights[:DIM]
+        parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
+        parts[2:] = self.weights[columns]
+        scores = parts.sum(axis=0) + self.bias
+        exps = np.exp(scores - scores.max())
+        probabilities = exps / exps.sum()
+        names = ["meaning:sentence", "meaning:lead-in", *(self.names[c - 2 * DIM] for c in columns)]
+        contributions: dict[str, list[tuple[str, float]]] = {}
+        for j, label in enumerate(self.labels):
+            # What pushes towards this label rather than the average of the others.
+            push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self.labels) - 1)
+            contributions[label] = sorted(((names[i], float(push[i])) for i in range(len(names))),
+                                          key=lambda item: (-item[1], item[0]))
+        return Prediction({label: float(probabilities[j]) for j, label in enumerate(self.labels)}, contributions)
+
+    def decide(self, probabilities: dict[str, float]) -> tuple[str, bool]:
+        """(label, confident): must at error level only when confident; an uncertain claim is a warning."""
+        if probabilities["must"] >= self.error_threshold:
+            return "must", True
+        if probabilities["must"] + probabilities["should"] >= self.flag_threshold:
+            if probabilities["must"] >= probabilities["should"]:
+                return "must", False
+            return "should", True
+        return "none", True
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -> MeaningModel:
+    """Read and check the model; any problem is a :class:`ModelFileError` naming the file."""
+    meta_path = META_PATH if meta_path is None else meta_path
+    arrays_path = ARRAYS_PATH if arrays_path is None else arrays_path
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ValueError(f"not a claim model of format {FORMAT}")
+        expected = str(meta["sha256"])
+        names = tuple(str(name) for name in meta["names"])
+        labels = tuple(str(label) for label in meta["labels"])
+        error_threshold, flag_threshold = float(meta["error_threshold"]), float(meta["flag_threshold"])
+    except FileNotFoundError:
+        raise ModelFileError(f"{meta_path}: the claim model's description is missing; reinstall medcite "
+                             "(or retrain: scripts/train_meaning.py)") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise ModelFileError(f"{meta_path}: the claim model's description cannot be read ({error}); reinstall "
+                             "medcite (or retrain: scripts/train_meaning.py)") from None
+    try:
+        data = arrays_path.read_bytes()
+    except OSError as error:
+        raise ModelFileError(f"{arrays_path}: the claim model's weights cannot be read "
+                             f"({error.strerror or error}); reinstall medcite") from None
+    if digest(data) != expected:
+        raise ModelFileError(f"{arrays_path}: the claim model's weights are damaged or altered (SHA-256 "
+                             f"{digest(data)[:12]}…, expected {expected[:12]}… from {meta_path.name}); reinstall "
+                             "medcite (or retrain: scripts/train_meaning.py)")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            weights, bias = np.asarray(arrays["weights"], np.float64), np.asarray(arrays["bias"], np.float64)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise ModelFileError(f"{arrays_path}: the claim model's weights cannot be read ({error})") from None
+    if weights.shape != (2 * DIM + len(names), len(labels)) or bias.shape != (len(labels),):
+        raise ModelFileError(f"{arrays_path}: the claim model's weights have shape {weights.shape}, not "
+                             f"{(2 * DIM + len(names), len(labels))} as {meta_path.name} says")
+    return MeaningModel(labels, names, weights, bias, error_threshold, flag_threshold, meta)
+
+
+def save_model(weights: np.ndarray, bias: np.ndarray, names: list[str], labels: tuple[str, ...],
+               error_threshold: float, flag_threshold: float, meta: dict[str, Any],
+               meta_path: Path = META_PATH, arrays_path: Path = ARRAYS_PATH) -> None:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, weights=weights.astype(np.float32), bias=bias.astype(np.float32))
+    data = buffer.getvalue()
+    arrays_path.write_bytes(data)
+    record = {"format": FORMAT, "sha256": digest(data), "labels": list(labels), "names": names,
+              "error_threshold": round(error_threshold, 4), "flag_threshold": round(flag_threshold, 4), **meta}
+    meta_path.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
