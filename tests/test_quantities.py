@@ -47,6 +47,7 @@ def one(text: str):
         ("three times a day", "frequency", 3.0, 3.0),
         ("twice daily", "frequency", 2.0, 2.0),
         ("15 studies", "number", 15.0, 15.0),
+        ("aged 40 to 60", "number", 40.0, 60.0),
         ("11,166 people", "number", 11166.0, 11166.0),
     ],
 )

@@ -236,6 +236,12 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
         second = _number_at(toks, j + 1)
         if second is not None and second[0] >= value:
             k = second[2]
+            ratio = _ratio_tail(toks, k)
+            if ratio is not None and second[0] <= ratio[0]:
+                q_text, start, end = _span(text, toks, first, ratio[1] - 1)
+                lo, hi = value / ratio[0], second[0] / ratio[0]
+                return Quantity("proportion", lo, hi, q_text, start, end, hedge, _fraction_tolerance(lo),
+                                (value, second[0], ratio[0])), ratio[1]
             got = _unit(toks, k, value, max(rounding, second[1]), (value, second[0]), first, k, hedge, text,
                         high=second[0])
             if got is not None:
@@ -250,18 +256,12 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
             return Quantity("proportion", lo, hi, q_text, start, end, hedge, max(rounding, second[1]) / 100,
                             (value, second[0])), second[2] + 1
     # "7 in 10", "3 out of 4"
-    k = j
-    if k < len(toks) and toks[k].low == "in":
-        k += 1
-    elif k + 1 < len(toks) and toks[k].low == "out" and toks[k + 1].low == "of":
-        k += 2
-    if k > j:
-        denom = _number_at(toks, k)
-        if denom is not None and denom[0] > 0 and value <= denom[0]:
-            v = value / denom[0]
-            q_text, start, end = _span(text, toks, first, denom[2] - 1)
-            return Quantity("proportion", v, v, q_text, start, end, hedge, _fraction_tolerance(v),
-                            (value, denom[0])), denom[2]
+    ratio = _ratio_tail(toks, j)
+    if ratio is not None and value <= ratio[0]:
+        v = value / ratio[0]
+        q_text, start, end = _span(text, toks, first, ratio[1] - 1)
+        return Quantity("proportion", v, v, q_text, start, end, hedge, _fraction_tolerance(v),
+                        (value, ratio[0])), ratio[1]
     # "two thirds", "three-quarters"
     k = j + 1 if j < len(toks) and toks[j].kind == "dash" else j
     if k < len(toks) and toks[k].low in FRACTION_WORDS and value < FRACTION_WORDS[toks[k].low]:
@@ -269,10 +269,27 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
     got = _unit(toks, j, value, rounding, (value,), first, j, hedge, text)
     if got is not None:
         return got
-    if tok.kind != "num" and value < 2:
-        return None  # "one study", "at least one": a word "one" with no unit is not a figure
+    if tok.kind != "num":
+        return None  # "three muscles", "two studies": a count in words with no unit is not a figure
     q_text, start, end = _span(text, toks, first, j - 1)
     return Quantity("number", value, value, q_text, start, end, hedge, rounding, (value,)), j
+
+
+def _ratio_tail(toks: list[_Tok], k: int) -> tuple[float, int] | None:
+    """The "in 10", "out of 4", "in every 100" after a numerator: (denominator, next index)."""
+    j = k
+    if j < len(toks) and toks[j].low == "in":
+        j += 1
+    elif j + 1 < len(toks) and toks[j].low == "out" and toks[j + 1].low == "of":
+        j += 2
+    else:
+        return None
+    if j < len(toks) and toks[j].low == "every":
+        j += 1
+    denom = _number_at(toks, j)
+    if denom is None or denom[0] <= 0:
+        return None
+    return denom[0], denom[2]
 
 
 def _fraction_tolerance(v: float) -> float:
@@ -310,10 +327,8 @@ def _unit(
     # "6-week", "12-month": a hyphen between number and unit
     if k + 1 < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in DAYS:
         k += 1
-    if k >= len(toks):
-        return None
-    unit = toks[k].low
-    if toks[k].kind == "pct" or unit in PERCENT_WORDS:
+    unit = toks[k].low if k < len(toks) else ""
+    if (k < len(toks) and toks[k].kind == "pct") or unit in PERCENT_WORDS:
         end_tok = k + 1 if unit == "per" and k + 1 < len(toks) and toks[k + 1].low == "cent" else k
         if unit == "per" and end_tok == k:
             return None
