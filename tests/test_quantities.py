@@ -59,6 +59,7 @@ def test_reads_each_form(text: str, dim: str, low: float, high: float) -> None:
 @pytest.mark.parametrize(
     "text",
     ["In 2019 a review was published.", "the 5th most common reason", "One study found this.", "at least one",
+     "Call 999 or go to A&E.", "Phone NHS 111 today.", "There are three hamstring muscles.",
      "See page numbers in the list."],
 )
 def test_not_quantities(text: str) -> None:

@@ -39,7 +39,9 @@ How a figure was written says how precise it is (its *tolerance*), and matching 
 6. Different dimensions never match (6 weeks is not 6%), except a plain number, which matches a recorded
    figure with the same number as written.
 
-Years (1800-2100) standing as dates, ordinals, and numbers inside a citation are not quantities.
+Years (1800-2100) standing as dates, ordinals, phone numbers ("call 999", "NHS 111"), counts written in words
+with no unit ("three muscles") and numbers inside a citation (removed before the sentence is read) are not
+quantities.
 
 Every pattern here is linear-time: the text is cut into tokens by one regex with no nested quantifiers,
 then read left to right by index.
@@ -187,6 +189,19 @@ def _is_year(toks: list[_Tok], i: int, value: float) -> bool:
     return nxt not in DAYS and nxt not in MILLIGRAMS and nxt not in {"%", "people", "patients", "adults"}
 
 
+PHONE_CUES = frozenset({"call", "phone", "ring", "dial", "text", "nhs", "or"})
+
+
+def _is_phone(toks: list[_Tok], i: int) -> bool:
+    """A phone number such as "call 999", "NHS 111", "999 or 111": a number a reader dials, not a figure."""
+    t = toks[i]
+    if t.kind != "num" or not t.text.isdigit():
+        return False
+    before = toks[i - 1].low if i >= 1 else ""
+    return (t.text in {"999", "111", "112", "911"} and (before in PHONE_CUES or t.text != "112")) or (
+        before in {"call", "phone", "ring", "dial"} and len(t.text) >= 3)
+
+
 def read_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``, left to right (see the module docstring for the grammar)."""
     toks = tokens(text)
@@ -227,7 +242,7 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
             return _unit(toks, i + 1, 1.0, 0.0, (1.0,), first, i + 1, hedge, text)
         return None
     value, rounding, j = num
-    if _is_year(toks, i, value):
+    if _is_year(toks, i, value) or _is_phone(toks, i):
         return None
     if j < len(toks) and toks[j].low in {"st", "nd", "rd", "th"} and toks[j].start == toks[j - 1].end:
         return None  # an ordinal: "5th"
