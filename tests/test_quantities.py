@@ -179,3 +179,25 @@ def test_bad_findings_files_are_located_problems(text: str, line: int, words: st
 def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
     parsed = parse_findings("[" * 20000 + "]" * 20000, {"a"})
     assert parsed.problems and "YAML" in parsed.problems[0].message or "nested" in parsed.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("said", "recorded", "expected"),
+    [
+        ("about 7 points", "7.29 points", True),
+        ("about 7 points", "7.6 points", False),
+        ("more than 3,000 people", "3,110 people", True),
+        ("more than 3,000 people", "2,900 people", False),
+        ("a fourfold risk", "4 times", True),
+        ("within half an hour", "30 minutes", True),
+        ("the half-year", "180 days", False),
+        ("the half-year", "6 months", True),
+    ],
+)
+def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str, expected: bool) -> None:
+    assert matches(one(said), one(recorded)) is expected
+
+
+def test_two_figures_at_two_ages_are_not_a_range() -> None:
+    got = read_quantities("Disc protrusions went from 29% at age 20 to 43% at age 80.")
+    assert [q.text for q in got if q.dim == "proportion"] == ["29%", "43%"]

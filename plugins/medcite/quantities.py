@@ -37,7 +37,8 @@ How a figure was written says how precise it is (its *tolerance*), and matching 
    from what the source found is still reported; "up to 70%" names the top of what was found and matches it
    as "about 70%" would.
 6. Different dimensions never match (6 weeks is not 6%), except a plain number, which matches a recorded
-   figure with the same number as written.
+   figure with the same number as written ("15 trials" and "15 studies"); a hedged one within 5% or its
+   rounding ("about 7 points" and 7.29), a bound as rule 5 says ("more than 3,000" and 3,110).
 
 Years (1800-2100) standing as dates, ordinals, phone numbers ("call 999", "NHS 111"), counts written in words
 with no unit ("three muscles") and numbers inside a citation (removed before the sentence is read) are not
@@ -76,7 +77,7 @@ FRACTION_WORDS = {
 }
 DAYS = {
     "day": 1.0, "days": 1.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375,
-    "year": 365.25, "years": 365.25, "hour": 1 / 24, "hours": 1 / 24,
+    "year": 365.25, "years": 365.25, "hour": 1 / 24, "hours": 1 / 24, "minute": 1 / 1440, "minutes": 1 / 1440,
 }
 MILLIGRAMS = {
     "mg": 1.0, "milligram": 1.0, "milligrams": 1.0, "g": 1000.0, "gram": 1000.0, "grams": 1000.0,
@@ -85,7 +86,8 @@ MILLIGRAMS = {
 MILLILITRES = {"ml": 1.0, "millilitre": 1.0, "millilitres": 1.0, "milliliter": 1.0, "milliliters": 1.0}
 PERCENT_WORDS = {"percent", "per"}  # "per cent" is read as two words
 PER_DAY = {"day": 1.0, "daily": 1.0, "week": 1 / 7, "weekly": 1 / 7, "month": 1 / 30.4375}
-MULTIPLE_WORDS = {"twice": 2.0, "double": 2.0, "doubles": 2.0, "doubled": 2.0, "triple": 3.0, "triples": 3.0,
+MULTIPLE_WORDS = {"twofold": 2.0, "threefold": 3.0, "fourfold": 4.0, "fivefold": 5.0, "tenfold": 10.0,
+                  "twice": 2.0, "double": 2.0, "doubles": 2.0, "doubled": 2.0, "triple": 3.0, "triples": 3.0,
                   "tripled": 3.0, "treble": 3.0, "once": 1.0, "thrice": 3.0}
 
 APPROX = {"about", "around", "roughly", "approximately", "approx", "nearly", "almost", "some", "circa", "~"}
@@ -234,6 +236,12 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
     if tok.low in {"a", "an", "one"} and i + 1 < len(toks) and toks[i + 1].low in FRACTION_WORDS:
         return _fraction(toks, i + 1, 1.0, first, hedge, text)
     if tok.low == "half" and not (i >= 1 and toks[i - 1].low in UNITS):
+        # "half an hour", "half a day", "the half-year": a duration, not a proportion
+        k = i + 1
+        if k < len(toks) and (toks[k].kind == "dash" or toks[k].low in {"a", "an"}):
+            k += 1
+        if k > i + 1 and k < len(toks) and toks[k].low in DAYS:
+            return _unit(toks, k, 0.5, 0.0, (0.5,), first, k, hedge, text)
         return _fraction(toks, i, 1.0, first, hedge, text)
     num = _number_at(toks, i)
     if num is None:
@@ -247,7 +255,12 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
     if j < len(toks) and toks[j].low in {"st", "nd", "rd", "th"} and toks[j].start == toks[j - 1].end:
         return None  # an ordinal: "5th"
     # A range: "4 to 6 weeks", "30-40%", "between 4 and 6 weeks"
-    if j + 1 < len(toks) and (toks[j].kind == "dash" or toks[j].low == "to" or (between and toks[j].low == "and")):
+    at_age = i >= 1 and toks[i - 1].low in {"age", "aged", "ages"}
+    # "29% at age 20 to 43% at age 80" is two figures, not the range "20 to 43%"
+    to_percent = j + 2 < len(toks) and toks[j + 2].kind == "pct"
+    if j + 1 < len(toks) and not (at_age and to_percent) and (
+        toks[j].kind == "dash" or toks[j].low == "to" or (between and toks[j].low == "and")
+    ):
         second = _number_at(toks, j + 1)
         if second is not None and second[0] >= value:
             k = second[2]
@@ -399,9 +412,15 @@ def _slack(q: Quantity, bound: float) -> float:
 def matches(said: Quantity, recorded: Quantity) -> bool:
     """Whether a quantity of a sentence is supported by one recorded figure (rules in the module docstring)."""
     if said.dim == "number" or recorded.dim == "number":
-        if said.dim == "number":
-            return any(math.isclose(a, b, rel_tol=1e-9) for a in said.raw for b in recorded.raw)
-        return False
+        if said.dim != "number":
+            return False
+        if said.hedge in {"gt", "lt"}:
+            bound = said.low
+            return any((b > bound if said.hedge == "gt" else b < bound) and abs(b - bound) <= 0.25 * abs(bound)
+                       for b in recorded.raw)
+        rel = 0.05 if said.hedge in {"approx", "upto"} else 1e-9
+        return any(math.isclose(a, b, rel_tol=rel, abs_tol=said.tolerance if rel > 1e-9 else 0.0)
+                   for a in said.raw for b in recorded.raw)
     if said.dim != recorded.dim:
         return False
     tol = max(_widened(said), recorded.tolerance)
