@@ -188,6 +188,7 @@ def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
         ("about 7 points", "7.6 points", False),
         ("more than 3,000 people", "3,110 people", True),
         ("more than 3,000 people", "2,900 people", False),
+        ("people over 55", "aged over 55", True),
         ("a fourfold risk", "4 times", True),
         ("within half an hour", "30 minutes", True),
         ("the half-year", "180 days", False),

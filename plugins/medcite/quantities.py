@@ -414,6 +414,8 @@ def matches(said: Quantity, recorded: Quantity) -> bool:
     if said.dim == "number" or recorded.dim == "number":
         if said.dim != "number":
             return False
+        if any(math.isclose(a, b, rel_tol=1e-9) for a in said.raw for b in recorded.raw):
+            return True
         if said.hedge in {"gt", "lt"}:
             bound = said.low
             return any((b > bound if said.hedge == "gt" else b < bound) and abs(b - bound) <= 0.25 * abs(bound)
