@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.findings import check_sentence, parse_findings
-from medcite.quantities import matches, read_quantities
+from medcite.bib.findings import check_sentence, parse_findings
+from medcite.source.quantities import matches, read_quantities
 
 
 def one(text: str):

@@ -36,6 +36,8 @@ from ...app.formats import Outcome, count_line
 from ...app.project import EXTENSION_NAMES
 from ...app.runner import LintRun
 from ...app.service import site_outcome, with_fragments
+from ...bib.findings import Findings
+from ...lint.numbers import load_findings as load_recorded
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
 from ...core.identifiers import placeholder_notice
@@ -83,6 +85,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.mdx_configs: dict[str, Any] = {}
         self.snippets = False
         self.load_findings: list[Finding] = []
+        self.recorded: Findings | None = None  # the extension's ``findings`` file, for number-not-in-source
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Forked lint workers only for one-off builds; `mkdocs serve` lints in-process, where the
@@ -120,6 +123,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self.options = dataclasses.replace(self.options, red_flags=data)
             if data is not None and path not in config.watch:
                 config.watch.append(path)  # `mkdocs serve` rebuilds when a sign changes
+        self.recorded = None
+        recorded = str(options.get("findings") or "")
+        if recorded:  # the bibliography page shows them (extension); the site-wide check holds numbers to them
+            path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(recorded)))
+            self.recorded, problems = load_recorded(Path(path), self._relative(path), bib.references)
+            findings = findings + problems
+            if path not in config.watch:
+                config.watch.append(path)  # `mkdocs serve` rebuilds when a finding changes
         self.load_findings = findings  # logged with the rest after the build
         notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
                                     self._relative(config.config_file_path or "mkdocs.yml"))
@@ -312,7 +323,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             baseline = Path(self.settings.baseline) if self.settings.baseline else None
             try:
                 outcome = site_outcome(reports, self.bibliography, self.options, self.load_findings,
-                                       whole_site=True, baseline=baseline)
+                                       whole_site=True, baseline=baseline, findings_data=self.recorded)
             except InputError as exc:
                 raise PluginError(f"citations: baseline: {exc}") from None
             self._log(outcome)
