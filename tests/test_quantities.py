@@ -178,7 +178,7 @@ def test_bad_findings_files_are_located_problems(text: str, line: int, words: st
 
 def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
     parsed = parse_findings("[" * 20000 + "]" * 20000, {"a"})
-    assert parsed.problems and "YAML" in parsed.problems[0].message or "nested" in parsed.problems[0].message
+    assert (parsed.problems and "YAML" in parsed.problems[0].message) or "nested" in parsed.problems[0].message
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..bib.bibliography import Bibliography
+from ..bib.findings import Findings
 from ..core.model import Finding, decode_utf8, read_regular_file
 from ..lint.baseline import apply_baseline, read_baseline
 from ..lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
-from ..bib.findings import Findings
 from ..lint.numbers import check_numbers
 from ..lint.sources import check_sources
 from ..source.document import includes_of

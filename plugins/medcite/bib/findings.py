@@ -151,7 +151,8 @@ def _read_items(key: str, items: Iterable[yaml.Node], problem) -> Iterable[Recor
             problem(fields.get("finding", item), f"a finding of '{key}' needs 'finding': its words, as text")
             continue
         if not where:
-            problem(fields.get("where", item), f"the finding '{text[:40]}' needs 'where': where in the source it was seen")
+            problem(fields.get("where", item),
+                    f"the finding '{text[:40]}' needs 'where': where in the source it was seen")
             continue
         figures = _figures(key, fields.get("figures"), text, problem)
         if figures is None:

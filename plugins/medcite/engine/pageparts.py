@@ -20,6 +20,7 @@ from markdown import Markdown, util
 from markupsafe import Markup, escape
 
 from ..bib.bibliography import Bibliography
+from ..bib.findings import RecordedFinding, parse_findings
 from ..core.model import InputError, Reference, decode_utf8, read_regular_file
 from ..render.html import (
     GRADE_MARKER,
@@ -29,7 +30,6 @@ from ..render.html import (
     review_html,
     uncited_html,
 )
-from ..bib.findings import RecordedFinding, parse_findings
 from ..render.lists import bibliography_element
 from ..source.document import read_document
 from ..source.metadata import FrontMatter

@@ -22,8 +22,8 @@ from ..core.vocab import EVIDENCE_LABELS, STRONG_EVIDENCE
 from ..source.barekeys import find_bare_keys
 from ..source.document import read_document
 from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
-from ..source.quantities import read_quantities
 from ..source.prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence
+from ..source.quantities import read_quantities
 from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
 from ..source.redflags import RedFlags
 from ..style.formatter import ReferenceFormatter

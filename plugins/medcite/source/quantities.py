@@ -361,7 +361,8 @@ def _unit(
         if unit == "per" and end_tok == k:
             return None
         q_text, start, end = _span(text, toks, first, end_tok)
-        return Quantity("proportion", value / 100, hi / 100, q_text, start, end, hedge, rounding / 100, raw), end_tok + 1
+        share = Quantity("proportion", value / 100, hi / 100, q_text, start, end, hedge, rounding / 100, raw)
+        return share, end_tok + 1
     if unit in DAYS:
         f = DAYS[unit]
         q_text, start, end = _span(text, toks, first, k)
@@ -376,11 +377,13 @@ def _unit(
     if unit == "times":
         # "three times a day" is a frequency; "1.6 times the risk", "three times as likely" a multiple
         nxt = toks[k + 1].low if k + 1 < len(toks) else ""
-        if nxt in PER_DAY or (nxt in {"a", "per", "each", "every"} and k + 2 < len(toks) and toks[k + 2].low in PER_DAY):
+        per_day = nxt in {"a", "per", "each", "every"} and k + 2 < len(toks) and toks[k + 2].low in PER_DAY
+        if nxt in PER_DAY or per_day:
             last = k + 1 if nxt in PER_DAY else k + 2
             per = value * PER_DAY[toks[last].low]
             q_text, start, end = _span(text, toks, first, last)
-            return Quantity("frequency", per, hi * PER_DAY[toks[last].low], q_text, start, end, hedge, 0.0, raw), last + 1
+            rate = Quantity("frequency", per, hi * PER_DAY[toks[last].low], q_text, start, end, hedge, 0.0, raw)
+            return rate, last + 1
         q_text, start, end = _span(text, toks, first, k)
         return Quantity("times", value, hi, q_text, start, end, hedge, max(rounding, 0.0), raw), k + 1
     if unit == "fold":

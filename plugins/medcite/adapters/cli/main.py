@@ -21,11 +21,11 @@ from ...app.runner import LintRun
 from ...app.service import read_text, site_outcome, with_fragments
 from ...app.shards import read_shard, select_shard
 from ...bib.bibliography import Bibliography, load_bibliography
+from ...bib.findings import Findings
 from ...core.errors import MedciteError
 from ...core.model import SEVERITIES, Finding, Severity
 from ...core.rules import RULES
 from ...lint.baseline import baseline_json
-from ...bib.findings import Findings
 from ...lint.checks import DocumentReport, LintOptions, filter_findings
 from ...lint.numbers import load_findings as load_recorded
 from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names

@@ -36,16 +36,16 @@ from ...app.formats import Outcome, count_line
 from ...app.project import EXTENSION_NAMES
 from ...app.runner import LintRun
 from ...app.service import site_outcome, with_fragments
-from ...bib.findings import Findings
-from ...lint.numbers import load_findings as load_recorded
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...bib.findings import Findings
 from ...core.identifiers import placeholder_notice
 from ...core.model import Finding, InputError, decode_utf8
 from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
 from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, TEXT_META, shown_grade
 from ...lint.checks import LintOptions
+from ...lint.numbers import load_findings as load_recorded
 from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from ...render.html import GRADE_MARKER, grade_html
 from ...source.snippets import appended_problems, base_paths, config_line, source_problem
