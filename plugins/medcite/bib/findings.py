@@ -19,6 +19,9 @@ of the wrong type) is a finding naming the file and line, never a traceback.
 
 from __future__ import annotations
 
+import json
+import re
+
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -219,3 +222,23 @@ def check_sentence(
             "(add them to the findings file)",
         ))
     return out
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+TAG = re.compile(r"<[^>]{0,200}>")  # JATS markup some exports leave in an abstract
+
+
+def suggest_stub(key: str, abstract: str) -> str:
+    """A findings.yml stub for ``key``: the abstract's sentences that hold a number, word for word (so it holds
+    no number the abstract does not), each for an editor to check against the source. Empty if none."""
+    text = " ".join(TAG.sub(" ", abstract).split())
+    sentences = [s for s in SENTENCE_END.split(text) if read_quantities(s)]
+    if not sentences:
+        return ""
+    lines = [f"# Suggested for findings.yml from the abstract of {key}: check each against the source,",
+             "# shorten it to the finding in your own words, and keep only what a page cites it for.",
+             f"{key}:"]
+    for sentence in sentences:
+        lines.append(f"  - finding: {json.dumps(sentence, ensure_ascii=False)}  # check against the source")
+        lines.append("    where: abstract")
+    return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from ...bib.bibliography import Bibliography, decode_bibtex, load_bibliography, 
 from ...core.errors import MedciteError
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
+from ...bib.findings import suggest_stub
 from ...importers.addentry import AddError, add_entries, locked, write_atomically
 from ...importers.records import FORMATS, Draft, RecordError, read_records
 from ...lint.checks import LintOptions, check_bibliography
@@ -87,6 +88,10 @@ def _add(args: argparse.Namespace, drafts: list[Draft], bib_path: Path, shown: s
         return 1, old_text, []
     for entry in added:
         print(entry.text, end="")
+    for entry, draft in zip(added, drafts, strict=True):
+        stub = suggest_stub(entry.key, draft.abstract)
+        if stub:  # printed, never written: an editor checks each finding against the source first
+            print("\n" + stub, end="")
     if not args.dry_run:
         try:
             write_atomically(bib_path, new_text)
