@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 

@@ -14,10 +14,10 @@ from typing import Any
 from ...app.project import read_project
 from ...app.project import shown as _shown
 from ...bib.bibliography import Bibliography, decode_bibtex, load_bibliography, parse_bibliography
+from ...bib.findings import suggest_stub
 from ...core.errors import MedciteError
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
-from ...bib.findings import suggest_stub
 from ...importers.addentry import AddError, add_entries, locked, write_atomically
 from ...importers.records import FORMATS, Draft, RecordError, read_records
 from ...lint.checks import LintOptions, check_bibliography
