@@ -99,6 +99,8 @@ HEDGES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("below",), "lt"), (("at", "most"), "lt"), (("close", "to"), "approx"),
 )
 
+HEDGE_ENDS = frozenset(words[-1] for words, _ in HEDGES)
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -174,6 +176,8 @@ def _number_at(toks: list[_Tok], i: int) -> tuple[float, float, int] | None:
 
 def _hedge_before(toks: list[_Tok], i: int) -> tuple[str, int]:
     """The hedge written just before token ``i``: (kind, index of its first token)."""
+    if i < 1 or (toks[i - 1].low not in HEDGE_ENDS and toks[i - 1].low not in APPROX):
+        return "", i  # the common case, at every token: no hedge ends just before it
     for words, kind in HEDGES:
         n = len(words)
         if i - n >= 0 and tuple(t.low for t in toks[i - n : i]) == words:
