@@ -281,3 +281,14 @@ def test_recorded_findings_are_escaped_on_the_bibliography_page(tmp_path) -> Non
     assert result.returncode == 0, result.log
     page = (project / "site" / "bibliography" / "index.html").read_text(encoding="utf-8")
     assert "<script>x()" not in page and "&lt;script&gt;x()" in page
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
+def test_this_sites_bibliography_shows_what_each_source_found(repo_sites, engine) -> None:
+    page = (repo_sites[engine] / "bibliography" / "index.html").read_text(encoding="utf-8")
+    entry = BeautifulSoup(page, "html.parser").find(id="bib-pengel2003acute")
+    assert entry is not None
+    box = entry.find(class_="medcite-source-findings")
+    assert box is not None and box.find("p").get_text(strip=True) == "What this source found:"
+    items = [li.get_text(" ", strip=True) for li in box.find_all("li")]
+    assert "73% had at least one recurrence within 12 months. (seen in: abstract (results))" in items
