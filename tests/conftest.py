@@ -204,7 +204,7 @@ def repo_sites(repo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     copy.mkdir()
     for name in ("content", "includes", "overrides", "hooks"):
         shutil.copytree(ROOT / name, copy / name)
-    for name in ("mkdocs.yml", "references.bib", "red-flags.yml"):
+    for name in ("mkdocs.yml", "references.bib", "red-flags.yml", "findings.yml"):
         shutil.copy2(ROOT / name, copy / name)
     proc = build_site("zensical", copy / "mkdocs.yml", out / "zensical")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -347,3 +347,30 @@ def test_dry_run_needs_no_lock_file(tmp_path: Path, capsys, monkeypatch: pytest.
     assert code == 0 and "would add 'lund2021heat'" in capsys.readouterr().err
     code = main(["add", "--bib", str(bib), "--evidence", "rct", str(RECORDS / "sample.ris")])
     assert code == 2 and "cannot lock" in capsys.readouterr().err and bib.read_text(encoding="utf-8") == SMALL_BIB
+
+
+def test_add_suggests_a_findings_stub_from_the_abstract_and_writes_no_findings_file(project: Path, capsys) -> None:
+    """Sentences of the abstract that hold a number, word for word: no figure the abstract does not hold."""
+    from medcite.bib.findings import parse_findings
+    from medcite.source.quantities import read_quantities
+
+    assert main(["add", str(RECORDS / "abstract.nbib")]) == 0
+    out, _ = capsys.readouterr()
+    stub = out[out.index("# Suggested for findings.yml"):]
+    parsed = parse_findings(stub, {"rahman2023walking"})
+    assert parsed.problems == []
+    found = parsed.by_key["rahman2023walking"]
+    assert [f.text for f in found] == [
+        "We randomised 120 adults with back pain lasting more than 12 weeks.",
+        "After 6 months, 58% of the walking group and 41% of the usual-care group had improved."]
+    assert all(f.where == "abstract" for f in found)
+    assert stub.count("# check against the source") == 2
+    abstract = "An invented abstract for a test record. " + " ".join(f.text for f in found)
+    said = {q.text for q in read_quantities(abstract)}
+    assert {fig.text for f in found for fig in f.figures} <= said
+    assert not (project / "findings.yml").exists()
+
+
+def test_add_suggests_no_stub_without_an_abstract_number(project: Path, capsys) -> None:
+    assert main(["add", str(RECORDS / "sample.nbib")]) == 0
+    assert "Suggested for findings.yml" not in capsys.readouterr().out

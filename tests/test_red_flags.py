@@ -222,7 +222,7 @@ def test_a_planted_site_fails_citation_lint_with_file_and_line(tmp_path: Path) -
     """A copy of the site with every audit finding planted: citation-lint fails and names each place."""
     for name in ("content", "includes"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("mkdocs.yml", "references.bib", "red-flags.yml"):
+    for name in ("mkdocs.yml", "references.bib", "red-flags.yml", "findings.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
     expected = []
     for finding, page, text, _ in PLANTED:

@@ -47,6 +47,7 @@ class Project:
     notice: str | None = None  # site_url is a placeholder (identifiers.placeholder_notice)
     appended: list[Finding] = field(default_factory=list)  # auto_append files that may not be read
     red_flags: Path | None = None  # the extension's ``red_flags`` data file
+    findings: Path | None = None  # the extension's ``findings`` file (each source's recorded findings)
 
 
 def read_project(config: Path, required: bool) -> Project:
@@ -73,6 +74,7 @@ def read_project(config: Path, required: bool) -> Project:
     extension = extension_options(data.get("markdown_extensions"))
     bib = settings.bibliography or extension.get("bibliography")
     red_flags = extension.get("red_flags")
+    recorded = extension.get("findings")
     snippets: object = None
     appended: object = []
     uses_snippets = False
@@ -91,7 +93,8 @@ def read_project(config: Path, required: bool) -> Project:
                    snippet_bases=bases, settings=settings,
                    baseline=base / settings.baseline if settings.baseline else None, root=base,
                    snippets=uses_snippets, notice=placeholder_notice(str(data.get("site_url") or ""), text, where),
-                   appended=refused, red_flags=base / str(red_flags) if red_flags else None)
+                   appended=refused, red_flags=base / str(red_flags) if red_flags else None,
+                   findings=base / str(recorded) if recorded else None)
 
 
 def extension_options(extensions: object) -> dict[str, Any]:

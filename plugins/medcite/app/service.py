@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..bib.bibliography import Bibliography
+from ..bib.findings import Findings
 from ..core.model import Finding, decode_utf8, read_regular_file
 from ..lint.baseline import apply_baseline, read_baseline
 from ..lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
+from ..lint.numbers import check_numbers
 from ..lint.sources import check_sources
 from ..source.document import includes_of
 from ..source.snippets import scan_includes
@@ -48,13 +50,17 @@ def with_fragments(documents: Sequence[Document], snippet_bases: Sequence[Path],
 
 
 def site_outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions,
-                 load_findings: list[Finding], *, whole_site: bool, baseline: Path | None) -> Outcome:
-    """Every finding of the run: entries never cited are only known when ``whole_site`` was linted."""
+                 load_findings: list[Finding], *, whole_site: bool, baseline: Path | None,
+                 findings_data: Findings | None = None) -> Outcome:
+    """Every finding of the run: entries never cited are only known when ``whole_site`` was linted.
+    ``findings_data``: the sources' recorded findings (the extension's ``findings`` file), for
+    ``number-not-in-source``; none, and that rule does nothing."""
     cited = set().union(*(r.cited_keys for r in reports)) if whole_site else None
     findings: list[Finding] = filter_findings(load_findings, options) + check_bibliography(bib, cited, options)
     for report in reports:
         findings.extend(report.findings)
     findings.extend(check_sources(reports, bib, options))
+    findings.extend(check_numbers(reports, findings_data, options))
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     outcome = Outcome(findings, reports, bib.path, bib.digest, whole_site=whole_site)
     if baseline is not None:

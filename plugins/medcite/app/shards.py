@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from ..core.codec import CodecError, finding_from_json, finding_to_json
 from ..core.model import Finding, InputError, read_json_file
-from ..lint.checks import DocumentReport, SourceUse
+from ..lint.checks import DocumentReport, NumberClaim, SourceUse
 from ..source.prose import Exemption
 from ..source.readability import Readability
 
@@ -47,6 +47,8 @@ def report_to_dict(report: DocumentReport) -> dict[str, Any]:
         "cited_claims": report.cited_claims,
         "source_uses": [{"rule": u.rule, "keys": list(u.keys), "line": u.line, "column": u.column, "kind": u.kind,
                          "text": u.text} for u in report.source_uses],
+        "numbers": [{"line": n.line, "column": n.column, "text": n.text, "keys": list(n.keys)}
+                    for n in report.numbers],
     }
 
 
@@ -119,6 +121,10 @@ class _Reader:
             report.source_uses.append(SourceUse(self.text(u, "rule", w), tuple(self.texts(u, "keys", w)),
                                                 self.number(u, "line", w), self.number(u, "column", w),
                                                 self.text(u, "kind", w), self.text(u, "text", w)))
+        for i, n in enumerate(self.get(data, "numbers", list, where)):
+            w = f"{where}.numbers[{i}]"
+            report.numbers.append(NumberClaim(self.number(n, "line", w), self.number(n, "column", w),
+                                              self.text(n, "text", w), tuple(self.texts(n, "keys", w))))
         return report
 
 

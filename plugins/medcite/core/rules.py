@@ -51,6 +51,14 @@ REGISTRY: tuple[Rule, ...] = (
          "with none ('see your doctor', 'get help urgently')."),
     Rule("red-flag-data", "claim", "error", "page",
          "The red-flag data file cannot be used: YAML error, unknown key or urgency, unknown block."),
+    # numbers held against the sources' recorded findings (medcite.bib.findings, medcite.lint.numbers)
+    Rule("number-not-in-source", "claim", "error", "site",
+         "A number in a cited claim is not a figure of its sources' recorded findings (findings file)."),
+    Rule("source-findings-missing", "claim", "warning", "site",
+         "A cited claim gives a number, but a source it cites has no recorded findings to check it against."),
+    Rule("invalid-findings", "claim", "error", "site",
+         "The findings file cannot be used: missing, YAML error, unknown key or field, a figure that cannot be "
+         "read."),
     # citations
     Rule("unknown-key", "citation", "error", "page",
          "A citation names a key, DOI or PMID that is not in the bibliography."),

@@ -551,6 +551,8 @@ class CitationsExtension(Extension):
             "docs_dir": ["", "page sources for the 'cited on' index when no engine says where they are"],
             "red_flags": ["", "red-flag data file (YAML) whose blocks replace their include lines; relative to the "
                               "folder of the engine's config file"],
+            "findings": ["", "each source's recorded findings (YAML): shown under its bibliography entry, and the "
+                             "numbers of cited claims are held to them; relative to the engine's config folder"],
         }
         super().__init__(**kwargs)
         self.bibliography: Bibliography | None = given if isinstance(given, Bibliography) else None

@@ -20,7 +20,8 @@ from markdown import Markdown, util
 from markupsafe import Markup, escape
 
 from ..bib.bibliography import Bibliography
-from ..core.model import Reference
+from ..bib.findings import RecordedFinding, parse_findings
+from ..core.model import InputError, Reference, decode_utf8, read_regular_file
 from ..render.html import (
     GRADE_MARKER,
     CitingPage,
@@ -65,7 +66,7 @@ def expand_bibliography(root: etree.Element, md: Markdown, bib: Bibliography | N
                 parent.insert(position, failed)
             else:
                 parent.insert(position, bibliography_element(bib, formatter, _cited_on(md, bib, context, options),
-                                                             md.htmlStash.store))
+                                                             md.htmlStash.store, recorded_findings(context, options)))
 
 
 def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
@@ -82,6 +83,21 @@ def _cited_on(md: Markdown, bib: Bibliography, context: PageContext | None,
     root = Path(context.site.root_dir if context is not None else os.getcwd())
     bases = base_paths(snippet_base(md), root) if snippet_base(md) else []
     return cited_on(bib, read_pages(docs_dir, bases, red_flag_keys(str(root), options)), here)
+
+
+def recorded_findings(context: PageContext | None, options: Options) -> dict[str, list[RecordedFinding]] | None:
+    """Each source's recorded findings (the ``findings`` option), for the bibliography page; a file that
+    cannot be read shows none (the lint says why, at its line)."""
+    option = str(options.getConfig("findings", "") or "")
+    if not option:
+        return None
+    root = context.site.root_dir if context is not None else os.getcwd()
+    path = os.path.join(root, os.path.expanduser(option))
+    try:
+        text = decode_utf8(read_regular_file(path), option)
+    except (OSError, InputError):
+        return None
+    return parse_findings(text).by_key
 
 
 def red_flag_keys(root: str, options: Options) -> Callable[[str], list[str]] | None:

@@ -45,6 +45,7 @@ class Draft:
     editors: list[tuple[str, str]] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     origin: str = ""  # "PubMed (MEDLINE)", "RIS", "CSL-JSON": for the comment above the entry
+    abstract: str = ""  # the record's abstract, if it gives one: a findings.yml stub is suggested from it
 
     def set(self, name: str, value: Any) -> None:
         text = " ".join(str(value).split()) if value is not None else ""
@@ -160,6 +161,7 @@ def _from_medline(record: dict[str, Any]) -> Draft:
         if match and match["kind"] == "doi":
             draft.set("doi", match["value"])
     draft.publication_types = _as_list(record.get("PT"))
+    draft.abstract = " ".join(str(record.get("AB") or "").split())
     return draft
 
 
@@ -213,6 +215,7 @@ def _from_ris(entry: dict[str, Any]) -> Draft:
         match = re.search(r"\bPMID:\s*(\d{1,9})\b", note)
         if match:
             draft.set("pmid", match.group(1))
+    draft.abstract = " ".join(str(entry.get("abstract") or entry.get("notes_abstract") or "").split())
     return draft
 
 
@@ -296,4 +299,5 @@ def _from_csl(item: dict[str, Any]) -> Draft:
     draft.set("pmcid", item.get("PMCID"))
     draft.set("url", item.get("URL"))
     draft.set("urldate", _csl_date(item.get("accessed"))[2] if item.get("accessed") else None)
+    draft.abstract = " ".join(str(item.get("abstract") or "").split())
     return draft

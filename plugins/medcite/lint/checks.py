@@ -23,6 +23,7 @@ from ..source.barekeys import find_bare_keys
 from ..source.document import read_document
 from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
 from ..source.prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence
+from ..source.quantities import read_quantities
 from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
 from ..source.redflags import RedFlags
 from ..style.formatter import ReferenceFormatter
@@ -91,6 +92,17 @@ class SourceUse:
     text: str
 
 
+@dataclass(frozen=True)
+class NumberClaim:
+    """A cited claim that gives a number: :func:`medcite.lint.numbers.check_numbers` holds it, site-wide, against
+    the recorded findings of its sources (so the page's report never depends on the findings file)."""
+
+    line: int
+    column: int
+    text: str
+    keys: tuple[str, ...]  # the sources cited (bibliography keys)
+
+
 @dataclass
 class DocumentReport:
     """What linting one Markdown file found, and what it cites."""
@@ -104,6 +116,7 @@ class DocumentReport:
     claims: int = 0
     cited_claims: int = 0
     source_uses: list[SourceUse] = field(default_factory=list)
+    numbers: list[NumberClaim] = field(default_factory=list)  # cited claims that give a number
 
 
 def check_document(path: str, text: str, bib: Bibliography, options: LintOptions) -> DocumentReport:
@@ -187,6 +200,9 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
+            if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+                report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
+                                                  tuple(dict.fromkeys(ref.key for ref in refs))))
     if stopped is not None:
         report.findings.append(RULES["page-too-complex"].finding(
             path, *stopped,

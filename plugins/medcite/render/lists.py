@@ -11,10 +11,14 @@ HTML stash), so no value from the bibliography is ever parsed as markup here.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..core.model import Reference
 from .html import CitingPage, ReferenceFormatter, backlink_labels, esc, evidence_html, safe_id, source_anchor
+
+if TYPE_CHECKING:
+    from ..bib.findings import RecordedFinding
 
 Store = Callable[[str], str]  # raw HTML -> a placeholder that comes back as that HTML in the output
 
@@ -45,15 +49,20 @@ def _backlinks(spots: list[str]) -> str:
 
 
 def bibliography_element(references: Iterable[Reference], formatter: ReferenceFormatter,
-                         cited_on: dict[str, list[CitingPage]] | None, store: Store) -> etree.Element:
+                         cited_on: dict[str, list[CitingPage]] | None, store: Store,
+                         recorded: Mapping[str, Sequence[RecordedFinding]] | None = None) -> etree.Element:
     """Every entry, sorted by first author, with links to the pages that cite it (``None``: the pages
-    are not known, so nothing is said about them)."""
+    are not known, so nothing is said about them), and what the source found (the ``findings`` file), if
+    recorded."""
     listing = etree.Element("ul", {"class": "medcite-bibliography"})
     listing.text = "\n"
     for ref in sorted(references, key=lambda r: r.sort_key):
         item = etree.SubElement(listing, "li", {"id": f"bib-{safe_id(ref.key)}", "class": "medcite-reference"})
         item.tail = "\n"
         _reference_text(item, ref, formatter, store, {})
+        found = recorded.get(ref.key) if recorded else None
+        if found:
+            _found_list(item, found)
         if cited_on is None:
             continue
         item[-1].tail = (item[-1].tail or "") + " "
@@ -65,6 +74,21 @@ def bibliography_element(references: Iterable[Reference], formatter: ReferenceFo
             link.text = page.title
             link.tail = ", " if position < len(pages) - 1 else ""
     return listing
+
+
+def _found_list(item: etree.Element, found: Sequence[RecordedFinding]) -> None:
+    """"What this source found": each recorded finding's words and where in the source it was seen (text
+    nodes, so the file's words are escaped, never markup)."""
+    item[-1].tail = (item[-1].tail or "") + " "
+    box = etree.SubElement(item, "div", {"class": "medcite-source-findings"})
+    title = etree.SubElement(box, "p", {"class": "medcite-source-findings-title"})
+    title.text = "What this source found:"
+    listing = etree.SubElement(box, "ul")
+    for finding in found:
+        entry = etree.SubElement(listing, "li")
+        entry.text = finding.text + " "
+        where = etree.SubElement(entry, "span", {"class": "medcite-source-findings-where"})
+        where.text = f"(seen in: {finding.where})"
 
 
 def _reference_text(item: etree.Element, ref: Reference, formatter: ReferenceFormatter, store: Store,

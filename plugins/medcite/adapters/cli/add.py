@@ -14,6 +14,7 @@ from typing import Any
 from ...app.project import read_project
 from ...app.project import shown as _shown
 from ...bib.bibliography import Bibliography, decode_bibtex, load_bibliography, parse_bibliography
+from ...bib.findings import suggest_stub
 from ...core.errors import MedciteError
 from ...core.model import InputError, decode_utf8
 from ...core.vocab import EVIDENCE_LABELS
@@ -87,6 +88,10 @@ def _add(args: argparse.Namespace, drafts: list[Draft], bib_path: Path, shown: s
         return 1, old_text, []
     for entry in added:
         print(entry.text, end="")
+    for entry, draft in zip(added, drafts, strict=True):
+        stub = suggest_stub(entry.key, draft.abstract)
+        if stub:  # printed, never written: an editor checks each finding against the source first
+            print("\n" + stub, end="")
     if not args.dry_run:
         try:
             write_atomically(bib_path, new_text)

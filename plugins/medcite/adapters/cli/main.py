@@ -21,11 +21,13 @@ from ...app.runner import LintRun
 from ...app.service import read_text, site_outcome, with_fragments
 from ...app.shards import read_shard, select_shard
 from ...bib.bibliography import Bibliography, load_bibliography
+from ...bib.findings import Findings
 from ...core.errors import MedciteError
 from ...core.model import SEVERITIES, Finding, Severity
 from ...core.rules import RULES
 from ...lint.baseline import baseline_json
 from ...lint.checks import DocumentReport, LintOptions, filter_findings
+from ...lint.numbers import load_findings as load_recorded
 from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from ...source.snippets import source_problem
 from . import UsageError
@@ -84,6 +86,8 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
     parser.add_argument("--bib", type=Path, help="bibliography file (overrides the configured one)")
     parser.add_argument("--red-flags", type=Path, metavar="FILE", help="red-flag data file (YAML) for the "
                         "red-flag-urgency rule (overrides the medcite extension's red_flags option)")
+    parser.add_argument("--findings", type=Path, metavar="FILE", help="each source's recorded findings (YAML) for "
+                        "the number-not-in-source rule (overrides the medcite extension's findings option)")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     parser.add_argument("--select", action="append", default=[], help="only these rule ids (comma-separated)")
     parser.add_argument("--ignore", action="append", default=[], help="skip these rule ids (comma-separated)")
@@ -148,7 +152,7 @@ def _severities(values: list[str]) -> dict[str, Severity]:
     return levels
 
 
-def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography, list[Finding]]:
+def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography, list[Finding], Findings | None]:
     project = read_project(args.config or Path("mkdocs.yml"), required=args.config is not None)
     bib_path = args.bib or project.bibliography
     if bib_path is None:
@@ -165,9 +169,14 @@ def _setup(args: argparse.Namespace) -> tuple[Project, LintOptions, Bibliography
         red_flags, problems = load_for_lint(red_flags_path, shown(red_flags_path))
         load_findings = load_findings + problems
         options = dataclasses.replace(options, red_flags=red_flags)
+    recorded: Findings | None = None
+    findings_path = args.findings or project.findings
+    if findings_path is not None:
+        recorded, problems = load_recorded(findings_path, shown(findings_path), bib.references)
+        load_findings = load_findings + filter_findings(problems, options)
     if args.baseline is None and project.baseline is not None and not args.write_baseline:
         args.baseline = project.baseline
-    return project, options, bib, load_findings
+    return project, options, bib, load_findings, recorded
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -180,7 +189,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    project, options, bib, load_findings = _setup(args)
+    project, options, bib, load_findings, recorded = _setup(args)
     if project.notice and not args.quiet:
         print(f"citation-lint: warning: {project.notice}", file=sys.stderr)
     shard = _shard(args.shard)
@@ -204,14 +213,14 @@ def _run(args: argparse.Namespace) -> int:
         handled=red_flag_block_names(options.red_flags))
     reports = LintRun(documents, bib, options, args.jobs).reports()
     found = load_findings + filter_findings(project.appended + include_findings, options)
-    outcome = _outcome(reports, bib, options, found, whole_site, args.baseline)
+    outcome = _outcome(reports, bib, options, found, whole_site, args.baseline, recorded)
     outcome.shard = shard
     return _finish(args, outcome, load_findings)
 
 
 def _merge(args: argparse.Namespace) -> int:
     """Shard outputs -> the outcome of one whole-site run (site-wide checks run once, here)."""
-    _, options, bib, load_findings = _setup(args)
+    _, options, bib, load_findings, recorded = _setup(args)
     shards = []
     for path in args.shards:
         shards.append(read_shard(path))
@@ -227,7 +236,8 @@ def _merge(args: argparse.Namespace) -> int:
             reports[report.path] = report
     whole_site = any(shard.whole_site for shard in shards) or _complete({shard.shard for shard in shards})
     ordered = [reports[path] for path in sorted(reports)]
-    return _finish(args, _outcome(ordered, bib, options, load_findings, whole_site, args.baseline), load_findings)
+    return _finish(args, _outcome(ordered, bib, options, load_findings, whole_site, args.baseline, recorded),
+                   load_findings)
 
 
 def _complete(parts: set[tuple[int, int] | None]) -> bool:
@@ -239,8 +249,9 @@ def _complete(parts: set[tuple[int, int] | None]) -> bool:
 
 
 def _outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions, load_findings: list[Finding],
-             whole_site: bool, baseline: Path | None) -> Outcome:
-    return site_outcome(reports, bib, options, load_findings, whole_site=whole_site, baseline=baseline)
+             whole_site: bool, baseline: Path | None, recorded: Findings | None = None) -> Outcome:
+    return site_outcome(reports, bib, options, load_findings, whole_site=whole_site, baseline=baseline,
+                        findings_data=recorded)
 
 
 def _finish(args: argparse.Namespace, outcome: Outcome, load_findings: list[Finding]) -> int:

@@ -38,6 +38,7 @@ from ...app.runner import LintRun
 from ...app.service import site_outcome, with_fragments
 from ...app.settings import Settings, SettingsError
 from ...bib.bibliography import Bibliography, BibliographyError, load_bibliography
+from ...bib.findings import Findings
 from ...claims.classify import ready
 from ...core.errors import MedciteError
 from ...core.identifiers import placeholder_notice
@@ -46,6 +47,7 @@ from ...engine import pageparts
 from ...engine.context import EngineContextExtension, PageInfo
 from ...engine.pageparts import BIBLIOGRAPHY_MARKER, JSONLD_META_KEY, TEXT_META, shown_grade
 from ...lint.checks import LintOptions
+from ...lint.numbers import load_findings as load_recorded
 from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from ...render.html import GRADE_MARKER, grade_html
 from ...source.snippets import appended_problems, base_paths, config_line, source_problem
@@ -85,6 +87,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.mdx_configs: dict[str, Any] = {}
         self.snippets = False
         self.load_findings: list[Finding] = []
+        self.recorded: Findings | None = None  # the extension's ``findings`` file, for number-not-in-source
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Forked lint workers only for one-off builds; `mkdocs serve` lints in-process, where the
@@ -126,6 +129,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             ready(self.options.claims)  # a damaged claim model is a clear error naming its file
         except MedciteError as exc:
             raise PluginError(f"citations: {exc}") from None
+        self.recorded = None
+        recorded = str(options.get("findings") or "")
+        if recorded:  # the bibliography page shows them (extension); the site-wide check holds numbers to them
+            path = os.path.normpath(os.path.join(self.project_dir, os.path.expanduser(recorded)))
+            self.recorded, problems = load_recorded(Path(path), self._relative(path), bib.references)
+            findings = findings + problems
+            if path not in config.watch:
+                config.watch.append(path)  # `mkdocs serve` rebuilds when a finding changes
         self.load_findings = findings  # logged with the rest after the build
         notice = placeholder_notice(config.site_url or "", _read_text(config.config_file_path),
                                     self._relative(config.config_file_path or "mkdocs.yml"))
@@ -318,7 +329,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             baseline = Path(self.settings.baseline) if self.settings.baseline else None
             try:
                 outcome = site_outcome(reports, self.bibliography, self.options, self.load_findings,
-                                       whole_site=True, baseline=baseline)
+                                       whole_site=True, baseline=baseline, findings_data=self.recorded)
             except InputError as exc:
                 raise PluginError(f"citations: baseline: {exc}") from None
             self._log(outcome)

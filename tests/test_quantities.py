@@ -1,0 +1,204 @@
+"""The quantity grammar and the matching rules of ``number-not-in-source`` (table-driven; the rules are the
+numbered list in ``medcite.quantities``' docstring)."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.bib.findings import check_sentence, parse_findings
+from medcite.source.quantities import matches, read_quantities
+
+
+def one(text: str):
+    got = read_quantities(text)
+    assert len(got) == 1, (text, got)
+    return got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "dim", "low", "high"),
+    [
+        ("40%", "proportion", 0.40, 0.40),
+        ("40 per cent", "proportion", 0.40, 0.40),
+        ("40 percent", "proportion", 0.40, 0.40),
+        ("twenty-five per cent", "proportion", 0.25, 0.25),
+        ("4 in 10", "proportion", 0.40, 0.40),
+        ("two in five", "proportion", 0.40, 0.40),
+        ("3 out of 4", "proportion", 0.75, 0.75),
+        ("a third", "proportion", 1 / 3, 1 / 3),
+        ("two-thirds", "proportion", 2 / 3, 2 / 3),
+        ("three quarters", "proportion", 0.75, 0.75),
+        ("half", "proportion", 0.5, 0.5),
+        ("30-40%", "proportion", 0.30, 0.40),
+        ("30% to 40%", "proportion", 0.30, 0.40),
+        ("between 30% and 40%", "proportion", 0.30, 0.40),
+        ("twice as likely", "times", 2.0, 2.0),
+        ("1.6 times the risk", "times", 1.6, 1.6),
+        ("three times as likely", "times", 3.0, 3.0),
+        ("6 weeks", "duration", 42.0, 42.0),
+        ("4 to 6 weeks", "duration", 28.0, 42.0),
+        ("between 4 and 6 weeks", "duration", 28.0, 42.0),
+        ("a year", "duration", 365.25, 365.25),
+        ("12 months", "duration", 365.25, 365.25),
+        ("a 12-month study", "duration", 365.25, 365.25),
+        ("400 mg", "dose", 400.0, 400.0),
+        ("1 g", "dose", 1000.0, 1000.0),
+        ("1.5 grams", "dose", 1500.0, 1500.0),
+        ("three times a day", "frequency", 3.0, 3.0),
+        ("twice daily", "frequency", 2.0, 2.0),
+        ("15 studies", "number", 15.0, 15.0),
+        ("aged 40 to 60", "number", 40.0, 60.0),
+        ("11,166 people", "number", 11166.0, 11166.0),
+    ],
+)
+def test_reads_each_form(text: str, dim: str, low: float, high: float) -> None:
+    q = one(text)
+    assert (q.dim, q.low, q.high) == (dim, pytest.approx(low), pytest.approx(high))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["In 2019 a review was published.", "the 5th most common reason", "One study found this.", "at least one",
+     "Call 999 or go to A&E.", "Phone NHS 111 today.", "There are three hamstring muscles.",
+     "See page numbers in the list."],
+)
+def test_not_quantities(text: str) -> None:
+    assert read_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "recorded", "expected"),
+    [
+        # 1. equal forms
+        ("40%", "4 in 10", True),
+        ("two in five", "40%", True),
+        ("seven in ten", "7 in 10", True),
+        ("12 months", "a year", True),
+        ("1 g", "1,000 mg", True),
+        ("6 weeks", "6%", False),
+        # 2. a figure matches what it rounds
+        ("58%", "58.4%", True),
+        ("58%", "59%", False),
+        ("7 in 10", "73%", True),
+        ("3 in 4", "73%", True),
+        ("7 in 10", "76%", False),
+        ("1 in 3", "45%", False),
+        ("1 in 100", "3%", False),
+        ("half", "52%", True),
+        ("half", "58%", False),
+        # 3. hedges widen
+        ("about 40%", "42%", True),
+        ("about 40%", "38%", True),
+        ("about 40%", "43%", False),
+        ("40%", "42%", False),
+        ("about 6 weeks", "40 days", True),
+        ("about 6 weeks", "8 weeks", False),
+        # 4. ranges
+        ("4 to 6 weeks", "2 to 8 weeks", True),
+        ("4 to 6 weeks", "4 to 6 weeks", True),
+        ("4 to 10 weeks", "4 to 6 weeks", False),
+        ("about 60%", "50-70%", True),
+        ("60%", "50-70%", False),
+        ("70%", "50-70%", True),
+        # 5. bounds
+        ("more than 80%", "82%", True),
+        ("more than 90%", "82%", False),
+        ("more than 40%", "82%", False),
+        ("less than 1 in 100", "0.9%", True),
+        ("less than 1%", "3%", False),
+        ("up to 70%", "50-70%", True),
+        ("up to 90%", "50-70%", False),
+        # 6. plain numbers match the same number as written
+        ("15 trials", "15 studies", True),
+        ("16 trials", "15 studies", False),
+        ("twice as likely", "2.1 times", True),
+        ("twice as likely", "1.5 times", False),
+        ("400 mg", "200 mg", False),
+        ("three times a day", "twice daily", False),
+    ],
+)
+def test_matching_rules(said: str, recorded: str, expected: bool) -> None:
+    assert matches(one(said), one(recorded)) is expected
+
+
+FINDINGS = """\
+pengel2003acute:
+  - finding: 73% had at least one recurrence within 12 months.
+    where: abstract, results
+  - finding: Pain fell by about 58% in the first month, across 15 studies.
+    where: abstract
+    figures: [58%, 15]
+nofigures:
+  - finding: Advises against routine imaging.
+    where: recommendation 1.1.3
+"""
+
+
+def test_check_sentence_supported_and_not() -> None:
+    parsed = parse_findings(FINDINGS, {"pengel2003acute", "nofigures", "other"})
+    assert parsed.problems == []
+    ok = read_quantities("About 7 in 10 people have another episode within a year.")
+    assert check_sentence(ok, ["pengel2003acute"], parsed.by_key) == []
+    bad = read_quantities("About 9 in 10 people have another episode within a year.")
+    got = check_sentence(bad, ["pengel2003acute"], parsed.by_key)
+    assert [p.rule for p in got] == ["number-not-in-source"]
+    assert "'About 9 in 10'" in got[0].message and "@pengel2003acute" in got[0].message
+    assert "nearest recorded figure: '73%'" in got[0].message
+
+
+def test_source_without_findings_is_a_warning_not_an_error() -> None:
+    parsed = parse_findings(FINDINGS, {"pengel2003acute", "nofigures", "other"})
+    got = check_sentence(read_quantities("It helps 9 in 10 people."), ["pengel2003acute", "other"], parsed.by_key)
+    assert [p.rule for p in got] == ["source-findings-missing"]
+    assert "@other" in got[0].message
+    # a number that one source supports is fine whatever the other has
+    assert check_sentence(read_quantities("73% of people."), ["other", "pengel2003acute"], parsed.by_key) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: [unclosed\n", 2, "not valid YAML"),
+        ("missing:\n  - finding: x 40%\n    where: abstract\n", 1, "not a key of the bibliography"),
+        ("pengel2003acute:\n  - finding: 40%\n    where: abstract\n    figures: [lots]\n", 4, "cannot read the figure"),
+        ("pengel2003acute:\n  - finding: 40%\n", 2, "needs 'where'"),
+        ("pengel2003acute:\n  - where: abstract\n", 2, "needs 'finding'"),
+        ("pengel2003acute:\n  - finding: 40%\n    where: a\n    dose: 3\n", 4, "unknown field 'dose'"),
+        ("pengel2003acute: 40%\n", 1, "must be a list"),
+        ("- 1\n", 1, "must be a mapping"),
+        ("pengel2003acute:\n" + "  " + "[" * 50 + "]" * 50 + "\n", 1, "nested more than"),
+    ],
+)
+def test_bad_findings_files_are_located_problems(text: str, line: int, words: str) -> None:
+    parsed = parse_findings(text, {"pengel2003acute"})
+    assert parsed.problems, text
+    assert words in parsed.problems[0].message
+    assert parsed.problems[0].line == line
+
+
+def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
+    parsed = parse_findings("[" * 20000 + "]" * 20000, {"a"})
+    assert (parsed.problems and "YAML" in parsed.problems[0].message) or "nested" in parsed.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("said", "recorded", "expected"),
+    [
+        ("about 7 points", "7.29 points", True),
+        ("about 7 points", "7.6 points", False),
+        ("more than 3,000 people", "3,110 people", True),
+        ("more than 3,000 people", "2,900 people", False),
+        ("people over 55", "aged over 55", True),
+        ("a fourfold risk", "4 times", True),
+        ("within half an hour", "30 minutes", True),
+        ("the half-year", "180 days", False),
+        ("the half-year", "6 months", True),
+    ],
+)
+def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str, expected: bool) -> None:
+    assert matches(one(said), one(recorded)) is expected
+
+
+def test_two_figures_at_two_ages_are_not_a_range() -> None:
+    got = read_quantities("Disc protrusions went from 29% at age 20 to 43% at age 80.")
+    assert [q.text for q in got if q.dim == "proportion"] == ["29%", "43%"]
