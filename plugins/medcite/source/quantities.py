@@ -27,9 +27,9 @@ How a figure was written says how precise it is (its *tolerance*), and matching 
 2. A figure matches what it rounds: "58%" matches 57.5-58.5%; "7 in 10" and "3 in 4" (a proportion written as
    a simple fraction) match anything within 5 percentage points (but never more than 15% of the value, so
    "1 in 100" is 0.85-1.15%).
-3. A hedge widens it: "about", "around", "roughly", "approximately", "nearly", "almost", "close to": at least
-   2 percentage points or 5% of the value ("about 40%" matches 38-42%); 10% of the value for durations,
-   doses and multiples.
+3. A hedge widens it: "about", "around", "roughly", "approximately", "nearly", "almost", "close to": 5% of
+   the value or 2 percentage points, but never more than a quarter of the value ("about 40%" matches 38-42%,
+   "about 3%" 2.25-3.75%); 10% of the value for durations, doses and multiples.
 4. A range matches a range that contains it ("4 to 6 weeks" matches a recorded "2 to 8 weeks"), or the same
    range; a single hedged figure matches a recorded range that contains it.
 5. A bound ("more than 80%", "at least 6 weeks", "less than 1 in 100") matches a recorded figure on its side
@@ -37,8 +37,9 @@ How a figure was written says how precise it is (its *tolerance*), and matching 
    from what the source found is still reported; "up to 70%" names the top of what was found and matches it
    as "about 70%" would.
 6. Different dimensions never match (6 weeks is not 6%), except a plain number, which matches a recorded
-   figure with the same number as written ("15 trials" and "15 studies"); a hedged one within 5% or its
-   rounding ("about 7 points" and 7.29), a bound as rule 5 says ("more than 3,000" and 3,110).
+   figure (not a percentage) with the same number as written ("15 trials" and "15 studies", "at age 20" and
+   "20-year-olds"); a hedged one within 5% or its rounding ("about 7 points" and 7.29); a bound ("over 55",
+   "more than 3,000") a recorded bound on the same side within 25% of it, or an exact figure within 10% beyond it.
 
 Years (1800-2100) standing as dates, ordinals, phone numbers ("call 999", "NHS 111"), counts written in words
 with no unit ("three muscles") and numbers inside a citation (removed before the sentence is read) are not
@@ -408,7 +409,8 @@ def _widened(q: Quantity) -> float:
     tol = q.tolerance
     if q.hedge == "approx":
         scale = max(abs(q.low), abs(q.high))
-        tol = max(tol, 0.02, 0.05 * scale) if q.dim == "proportion" else max(tol, 0.10 * scale)
+        # "about 40%": 38-42%; a small share keeps its scale ("about 3%" is 2.25-3.75%, not 1-5%)
+        tol = max(tol, 0.05 * scale, min(0.02, 0.25 * scale)) if q.dim == "proportion" else max(tol, 0.10 * scale)
     return tol + 1e-9
 
 
@@ -419,13 +421,16 @@ def _slack(q: Quantity, bound: float) -> float:
 def matches(said: Quantity, recorded: Quantity) -> bool:
     """Whether a quantity of a sentence is supported by one recorded figure (rules in the module docstring)."""
     if said.dim == "number" or recorded.dim == "number":
-        if said.dim != "number":
-            return False
+        if said.dim != "number" or recorded.dim == "proportion":
+            return False  # a plain "30" is not the 30 of "30%"
         if any(math.isclose(a, b, rel_tol=1e-9) for a in said.raw for b in recorded.raw):
             return True
         if said.hedge in {"gt", "lt"}:
+            # a bound ("over 55") is a figure the source gave as a bound on the same side, near it
+            # or an exact figure just beyond it ("more than 3,000" and 3,110)
             bound = said.low
-            return any((b > bound if said.hedge == "gt" else b < bound) and abs(b - bound) <= 0.25 * abs(bound)
+            near = 0.25 if recorded.hedge == said.hedge else 0.10 if not recorded.hedge else -1.0
+            return any((b >= bound if said.hedge == "gt" else b <= bound) and abs(b - bound) <= near * abs(bound)
                        for b in recorded.raw)
         rel = 0.05 if said.hedge in {"approx", "upto"} else 1e-9
         return any(math.isclose(a, b, rel_tol=rel, abs_tol=said.tolerance if rel > 1e-9 else 0.0)
