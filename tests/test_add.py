@@ -352,7 +352,7 @@ def test_dry_run_needs_no_lock_file(tmp_path: Path, capsys, monkeypatch: pytest.
 def test_add_suggests_a_findings_stub_from_the_abstract_and_writes_no_findings_file(project: Path, capsys) -> None:
     """Sentences of the abstract that hold a number, word for word: no figure the abstract does not hold."""
     from medcite.bib.findings import parse_findings
-    from medcite.source.quantities import read_quantities
+    from medcite.core.quantities import read_quantities
 
     assert main(["add", str(RECORDS / "abstract.nbib")]) == 0
     out, _ = capsys.readouterr()

@@ -16,9 +16,9 @@ from medcite.app.project import read_project
 from medcite.app.shards import _Reader, report_to_dict
 from medcite.bib.bibliography import load_bibliography
 from medcite.bib.findings import parse_findings
+from medcite.core.quantities import Quantity, read_quantities
 from medcite.lint.checks import DocumentReport, NumberClaim, check_document
 from medcite.lint.numbers import check_numbers, load_findings
-from medcite.source.quantities import Quantity, read_quantities
 
 from .conftest import FRONT, ROOT, SMALL_BIB, run_build, write_project
 

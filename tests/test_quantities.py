@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from medcite.bib.findings import check_sentence, parse_findings
-from medcite.source.quantities import matches, read_quantities
+from medcite.core.quantities import matches, read_quantities
 
 
 def one(text: str):

@@ -10,7 +10,7 @@ seen::
         where: abstract, results
         figures: [58%]        # optional: the figures, if the wording holds more numbers than the finding reports
 
-A finding's figures are the quantities read from its words (:mod:`medcite.source.quantities`), or, when ``figures``
+A finding's figures are the quantities read from its words (:mod:`medcite.core.quantities`), or, when ``figures``
 is given, those instead; each of them must be readable. ``check_sentence`` then holds a cited sentence's
 numbers against the findings of the sources it cites. The file is read with line numbers, and every problem
 in it (YAML that does not parse, a key that is not in the bibliography, a figure that cannot be read, a field
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..source.quantities import Quantity, matches, nearest, read_quantities
+from ..core.quantities import Quantity, matches, nearest, read_quantities
 
 FIELDS = ("finding", "where", "figures")
 MAX_DEPTH = 6  # a findings file is three levels deep; anything deeper is refused before it is walked

@@ -17,13 +17,13 @@ from ..bib.bibliography import Bibliography
 from ..claims.classify import CLASSIFIERS, IN_CONTEXT, Verdict
 from ..core import identifiers as ids
 from ..core.model import Citation, Finding, Reference, Severity
+from ..core.quantities import read_quantities
 from ..core.rules import RULES
 from ..core.vocab import EVIDENCE_LABELS, STRONG_EVIDENCE
 from ..source.barekeys import find_bare_keys
 from ..source.document import read_document
 from ..source.metadata import MAX_REVIEW_INTERVAL_DAYS, REQUIRED_DATES, REQUIRED_TEXT, FrontMatter
 from ..source.prose import HEADING_RE, TABLE_SEP_RE, Block, Exemption, Sentence
-from ..source.quantities import read_quantities
 from ..source.readability import MIN_WORDS_FOR_GRADE, Readability, measure
 from ..source.redflags import RedFlags
 from ..style.formatter import ReferenceFormatter

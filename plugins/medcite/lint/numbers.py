@@ -2,7 +2,7 @@
 
 Pages record their cited claims that give a number (:class:`~medcite.lint.checks.NumberClaim`); the findings
 file is read once per run and applied here, so a page's cached report never depends on it. The matching rules
-are :mod:`medcite.source.quantities`'; :func:`medcite.bib.findings.check_sentence` applies them.
+are :mod:`medcite.core.quantities`'; :func:`medcite.bib.findings.check_sentence` applies them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..bib.findings import Findings, check_sentence, parse_findings
 from ..core.model import Finding, InputError, decode_utf8, read_regular_file
+from ..core.quantities import read_quantities
 from ..core.rules import RULES
-from ..source.quantities import read_quantities
 from .checks import DocumentReport, LintOptions, filter_findings
 
 
