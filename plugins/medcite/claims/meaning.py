@@ -33,6 +33,7 @@ import numpy as np
 
 from ..core.errors import MedciteError
 from .embed import DIM, embed_one
+from .learnt import Prediction
 from .learnt import features as table_features
 
 ASSETS = Path(__file__).parent / "assets"
@@ -118,15 +119,6 @@ def describe(name: str) -> str:
              "lead-rule-label": "lead-in rule table says {}",
              "meaning": "meaning of the {}", "w": "'{}'", "b": "'{}'"}
     return names.get(prefix, "{}").format(value or prefix)
-
-
-@dataclass(frozen=True)
-class Prediction:
-    probabilities: dict[str, float]
-    contributions: dict[str, list[tuple[str, float]]]  # label -> (feature, weight), strongest first
-
-    def top(self, label: str, count: int = 3) -> list[tuple[str, float]]:
-        return [(name, weight) for name, weight in self.contributions[label] if weight > 0][:count]
 
 
 @dataclass(frozen=True)
