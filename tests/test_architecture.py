@@ -188,6 +188,16 @@ def test_linter_does_not_load_python_markdown_at_run_time(module: str) -> None:
     assert out == ["False", "False"]
 
 
+@pytest.mark.parametrize("module", ["medcite.lint.checks", "medcite.app.runner", "medcite.adapters.cli.main",
+                                    "medcite.claims.classify"])
+def test_numpy_is_loaded_only_by_the_meaning_classifier(module: str) -> None:
+    """numpy (and the embeddings) cost every lint run memory; only ``--claims meaning`` needs them."""
+    code = (f"import sys, {module}; from medcite.claims.classify import CLASSIFIERS; CLASSIFIERS['rules']('x'); "
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False"]
+
+
 # -- the checker itself can fail ------------------------------------------------------------------------------
 
 def plant(root: Path, files: dict[str, str]) -> Path:

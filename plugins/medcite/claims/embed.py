@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded only when this classifier is used, not by every lint run
+    import numpy as np
 
 from ..core.errors import MedciteError
 
@@ -42,6 +43,8 @@ def _wordllama() -> Any:
 
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length 256-d embeddings of ``texts`` (one row each; an empty text gives a zero row)."""
+    import numpy as np
+
     model = _wordllama()
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     present = [i for i, text in enumerate(texts) if text.strip()]

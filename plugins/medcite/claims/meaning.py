@@ -27,9 +27,10 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded only when this classifier is used, not by every lint run
+    import numpy as np
 
 from ..core.errors import MedciteError
 from .embed import DIM, embed_one
@@ -107,6 +108,8 @@ def symbolic_features(text: str, context: Context) -> list[str]:
 
 def embeddings(text: str, context: Context) -> np.ndarray:
     """The sentence's and its lead-in's embeddings, scaled, side by side (2 x 256)."""
+    import numpy as np
+
     lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
     return np.concatenate([embed_one(text), lead]) * EMBEDDING_SCALE
 
@@ -143,6 +146,8 @@ class MeaningModel:
         return cached
 
     def predict(self, text: str, context: Context = NO_CONTEXT) -> Prediction:
+        import numpy as np
+
         dense = embeddings(text, context)
         index = self.index
         columns = [index[name] for name in symbolic_features(text, context) if name in index]
@@ -179,6 +184,8 @@ def digest(data: bytes) -> str:
 
 def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -> MeaningModel:
     """Read and check the model; any problem is a :class:`ModelFileError` naming the file."""
+    import numpy as np
+
     meta_path = META_PATH if meta_path is None else meta_path
     arrays_path = ARRAYS_PATH if arrays_path is None else arrays_path
     try:
@@ -218,6 +225,8 @@ def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -
 def save_model(weights: np.ndarray, bias: np.ndarray, names: list[str], labels: tuple[str, ...],
                error_threshold: float, flag_threshold: float, meta: dict[str, Any],
                meta_path: Path = META_PATH, arrays_path: Path = ARRAYS_PATH) -> None:
+    import numpy as np
+
     buffer = io.BytesIO()
     np.savez_compressed(buffer, weights=weights.astype(np.float32), bias=bias.astype(np.float32))
     data = buffer.getvalue()
