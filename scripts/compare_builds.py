@@ -52,32 +52,15 @@ def _lint_json(args: list[str], cwd: Path, cache: Path) -> Any:
 
 def _hostile_cases(cache: Path) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from tests.conftest import FRONT, SMALL_BIB  # the same fixtures the hostile tests use
+    from tests.test_hostile import lay_out  # each case laid out exactly as the hostile tests lay it out
 
     spec_all: dict[str, Any] = tomllib.loads((HOSTILE / "expected.toml").read_text(encoding="utf-8"))["case"]
     results: dict[str, Any] = {}
     for name, spec in sorted(spec_all.items()):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            (root / "docs").mkdir()
-            bib = spec.get("bib", "refs.bib")
-            setup = spec.get("bib_setup", "copy")
-            if setup == "copy":
-                if "bib" in spec:
-                    shutil.copyfile(HOSTILE / bib, root / bib)
-                else:
-                    (root / bib).write_text(SMALL_BIB, encoding="utf-8")
-            elif setup == "directory":
-                (root / bib).mkdir()
-            page = spec.get("page")
-            if page:
-                shutil.copyfile(HOSTILE / page, root / "docs" / page)
-            else:
-                page = f"{name}.md"
-                lines = [f"Source number {n} is here [@{key}]." for n, key in enumerate(spec.get("cite", []), 1)]
-                text = FRONT + "# Hostile bibliography\n\nA page for hostile bibliography tests.\n\n"
-                (root / "docs" / page).write_text(text + "\n\n".join(lines) + "\n", encoding="utf-8")
-            results[name] = _lint_json(["--bib", bib, f"docs/{page}"], root, cache)
+            bib, page = lay_out(root, name, spec)
+            results[name] = _lint_json(["--bib", bib, page], root, cache)
     return results
 
 
