@@ -68,7 +68,7 @@ class LintOptions:
     severity: tuple[tuple[str, Severity], ...] = ()
     # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
     fragments: frozenset[str] = frozenset()
-    claims: str = "rules"  # which claim classifier: "rules" (default), "model" or "meaning" (medcite.claims.classify)
+    claims: str = "meaning"  # which claim classifier: "meaning" (default), "rules" or "model" (medcite.claims.classify)
     notes: bool = True  # advice on how each entry reads (medcite.lint.advice); off saves time on big files
     red_flags: RedFlags | None = None  # warning signs and their urgency (medcite.source.redflags), for red-flag-urgency
 
