@@ -86,6 +86,19 @@ def test_not_quantities(text: str) -> None:
         ("1 in 100", "3%", False),
         ("half", "52%", True),
         ("half", "58%", False),
+        ("73 in 100", "73.4%", True),  # "N in 100" is as precise as "N%"
+        ("75 in 100", "72%", False),
+        ("32 in 100", "30%", False),
+        ("957 in every 100,000", "957 in 100,000", True),
+        ("478 in every 100,000", "414 in 100,000", False),
+        ("1 year", "52 weeks", True),  # a count of a unit: half its last digit, never more than a tenth of it
+        ("3 months", "12 weeks", True),
+        ("6 months", "one year", False),
+        ("one year", "6 months", False),
+        ("0.5 to 1 years", "1 to 2 years", False),
+        ("2 times", "1.6 times", False),
+        ("1.6 times", "1.6 times", True),
+        ("1 g", "1.2 g", False),
         # 3. hedges widen
         ("about 40%", "42%", True),
         ("about 40%", "38%", True),
@@ -93,9 +106,29 @@ def test_not_quantities(text: str) -> None:
         ("40%", "42%", False),
         ("about 6 weeks", "40 days", True),
         ("about 6 weeks", "8 weeks", False),
+        ("about 80%", "82%", True),  # 2 points at most: "about 80%" is not 76-84%
+        ("about 80%", "84%", False),
+        ("about 3%", "3.4%", True),  # a small share keeps its scale: no wider than its rounding here
+        ("about 4%", "3%", False),
+        ("about 4 in every 100", "about 3%", False),
+        ("about 8 in 100", "6%", False),
+        ("about 2 times", "1.6 times", False),
+        ("about 1 times", "1.11 times", False),
         # 4. ranges
-        ("4 to 6 weeks", "2 to 8 weeks", True),
+        # a range gives both ends of what was found: a narrower one hides part of the spread
+        ("4 to 6 weeks", "2 to 8 weeks", False),
         ("4 to 6 weeks", "4 to 6 weeks", True),
+        ("20-30%", "10-40%", False),
+        ("10-12%", "10-40%", False),
+        ("10-40%", "20-30%", False),
+        ("about 1 to 5 in every 100", "0.5-5.2%", True),  # each end as hedged
+        ("1 to 5 in every 100", "0.5-5.2%", False),
+        ("about 6 to 8 weeks", "6-8 weeks", True),
+        ("about 6 to 8 months", "6-8 weeks", False),
+        ("0 to 100", "0-100", True),
+        ("0 to 50", "0-100", False),
+        ("40 to 60", "40 to 60", True),
+        ("60 to 90", "40 to 60", False),
         ("4 to 10 weeks", "4 to 6 weeks", False),
         ("about 60%", "50-70%", True),
         ("60%", "50-70%", False),
@@ -106,6 +139,11 @@ def test_not_quantities(text: str) -> None:
         ("more than 40%", "82%", False),
         ("less than 1 in 100", "0.9%", True),
         ("less than 1%", "3%", False),
+        ("more than half", "58%", True),  # a bound: within 10 points or a quarter of it, whichever is less
+        ("more than half", "70%", False),
+        ("under 2%", "0.9%", False),
+        ("fewer than 2 in 100", "0.9%", False),
+        ("under 1%", "0.9%", True),
         ("up to 70%", "50-70%", True),
         ("up to 90%", "50-70%", False),
         # 6. plain numbers match the same number as written
