@@ -194,6 +194,19 @@ def test_number_claims_round_trip_through_the_shard_and_cache_codec() -> None:
     assert back.numbers == report.numbers
 
 
+def test_a_bad_citation_place_in_a_shard_is_named() -> None:
+    from medcite.core.model import InputError
+
+    bib, _ = load_bibliography(ROOT / "references.bib", "references.bib")
+    text = FRONT + "# T\n\nAbout 7 in 10 people have another episode within a year [@pengel2003acute].\n"
+    data = report_to_dict(check_document("docs/t.md", text, bib,
+                                         read_project(ROOT / "mkdocs.yml", True).settings.lint_options()))
+    data["numbers"][0]["cites"][0]["offset"] = "55"
+    with pytest.raises(InputError) as caught:
+        _Reader("shard.json").report(data, "reports[0]")
+    assert "reports[0].numbers[0].cites[0].offset: expected int" in caught.value.message
+
+
 def test_page_report_does_not_depend_on_the_findings_file() -> None:
     """The lint cache key is the page text, the bibliography and the options: findings are not in them."""
     import dataclasses

@@ -231,6 +231,9 @@ def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
         ("within half an hour", "30 minutes", True),
         ("the half-year", "180 days", False),
         ("the half-year", "6 months", True),
+        ("at age 20", "20-year-olds", True),  # an age is a number of years ...
+        ("9 trials", "6 to 9 months", False),  # ... a count is not a number of days, weeks or months
+        ("about 3", "3 weeks", False),
     ],
 )
 def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str, expected: bool) -> None:
@@ -240,3 +243,61 @@ def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str
 def test_two_figures_at_two_ages_are_not_a_range() -> None:
     got = read_quantities("Disc protrusions went from 29% at age 20 to 43% at age 80.")
     assert [q.text for q in got if q.dim == "proportion"] == ["29%", "43%"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 7. a figure is held against the citation after it ...
+        ("About 40% got better [@a], and 20% got worse [@b].", [("a",), ("b",)]),
+        ("About 40% got better within 6 weeks [@a]; 1 in 3 had pain again [@b].", [("a",), ("a",), ("b",)]),
+        ("In one trial [@a], 40% got better [@b].", [("b",)]),
+        ("A review found 40% got better (in one trial [@a]) and 20% did not [@b].", [("a",), ("b",)]),
+        # ... citations side by side count as one ...
+        ("About 40% got better [@a; @b].", [("a", "b")]),
+        ("About 40% got better [@a] [@b], and 20% did not [@c].", [("a", "b"), ("c",)]),
+        ("About 40% got better [@a], [@b].", [("a", "b")]),
+        # ... and where that is ambiguous, every source of the sentence
+        ("Two trials [@a] found that 40% got better [@b].", [("a", "b")]),
+        ("A review [@a] and a trial [@b] agree: 40% got better.", [("a", "b")]),
+        ("- 40% got better [@a]", [("a",)]),  # a list item's citation with no full stop after it
+    ],
+)
+def test_rule_7_a_figure_belongs_to_the_citation_after_it(sentence: str, expected: list[tuple[str, ...]]) -> None:
+    from medcite.bib.findings import sources_of
+    from medcite.source.prose import parse_document
+
+    (said,) = [s for _, s in parse_document(sentence + "\n").sentences()]
+    got = [sources_of(q, said.text, said.cites, said.cite_keys) for q in read_quantities(said.text)]
+    assert got == expected, (said.text, said.cites)
+
+
+def test_a_figure_next_to_a_source_that_does_not_report_it_is_reported() -> None:
+    """Before rule 7, 20% matched the 20% of @b, a source cited for another clause of the same sentence."""
+    from medcite.source.prose import parse_document
+
+    parsed = parse_findings("a:\n  - finding: 40% got better.\n    where: abstract\n"
+                            "b:\n  - finding: 20% got worse.\n    where: abstract\n")
+    for text, flagged in [("About 20% got better [@a], and 40% got worse [@b].", ["About 20%", "40%"]),
+                          ("About 40% got better [@a], and 20% got worse [@b].", [])]:
+        (said,) = [s for _, s in parse_document(text + "\n").sentences()]
+        got = check_sentence(read_quantities(said.text), said.cite_keys, parsed.by_key, said.cites, said.text)
+        assert [p.quantity.text for p in got if p.quantity is not None] == flagged
+        assert all(p.rule == "number-not-in-source" for p in got)
+    (said,) = [s for _, s in parse_document("About 20% got better [@a], and 40% got worse [@b].\n").sentences()]
+    got = check_sentence(read_quantities(said.text), said.cite_keys, parsed.by_key, said.cites, said.text)
+    assert "@a reported" in got[0].message and "@b" not in got[0].message.split(";")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("gains at 3 and 6 months", [("3", "duration", 91.3125), ("6 months", "duration", 182.625)]),
+        ("at 30, 180 and 360 days", [("30", "duration", 30.0), ("180", "duration", 180.0),
+                                     ("360 days", "duration", 360.0)]),
+        ("200 or 400 mg", [("200", "dose", 200.0), ("400 mg", "dose", 400.0)]),
+        ("18 trials and 1,080 people", [("18", "number", 18.0), ("1,080", "number", 1080.0)]),
+    ],
+)
+def test_a_list_of_figures_shares_its_last_ones_unit(text: str, read: list[tuple[str, str, float]]) -> None:
+    assert [(q.text, q.dim, q.low) for q in read_quantities(text)] == read

@@ -19,6 +19,9 @@ frequency  ``three times a day``, ``twice daily``                  times a day
 number     any other number (``15 studies``, ``from 52 to 23``)    itself
 ========== =================================================== ===================================
 
+In a list of figures a plain number takes the unit of the last one: "at 3 and 6 months" is two durations,
+"200 or 400 mg" two doses.
+
 How a figure was written says how precise it is (its *tolerance*), and matching is tolerance-aware (see
 :func:`matches`). The rules, each tested in ``tests/test_quantities.py``:
 
