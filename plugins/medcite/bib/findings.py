@@ -19,6 +19,7 @@ of the wrong type) is a finding naming the file and line, never a traceback.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -201,7 +202,7 @@ def sources_of(quantity: Quantity, text: str, cites: Cites, keys: Sequence[str])
     if before and not CLAUSE_BREAK.search(text, before[-1], quantity.start):
         return tuple(dict.fromkeys(keys))
     group = list(cites[after][1])
-    for (offset, _), (following, more) in zip(cites[after:], cites[after + 1:]):
+    for (offset, _), (following, more) in itertools.pairwise(cites[after:]):
         if any(ch.isalnum() for ch in text[offset:following]):
             break
         group.extend(more)
