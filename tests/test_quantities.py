@@ -38,6 +38,7 @@ def one(text: str):
         ("6 weeks", "duration", 42.0, 42.0),
         ("4 to 6 weeks", "duration", 28.0, 42.0),
         ("between 4 and 6 weeks", "duration", 28.0, 42.0),
+        ("between about 10 and 18 years", "duration", 10 * 365.25, 18 * 365.25),
         ("a year", "duration", 365.25, 365.25),
         ("12 months", "duration", 365.25, 365.25),
         ("a 12-month study", "duration", 365.25, 365.25),

@@ -248,9 +248,9 @@ def _span(text: str, toks: list[_Tok], first: int, last: int) -> tuple[str, int,
 def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None:
     tok = toks[i]
     hedge, first = _hedge_before(toks, i)
-    between = i >= 1 and toks[i - 1].low == "between"
+    between = first >= 1 and toks[first - 1].low == "between"  # "between 4 and 6 weeks", "between about 10 and 18"
     if between:
-        first = i - 1
+        first -= 1
     # Words that are a multiple or a fraction by themselves: "twice", "double", "half", "a third".
     if tok.low in MULTIPLE_WORDS:
         return _multiple_word(toks, i, first, hedge, text)
