@@ -101,6 +101,9 @@ class NumberClaim:
     column: int
     text: str
     keys: tuple[str, ...]  # the sources cited (bibliography keys)
+    # each citation of the sentence: its offset in ``text`` and the sources it cites (rule 7 of
+    # medcite.core.quantities: a figure is held against the citation that follows it)
+    cites: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -201,8 +204,11 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
             if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+                cites = tuple((offset, resolved) for offset, group in sentence.cites
+                              if (resolved := tuple(dict.fromkeys(ref.key for key in group
+                                                                  if (ref := bib.resolve(key)) is not None))))
                 report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
-                                                  tuple(dict.fromkeys(ref.key for ref in refs))))
+                                                  tuple(dict.fromkeys(ref.key for ref in refs)), cites))
     if stopped is not None:
         report.findings.append(RULES["page-too-complex"].finding(
             path, *stopped,
