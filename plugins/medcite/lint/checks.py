@@ -101,6 +101,9 @@ class NumberClaim:
     column: int
     text: str
     keys: tuple[str, ...]  # the sources cited (bibliography keys)
+    # each citation of the sentence: its offset in ``text`` and the sources it cites (rule 7 of
+    # medcite.core.quantities: a figure is held against the citation that follows it)
+    cites: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -231,8 +234,11 @@ def _record_numbers(report: DocumentReport, sentence: Sentence, bib: Bibliograph
     """A cited sentence that gives a number, for number-not-in-source (medcite.lint.numbers)."""
     refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
     if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+        cites = tuple((offset, resolved) for offset, group in sentence.cites
+                      if (resolved := tuple(dict.fromkeys(ref.key for key in group
+                                                          if (ref := bib.resolve(key)) is not None))))
         report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
-                                          tuple(dict.fromkeys(ref.key for ref in refs))))
+                                          tuple(dict.fromkeys(ref.key for ref in refs)), cites))
 
 
 @lru_cache(maxsize=1 << 16)
