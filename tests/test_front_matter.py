@@ -25,6 +25,8 @@ from medcite.source.metadata import FrontMatter, read_front_matter
 
 from .conftest import FRONT, LAUGHS, SMALL_BIB
 
+HOSTILE = Path(__file__).parent / "hostile"
+
 ENGINES = {"mkdocs": (MkDocsFile, mkdocs_get_data), "properdocs": (ProperDocsFile, properdocs_get_data)}
 
 SAME_SPLIT: dict[str, bytes] = {
@@ -169,3 +171,18 @@ def test_a_citation_in_a_block_shown_as_text_counts_as_cited() -> None:
     """MkDocs renders it, and numbers it in the References list: the source is cited on this page."""
     report = check_document("p.md", "---\n- Rest helps [@chou2007diagnosis].\n---\n\n# T\n", BIB, OPTIONS)
     assert report.citations == 1 and report.cited_keys == {"chou2007diagnosis"}
+
+
+def test_the_build_and_the_linter_agree_on_a_block_shown_as_text(build) -> None:
+    """MkDocs renders the block and numbers its citation; the linter checks it and says the front matter is
+    broken, and the bibliography page lists the page among those citing the source."""
+    page = (HOSTILE / "front-matter-as-text.md").read_text(encoding="utf-8")
+    result = build({"index.md": FRONT + "# Home\n\nWelcome.\n", "x.md": page}, strict=False)
+    assert result.returncode == 0, result.log
+    assert "docs/x.md:2:1: error: front matter must be a mapping" in result.log
+    assert "docs/x.md:3:93: error: unknown citation key 'nosuchkey2024'" in result.log
+    shown = result.page("x/index.html")
+    assert "Back pain usually gets better within six weeks" in shown.get_text()
+    assert len(shown.select("sup.medcite-citation")) == 2  # chou2007diagnosis in the block, machado2015efficacy
+    bibliography = (result.site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../x/#source-chou2007diagnosis"' in bibliography
