@@ -164,8 +164,8 @@ def _read_key(text: str) -> tuple[str | None, str, str | None]:
 
 
 def mask_code(text: str, keep_alt: bool = False) -> str:
-    """Blank out the front matter MkDocs takes, fenced code, code spans, HTML comments and what Markdown never renders a
-    citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
+    """Blank out the front matter MkDocs takes, fenced code, code spans, HTML comments and what Markdown never
+    renders a citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
     where a citation is numbered (not prose for the claim checks, so they leave it out)."""
     return mask_views(text)[1 if keep_alt else 0]
 
