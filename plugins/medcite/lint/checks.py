@@ -421,6 +421,13 @@ def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iter
         yield RULES["missing-front-matter"].finding(path, 1, 1,
                        "no front matter: add title, description, last_reviewed and next_review between '---' lines")
         return
+    if front.style == "multimarkdown":  # MkDocs hides these lines, Zensical shows them: neither reads it as ours
+        lines = "line 1" if front.last_line == 1 else f"lines 1-{front.last_line}"
+        yield RULES["missing-front-matter"].finding(path, 1, 1,
+                       f"no front matter: MkDocs reads {lines} as MultiMarkdown metadata and does not show them "
+                       "(Zensical shows them): put title, description, last_reviewed and next_review between "
+                       "'---' lines")
+        return
     if front.error:
         yield RULES["invalid-front-matter"].finding(path, front.error_line, 1, front.error)
         return
