@@ -65,7 +65,9 @@ class Need:
                 + 0.01 * (not self.same_word))
 
 
-def _best(needs: list[Need]) -> Need | None:
+def _best(needs: list[Need], same_word: bool = False) -> Need | None:
+    """The cheapest need (of those whose match begins in the same word as they are found, if ``same_word``)."""
+    needs = [need for need in needs if need.same_word] if same_word else needs
     return min(needs, key=Need.cost) if needs else None
 
 
@@ -170,8 +172,9 @@ class _Reader:
                 value, tuple):
             low, high, body = value
             inner = self.inner(list(body))
-            if low >= 1 and inner.candidates:
-                self.candidates.append(min(inner.candidates, key=Need.cost))
+            if low >= 1:
+                found = (_best(inner.candidates), _best(inner.candidates, True))
+                self.candidates.extend(need for need in dict.fromkeys(found) if need is not None)
             if high == 0 or not inner.consumes:
                 return
             self.consumed(inner.nonword and (low >= 1 or self.nonword), inner.same_word)
@@ -181,9 +184,10 @@ class _Reader:
 
     def group(self, alternatives: list[Items]) -> None:
         readers = [self.inner(alternative) for alternative in alternatives]
-        need = _union([_best(reader.candidates) for reader in readers])
-        if need is not None:
-            self.candidates.append(need)
+        for same_word in (False, True):  # the cheapest need, and the cheapest that bounds where a match begins
+            need = _union([_best(reader.candidates, same_word) for reader in readers])
+            if need is not None:
+                self.candidates.append(need)
         if any(reader.consumes for reader in readers):
             self.nonword = all(reader.nonword for reader in readers)
             self.same_word = all(reader.same_word for reader in readers)
@@ -192,7 +196,8 @@ class _Reader:
 
 @dataclass(frozen=True)
 class Alternative:
-    need: Need | None
+    need: Need | None  # what it cannot match without (the cheapest such need)
+    bound: Need | None  # a need whose match begins in the same word as it is found (the cheapest such)
     anchored: bool  # begins with ^ (not multiline) or \A: can match at the start only
 
 
@@ -207,10 +212,11 @@ def plan(pattern: re.Pattern[str]) -> tuple[Alternative, ...]:
             first = items[0] if items else (None, None)
             anchored = first[0] is sre.AT and (first[1] is sre.AT_BEGINNING_STRING or (
                 first[1] is sre.AT_BEGINNING and not pattern.flags & re.MULTILINE))
-            found.append(Alternative(_best(_Reader(False, True).read(items).candidates), anchored))
+            candidates = _Reader(False, True).read(items).candidates
+            found.append(Alternative(_best(candidates), _best(candidates, True), anchored))
         return tuple(found)
-    except Exception:
-        return (Alternative(None, False),)
+    except Exception:  # a private parser: whatever it does, the pattern then simply always runs
+        return (Alternative(None, None, False),)
 
 
 def need(pattern: re.Pattern[str]) -> Need | None:
@@ -286,22 +292,29 @@ class Scan:
         run = WORD_RE.match(self._reversed, len(self.folded) - at)
         return at - (run.end() - run.start()) if run else at
 
-    def earliest(self, wanted: Need | None) -> int | None:
-        """Where a match needing ``wanted`` can begin at the earliest; None if it cannot match this sentence."""
-        if wanted is None:
-            return 0
-        words = wanted.words & self.keys if wanted.words else ()
-        letters = [found for found in wanted.letters if found in self.folded]
-        digit = wanted.digit and DIGIT in self.keys
-        if not words and not letters and not digit:
+    def present(self, wanted: Need) -> list[str] | None:
+        """The needed words and letters this sentence has (a digit as DIGIT), or None if it has none."""
+        found = [*(wanted.words & self.keys if wanted.words else ()),
+                 *(letters for letters in wanted.letters if letters in self.folded)]
+        if wanted.digit and DIGIT in self.keys:
+            found.append(DIGIT)
+        return found or None
+
+    def earliest(self, alternative: Alternative) -> int | None:
+        """Where a match of ``alternative`` can begin at the earliest; None if it cannot match this sentence."""
+        if alternative.need is not None and self.present(alternative.need) is None:
             return None
-        if not wanted.same_word:
+        if alternative.bound is None:
             return 0
-        first = [self.folded.find(key) for key in (*words, *letters)]
-        if digit:
-            found = DIGIT_RE.search(self.folded)
-            first.append(found.start() if found else 0)
+        present = self.present(alternative.bound)
+        if present is None:
+            return None
+        first = [self.folded.find(key) if key != DIGIT else self.digit() for key in present]
         return self.word_start(min(first))
+
+    def digit(self) -> int:
+        found = DIGIT_RE.search(self.folded)
+        return found.start() if found else 0
 
     def search(self, pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
         bit = REGISTRY.bits.get(id(pattern))
@@ -320,7 +333,7 @@ class Scan:
         at_start = False  # an anchored alternative may match (at 0)
         bound: int | None = None  # where an unanchored one may begin at the earliest
         for alternative in REGISTRY.plans[id(pattern)]:
-            earliest = self.earliest(alternative.need)
+            earliest = self.earliest(alternative)
             if earliest is None:
                 continue
             if alternative.anchored:
