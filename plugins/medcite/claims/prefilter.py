@@ -18,6 +18,7 @@ every pattern plainly (the reference that tests/test_claims_speed.py compares wi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -349,6 +350,14 @@ class Scan:
         return None if bound is None else pattern.search(self.text, max(bound, pos))
 
 
+    def call(self, function: Callable[[str], re.Match[str] | None]) -> re.Match[str] | None:
+        key = id(function)
+        found = self.found.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.found[key] = function(self.text)
+        return found  # type: ignore[return-value]
+
+
 @lru_cache(maxsize=8192)
 def scan(text: str) -> Scan:
     return Scan(text)
@@ -359,3 +368,10 @@ def search(pattern: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] |
     if not FAST:
         return pattern.search(text, pos)
     return scan(text).search(pattern, pos)
+
+
+def call(function: Callable[[str], re.Match[str] | None], text: str) -> re.Match[str] | None:
+    """``function(text)`` for a pure function of the sentence (a rule made of several searches), remembered."""
+    if not FAST:
+        return function(text)
+    return scan(text).call(function)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
 
-from .prefilter import search
+from .prefilter import call, search
 
 # The claim labels (one definition for the table, the learnt model, the classifier and the evaluation).
 Label = Literal["must", "should", "none"]
@@ -140,7 +140,7 @@ class Rule:
     def match(self, text: str) -> re.Match[str] | None:
         if isinstance(self.pattern, re.Pattern):
             return search(self.pattern, text)  # the same as self.pattern.search(text), run only if it can match
-        return self.pattern(text)
+        return call(self.pattern, text)  # the same as self.pattern(text), remembered for the sentence
 
 
 def _r(pattern: str) -> re.Pattern[str]:
