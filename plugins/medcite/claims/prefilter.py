@@ -358,8 +358,10 @@ class Scan:
         return found  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def scan(text: str) -> Scan:
+    """The sentence's scan: shared by the searches of one classification (rule table, features, explanation), so
+    a few hundred are enough; the verdicts themselves are cached by the classifiers."""
     return Scan(text)
 
 
