@@ -156,9 +156,9 @@ def test_every_pattern_searched_through_the_prefilter_answers_as_re_does(
     assert len(patterns) >= 40
     texts = {table.normalise(text) for text, _ in sentences} | {table.normalise(c.lead_in) for _, c in sentences}
     texts |= {variant for text in sorted(texts)[::20] for variant in variants(text)}
-    for text in sorted(texts):
+    for number, text in enumerate(sorted(texts)):
         for pattern in patterns:
-            for pos in (0, 7) if len(text) > 7 else (0,):
+            for pos in (0, 7) if number % 5 == 0 and len(text) > 7 else (0,):
                 expected = pattern.search(text, pos)
                 got = prefilter.search(pattern, text, pos)
                 assert (got and (got.span(), got.group(0))) == (expected and (expected.span(), expected.group(0))), (
