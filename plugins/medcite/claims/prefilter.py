@@ -293,6 +293,12 @@ class Scan:
         run = WORD_RE.match(self._reversed, len(self.folded) - at)
         return at - (run.end() - run.start()) if run else at
 
+    def has(self, wanted: Need) -> bool:
+        """Whether this sentence has one of the needed words or letters (or the digit)."""
+        return bool((wanted.words and not wanted.words.isdisjoint(self.keys))
+                    or any(letters in self.folded for letters in wanted.letters)
+                    or (wanted.digit and DIGIT in self.keys))
+
     def present(self, wanted: Need) -> list[str] | None:
         """The needed words and letters this sentence has (a digit as DIGIT), or None if it has none."""
         found = [*(wanted.words & self.keys if wanted.words else ()),
@@ -301,13 +307,17 @@ class Scan:
             found.append(DIGIT)
         return found or None
 
-    def earliest(self, alternative: Alternative) -> int | None:
-        """Where a match of ``alternative`` can begin at the earliest; None if it cannot match this sentence."""
-        if alternative.need is not None and self.present(alternative.need) is None:
+    def earliest(self, alternative: Alternative, known: bool = False) -> int | None:
+        """Where a match of ``alternative`` can begin at the earliest; None if it cannot match this sentence.
+        ``known``: its need is known to be there (the pattern's only alternative, whose bit is set)."""
+        need, bound = alternative.need, alternative.bound
+        if need is not None and not known and need is not bound and not self.has(need):
             return None
-        if alternative.bound is None:
+        if bound is None:
             return 0
-        present = self.present(alternative.bound)
+        if alternative.anchored:  # where it begins is known: the start
+            return 0 if self.has(bound) else None
+        present = self.present(bound)
         if present is None:
             return None
         first = [self.folded.find(key) if key != DIGIT else self.digit() for key in present]
@@ -333,8 +343,10 @@ class Scan:
     def _search(self, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
         at_start = False  # an anchored alternative may match (at 0)
         bound: int | None = None  # where an unanchored one may begin at the earliest
-        for alternative in REGISTRY.plans[id(pattern)]:
-            earliest = self.earliest(alternative)
+        alternatives = REGISTRY.plans[id(pattern)]
+        known = len(alternatives) == 1  # then the pattern's bit says its need is there
+        for alternative in alternatives:
+            earliest = self.earliest(alternative, known)
             if earliest is None:
                 continue
             if alternative.anchored:
