@@ -142,7 +142,7 @@ def speed_and_size() -> str:
         embed.embed_one(text)
     seconds = time.perf_counter() - started
     lines.append(f"  of which WordLlama's embedding alone: {1000 * seconds / len(texts):.3f} ms a sentence; the rest "
-                 "is the rule table's regular expressions, run for the features")
+                 "is mostly the rule table's patterns and the word features")
     own = meaning.META_PATH.stat().st_size + meaning.ARRAYS_PATH.stat().st_size
     import wordllama
 
