@@ -180,6 +180,7 @@ def test_every_pattern_searched_through_the_prefilter_answers_as_re_does(
     (r"(?:\s|^)x-rays?\b", "an X-RAY"),
     (r"[a-z]+ing\b", "Stretching"),
     (r"(?i:stop)\b|\bGo\b", "STOP now"),
+    (r"(?a)\bcafe\b", "\u00e9cafe"),  # ASCII \b sees a boundary inside what is one word to us
 ])
 def test_tricky_patterns(pattern: str, text: str) -> None:
     compiled = re.compile(pattern, re.IGNORECASE)
@@ -188,6 +189,17 @@ def test_tricky_patterns(pattern: str, text: str) -> None:
         expected = compiled.search(text, pos)
         got = prefilter.search(compiled, text, pos)
         assert (got and got.span()) == (expected and expected.span()), (pattern, text, pos)
+
+
+def test_a_pattern_first_searched_after_a_sentence_was_scanned_is_searched_plainly() -> None:
+    prefilter.scan.cache_clear()
+    text = "Ice eases a sprained ankle."
+    old = prefilter.scan(text)
+    late = re.compile(r"\bsprain\w*")
+    assert id(late) not in prefilter.REGISTRY.bits
+    found = old.search(late)
+    assert found is not None and found.group(0) == "sprained"
+    assert old.search(late).span() == (12, 20)  # registered now, but after `old` was made: still searched
 
 
 def test_folding_keeps_positions_word_characters_and_ignorecase_letters() -> None:

@@ -18,6 +18,7 @@ every pattern plainly (the reference that tests/test_claims_speed.py compares wi
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,6 +205,8 @@ class Alternative:
 
 def plan(pattern: re.Pattern[str]) -> tuple[Alternative, ...]:
     """The top-level alternatives of ``pattern``, each with what it needs (None: needs nothing we know of)."""
+    if not isinstance(pattern.pattern, str) or pattern.flags & re.ASCII:  # ASCII \w and \b: not our words
+        return (Alternative(None, None, False),)
     try:
         parsed = list(sre.parse(pattern.pattern, pattern.flags))
         alternatives = [list(a) for a in parsed[0][1][1]] if len(parsed) == 1 and parsed[0][0] is sre.BRANCH \
@@ -236,23 +239,29 @@ class _Registry:
         self.by_word: dict[str, int] = {}
         self.by_letters: list[tuple[str, int]] = []
         self.always = 0  # patterns that need nothing
+        self.lock = threading.Lock()
 
     def add(self, pattern: re.Pattern[str]) -> None:
-        bit = 1 << len(self.patterns)
-        self.patterns.append(pattern)
-        self.bits[id(pattern)] = bit
-        self.plans[id(pattern)] = plan(pattern)
-        wanted = need(pattern)
-        if wanted is None:
-            self.always |= bit
-        else:
-            for word in wanted.words | ({DIGIT} if wanted.digit else set()):
-                self.by_word[word] = self.by_word.get(word, 0) | bit
-            letters = dict(self.by_letters)
-            for string in wanted.letters:
-                letters[string] = letters.get(string, 0) | bit
-            self.by_letters = list(letters.items())
-        scan.cache_clear()  # a sentence scanned before knows nothing of this pattern
+        """Index the pattern's needs first, then publish it: a sentence scanned meanwhile, which saw fewer patterns
+        (Scan.known), searches it plainly."""
+        with self.lock:
+            if id(pattern) in self.bits:
+                return
+            bit = 1 << len(self.patterns)
+            self.plans[id(pattern)] = plan(pattern)
+            wanted = need(pattern)
+            if wanted is None:
+                self.always |= bit
+            else:
+                for word in wanted.words | ({DIGIT} if wanted.digit else set()):
+                    self.by_word[word] = self.by_word.get(word, 0) | bit
+                letters = dict(self.by_letters)
+                for string in wanted.letters:
+                    letters[string] = letters.get(string, 0) | bit
+                self.by_letters = list(letters.items())
+            self.patterns.append(pattern)
+            self.bits[id(pattern)] = bit
+        scan.cache_clear()
 
 
 REGISTRY = _Registry()
@@ -263,7 +272,7 @@ class Scan:
     """One sentence, folded and split into words once; which registered patterns can match it; its searches,
     remembered."""
 
-    __slots__ = ("_reversed", "folded", "found", "keys", "possible", "text")
+    __slots__ = ("_reversed", "folded", "found", "keys", "known", "possible", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -275,6 +284,7 @@ class Scan:
         if DIGIT_RE.search(folded):
             keys.add(DIGIT)
         self.keys = keys
+        self.known = len(REGISTRY.patterns)  # first: these patterns' needs are indexed below
         by_word = REGISTRY.by_word
         possible = REGISTRY.always
         for key in by_word.keys() & keys:
@@ -332,6 +342,8 @@ class Scan:
         if bit is None:
             REGISTRY.add(pattern)
             return scan(self.text).search(pattern, pos)
+        if bit >> self.known:  # registered after this sentence was scanned
+            return pattern.search(self.text, pos)
         if not self.possible & bit:
             return None
         key = id(pattern) if not pos else (id(pattern), pos)
