@@ -51,7 +51,8 @@ def in_context(name: str) -> Callable[[RealUnit], Verdict]:
     """Classifier ``name`` on a real unit: with its page context where the classifier reads context."""
     contextual = IN_CONTEXT.get(name)
     if contextual is not None:
-        return lambda unit: contextual(unit.text, meaning.Context(unit.is_list_item, unit.lead_in, unit.heading))
+        return lambda unit: contextual(unit.text, meaning.Context(unit.is_list_item, unit.lead_in, unit.heading,
+                                                                  prev=unit.prev))
     plain = CLASSIFIERS[name]
     return lambda unit: plain(unit.text)
 
