@@ -305,3 +305,15 @@ def test_an_unsure_item_in_a_list_of_steps_is_a_step(monkeypatch, confident: boo
     text = FRONT + "\n# Stretch\n\nFollow these steps:\n\n- lie on your back\n- pull one knee up\n- hold it\n"
     findings = [f for f in check_document("p.md", text, bib, MEANING).findings if f.rule == "uncited-claim"]
     assert [f.line for f in findings] == expected
+
+
+def test_the_meaning_models_cross_validated_figures_are_stored_with_it() -> None:
+    """Floors at the figures of the model as trained (real dev, CV by site group), so a retrained model that does
+    worse on the real text fails here; the per-kind-of-site figures travel with it."""
+    meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
+    cv = meta["cross_validated"]["real-dev"]
+    assert cv["n"] == 3128
+    assert cv["must_recall"] >= 0.47 and cv["must_precision"] >= 0.90
+    assert cv["must_flagged"] >= 0.71 and cv["should_flagged"] >= 0.75 and cv["none_flagged"] <= 0.08
+    kinds = meta["cross_validated"]["real-dev by site kind"]
+    assert sum(cells["n"] for cells in kinds.values()) == cv["n"] and "leaflet" in kinds and "blog" in kinds

@@ -175,21 +175,23 @@ class MeaningModel:
         dense = embeddings(text, context)
         index = self.index
         columns = [index[name] for name in symbolic_features(text, context) if name in index]
-        blocks = len(EMBEDDED)
-        parts = np.empty((blocks + len(columns), len(self.labels)))
-        for block in range(blocks):
-            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
+        blocks, classes = len(EMBEDDED), len(self.labels)
+        parts = np.empty((blocks + len(columns), classes))
+        parts[:blocks] = np.einsum("bd,bdk->bk", dense.reshape(blocks, DIM),
+                                   self.weights[:DENSE].reshape(blocks, DIM, classes))
         parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
         names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
+        # What pushes towards each label rather than the average of the others; strongest first (ties keep the
+        # column order).
+        push = parts * (1 + 1 / (classes - 1)) - parts.sum(axis=1, keepdims=True) / (classes - 1)
+        order = np.argsort(-push, axis=0, kind="stable")
         contributions: dict[str, list[tuple[str, float]]] = {}
         for j, label in enumerate(self.labels):
-            # What pushes towards this label rather than the average of the others.
-            push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self.labels) - 1)
-            contributions[label] = sorted(((names[i], float(push[i])) for i in range(len(names))),
-                                          key=lambda item: (-item[1], item[0]))
+            ranked = order[:, j].tolist()
+            contributions[label] = list(zip([names[i] for i in ranked], push[ranked, j].tolist(), strict=True))
         return Prediction({label: float(probabilities[j]) for j, label in enumerate(self.labels)}, contributions)
 
     def decide(self, probabilities: dict[str, float]) -> tuple[str, bool]:
