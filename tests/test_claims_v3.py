@@ -293,3 +293,53 @@ def test_the_plugin_names_a_damaged_model_file(tmp_path: Path, monkeypatch) -> N
             config.plugins["citations"].on_config(config)
     finally:
         monkeypatch.setattr(classify_module, "_MEANING", None)
+
+
+def test_the_previous_unit_on_the_page_reaches_the_classifier(monkeypatch) -> None:
+    """What a pronoun points to: each sentence gets the unit before it (the heading for the first under one)."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    seen: list[tuple[str, str]] = []
+
+    def spy(text: str, context: Context) -> Verdict:
+        seen.append((text, context.prev))
+        return Verdict("none", "fragment", "meaning")
+
+    monkeypatch.setitem(classify_module.IN_CONTEXT, "meaning", spy)
+    text = FRONT + "\n# Back pain\n\nBack pain is common. It usually settles.\n\n## Steps\n\nFollow these steps:\n\n- lie down\n"
+    check_document("p.md", text, bib, MEANING)
+    assert seen == [("Back pain is common.", "Back pain"), ("It usually settles.", "Back pain is common."),
+                    ("Follow these steps:", "Steps"), ("lie down", "Follow these steps:")]
+    model = classify_module.meaning_model()
+    alone = model.predict("It usually settles in a few weeks.")
+    after = model.predict("It usually settles in a few weeks.", Context(prev="Back pain is very common."))
+    assert alone.probabilities != after.probabilities
+    assert any(name == "meaning:previous sentence" for name, _ in after.contributions["must"])
+
+
+@pytest.mark.parametrize(("confident", "expected"), [(False, []), (True, [10])])
+def test_an_unsure_item_in_a_list_of_steps_is_a_step(monkeypatch, confident: bool, expected: list[int]) -> None:
+    """A list read as a whole: when most of its items are no claim, an item the classifier is unsure of is not
+    reported; a confident one still is."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+
+    def fake(text: str, context: Context) -> Verdict:
+        if text.startswith("pull"):
+            return Verdict("must", "efficacy", "meaning", "test", 0.7, confident=confident)
+        return Verdict("none", "instruction", "meaning")
+
+    monkeypatch.setitem(classify_module.IN_CONTEXT, "meaning", fake)
+    text = FRONT + "\n# Stretch\n\nFollow these steps:\n\n- lie on your back\n- pull one knee up\n- hold it\n"
+    findings = [f for f in check_document("p.md", text, bib, MEANING).findings if f.rule == "uncited-claim"]
+    assert [f.line for f in findings] == expected
+
+
+def test_the_meaning_models_cross_validated_figures_are_stored_with_it() -> None:
+    """Floors at the figures of the model as trained (real dev, CV by site group), so a retrained model that does
+    worse on the real text fails here; the per-kind-of-site figures travel with it."""
+    meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
+    cv = meta["cross_validated"]["real-dev"]
+    assert cv["n"] == 3128
+    assert cv["must_recall"] >= 0.47 and cv["must_precision"] >= 0.90
+    assert cv["must_flagged"] >= 0.71 and cv["should_flagged"] >= 0.75 and cv["none_flagged"] <= 0.08
+    kinds = meta["cross_validated"]["real-dev by site kind"]
+    assert sum(cells["n"] for cells in kinds.values()) == cv["n"] and "leaflet" in kinds and "blog" in kinds

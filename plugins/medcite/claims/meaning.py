@@ -1,7 +1,8 @@
 """The claim classifier of issue 25: pretrained meaning + the rule table's matches + page context.
 
 A sentence becomes one vector: its WordLlama embedding (:mod:`medcite.claims.embed`), the embedding of its
-list's lead-in (for a list item), and named 0/1 features: which rules of the rule table match it (so the
+list's lead-in (for a list item), that of the unit just before it on the page (what a pronoun points to: "It
+usually settles in a few weeks"), and named 0/1 features: which rules of the rule table match it (so the
 rules' knowledge is kept, and explains), the same for the lead-in, the kind of section it sits under
 ("Symptoms", "How to", "When to get help"), whether it is a list item or in an admonition. A multinomial
 logistic regression (numpy, trained by ``scripts/train_meaning.py`` on real published text, cross-validated
@@ -37,12 +38,18 @@ from ..core.errors import MedciteError
 from .embed import DIM, embed_one
 from .learnt import Prediction
 from .learnt import features as table_features
+from .table import normalise
 
 ASSETS = Path(__file__).parent / "assets"
 META_PATH = ASSETS / "claims-meaning.json"
 ARRAYS_PATH = ASSETS / "claims-meaning.npz"
-FORMAT = 1
-EMBEDDING_SCALE = 4.0  # unit vectors, scaled: larger scales overfit on cross-validation by site (16: 0.38, 4: 0.46)
+FORMAT = 2
+# Unit vectors, scaled: larger scales overfit on cross-validation by site (must recall at precision 0.91 with the
+# previous unit's embedding: 0.46 at scale 4, 0.48 at 3 and 2; 0.38 at 8).
+EMBEDDING_SCALE = 3.0
+# The embedded texts, in column order: the sentence, its list's lead-in, the unit before it on the page.
+EMBEDDED = ("sentence", "lead-in", "previous sentence")
+DENSE = len(EMBEDDED) * DIM
 # Prefixes of the rule-table features kept: which rules match, the table's verdict, shape, and the words and word
 # pairs themselves (the model keeps those seen in at least three training sentences).
 SYMBOLIC = ("hit:", "has:", "rule-label:", "rule:", "shape:", "end:", "len:", "w:", "b:")
@@ -74,6 +81,7 @@ class Context:
     lead_in: str = ""  # for a list item: the sentence introducing the list
     heading: str = ""  # the nearest heading above
     admonition: bool = False
+    prev: str = ""  # the unit just before it on the page (the previous sentence, or the heading it follows)
 
 
 NO_CONTEXT = Context()
@@ -91,16 +99,27 @@ def _table(text: str) -> tuple[str, ...]:
 def symbolic_features(text: str, context: Context) -> list[str]:
     """The named 0/1 features of a sentence in its context."""
     found = list(_table(text))
+    imperative = "hit:imperative" in found
     if context.is_list_item:
         found.append("ctx:list-item")
+        if imperative:
+            found.append("ctx:list-item-instruction")
         if context.lead_in:
             found.append("ctx:lead-in")
             if context.lead_in.rstrip().endswith(":"):
                 found.append("ctx:lead-in-colon")
             found.extend("lead-" + name for name in _table(context.lead_in) if name.startswith(("hit:", "has:",
                                                                                                   "rule-label:")))
+            found.extend("lead-kind:" + kind for kind in heading_kinds(context.lead_in))
         else:
             found.append("ctx:list-no-lead-in")
+    if context.prev:  # what the unit before says (an instruction after an instruction is one too)
+        before = [name for name in _table(normalise(context.prev)) if name.startswith(("hit:", "has:", "rule-label:"))]
+        found.extend("prev-" + name for name in before)
+        if imperative and "hit:imperative" in before:
+            found.append("ctx:instruction-after-instruction")
+    else:
+        found.append("prev:none")
     if context.admonition:
         found.append("ctx:admonition")
     found.extend("heading:" + kind for kind in heading_kinds(context.heading))
@@ -108,11 +127,13 @@ def symbolic_features(text: str, context: Context) -> list[str]:
 
 
 def embeddings(text: str, context: Context) -> np.ndarray:
-    """The sentence's and its lead-in's embeddings, scaled, side by side (2 x 256)."""
+    """The sentence's, its lead-in's and the previous unit's embeddings, scaled, side by side (3 x 256; a lead-in
+    only for a list item, zeros where there is none)."""
     import numpy as np
 
     lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
-    return np.concatenate([embed_one(text), lead]) * EMBEDDING_SCALE
+    previous = embed_one(normalise(context.prev)) if context.prev else np.zeros(DIM, np.float32)
+    return np.concatenate([embed_one(text), lead, previous]) * EMBEDDING_SCALE
 
 
 def describe(name: str) -> str:
@@ -121,6 +142,9 @@ def describe(name: str) -> str:
              "shape": "{}", "end": "ends with '{}'", "len": "{} words", "ctx": "{}", "heading": "under a '{}' heading",
              "lead-hit": "lead-in rule {}", "lead-has": "lead-in has {}",
              "lead-rule-label": "lead-in rule table says {}",
+             "prev-hit": "previous sentence: rule {}", "prev-has": "previous sentence has {}",
+             "prev-rule-label": "previous sentence: rule table says {}", "prev": "no previous sentence",
+             "lead-kind": "under a '{}' lead-in",
              "meaning": "meaning of the {}", "w": "'{}'", "b": "'{}'"}
     return names.get(prefix, "{}").format(value or prefix)
 
@@ -190,7 +214,7 @@ class Contributions(dict[str, list[tuple[str, float]]]):
 class MeaningModel:
     labels: tuple[str, ...]
     names: tuple[str, ...]  # the symbolic features, in column order after the embeddings
-    weights: np.ndarray  # (2 * DIM + len(names)) x labels
+    weights: np.ndarray  # (DENSE + len(names)) x labels
     bias: np.ndarray
     error_threshold: float
     flag_threshold: float
@@ -203,7 +227,7 @@ class MeaningModel:
     def _index(self) -> dict[str, int]:
         cached: dict[str, int] | None = self.__dict__.get("_index_cache")
         if cached is None:
-            cached = {name: 2 * DIM + i for i, name in enumerate(self.names)}
+            cached = {name: DENSE + i for i, name in enumerate(self.names)}
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
@@ -213,14 +237,15 @@ class MeaningModel:
         dense = embeddings(text, context)
         index = self.index
         columns = [index[name] for name in symbolic_features(text, context) if name in index]
-        parts = np.empty((2 + len(columns), len(self.labels)))
-        parts[0] = dense[:DIM] @ self.weights[:DIM]
-        parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
-        parts[2:] = self.weights[columns]
+        blocks, classes = len(EMBEDDED), len(self.labels)
+        parts = np.empty((blocks + len(columns), classes))
+        parts[:blocks] = np.einsum("bd,bdk->bk", dense.reshape(blocks, DIM),
+                                   self.weights[:DENSE].reshape(blocks, DIM, classes))
+        parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
-        names = ["meaning:sentence", "meaning:lead-in", *(self.names[c - 2 * DIM] for c in columns)]
+        names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
                           Contributions(self.labels, names, parts))
 
@@ -273,9 +298,9 @@ def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -
             weights, bias = np.asarray(arrays["weights"], np.float64), np.asarray(arrays["bias"], np.float64)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{arrays_path}: the claim model's weights cannot be read ({error})") from None
-    if weights.shape != (2 * DIM + len(names), len(labels)) or bias.shape != (len(labels),):
+    if weights.shape != (DENSE + len(names), len(labels)) or bias.shape != (len(labels),):
         raise ModelFileError(f"{arrays_path}: the claim model's weights have shape {weights.shape}, not "
-                             f"{(2 * DIM + len(names), len(labels))} as {meta_path.name} says")
+                             f"{(DENSE + len(names), len(labels))} as {meta_path.name} says")
     return MeaningModel(labels, names, weights, bias, error_threshold, flag_threshold, meta)
 
 
