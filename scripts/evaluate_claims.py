@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from medcite.claims import classify as classify_module
-from medcite.claims import embed, meaning
+from medcite.claims import embed, meaning, prefilter
 from medcite.claims.classify import CLASSIFIERS, IN_CONTEXT, Verdict
 from medcite.claims.evaluation import RealUnit, read_labelled, read_real, report, score, score_real
 from medcite.claims.learnt import MODEL_PATH
@@ -133,7 +133,7 @@ def speed_and_size() -> str:
     embed.embed_one("warm up")
     for name in ("rules", "model", "meaning"):
         for cached in (rule_verdict, CLASSIFIERS[name], embed.embed_one, meaning._table,
-                       classify_module.classify_model):
+                       classify_module.classify_model, prefilter.scan):
             clear = getattr(cached, "cache_clear", None)
             if clear is not None:
                 clear()
@@ -150,7 +150,7 @@ def speed_and_size() -> str:
         embed.embed_one(text)
     seconds = time.perf_counter() - started
     lines.append(f"  of which WordLlama's embedding alone: {1000 * seconds / len(texts):.3f} ms a sentence; the rest "
-                 "is the rule table's regular expressions, run for the features")
+                 "is mostly the rule table's patterns and the word features")
     own = meaning.META_PATH.stat().st_size + meaning.ARRAYS_PATH.stat().st_size
     import wordllama
 

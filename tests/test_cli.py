@@ -354,7 +354,7 @@ def test_merge_refuses_mismatched_or_broken_shards(noisy: Path, capsys) -> None:
     (noisy / "bad.json").write_text(json.dumps(data))
     code, _, err = run(capsys, "merge", "bad.json")
     assert code == 2 and "bad.json:1: reports[0].findings[0].line: expected int" in err and "Traceback" not in err
-    for text, message in (("nope", "not JSON"), ('{"version": 1}', "version: expected 2")):
+    for text, message in (("nope", "not JSON"), ('{"version": 1}', "version: expected 3")):
         (noisy / "bad.json").write_text(text)
         code, _, err = run(capsys, "merge", "bad.json")
         assert code == 2 and message in err

@@ -9,6 +9,7 @@ finding citations and segmenting sentences. Each happens at most once for each p
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections import Counter
@@ -115,3 +116,55 @@ def test_the_title_falls_back_as_mkdocs_does() -> None:
     assert SourceDocument("# Heading\n\nText.\n").title("a/page.md") == "Heading"
     assert SourceDocument("```\n# Not a heading\n```\n").title("some-page.md") == "Some page"
     assert SourceDocument("Text.\n").title("folder/index.md") == "Folder"
+
+
+@pytest.fixture
+def logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Like ``counted``, for builds with lint workers: each pass appends "pid kind text-digest" to a file,
+    so the passes of forked workers (which inherit the wrappers) are counted with the main process's."""
+    log = tmp_path / "passes.log"
+
+    def wrap(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def logging(text: str, *args: Any, **kwargs: Any) -> Any:
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {name.replace(' ', '-')} {hashlib.sha1(text.encode()).hexdigest()}\n")
+            return real(text, *args, **kwargs)
+        return logging
+
+    wrappers = {id(real): wrap(name, real) for name, real in PASSES.items()}
+    for module in [m for name, m in sys.modules.items() if name.startswith("medcite.")]:
+        for attribute, value in list(vars(module).items()):
+            if id(value) in wrappers:
+                monkeypatch.setattr(module, attribute, wrappers[id(value)])
+    monkeypatch.setattr(document, "_documents", type(document._documents)(document.DOCUMENTS_KEPT))
+    yield log
+
+
+def test_each_page_is_parsed_once_per_build_with_lint_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              logged: Path) -> None:
+    """With worker processes linting while MkDocs renders, the main process reads each page's model before
+    forking them: the workers inherit it and only segment, and the bibliography page's index reuses it."""
+    pages = {f"p{n:02d}.md": FRONT + f"# Page {n}\n\n" + PROSE + f"\nPage {n} [@genevay2020].\n"
+             for n in range(runner.MIN_DOCUMENTS_FOR_WORKERS + 5)}
+    pages["bibliography.md"] = PAGES["bibliography.md"]
+    project = write_project(tmp_path / "project", pages)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)  # two lint workers, forked from this process
+    runner._cache.clear()
+    bibliography._cache.clear()
+    config = load_config("mkdocs.yml", site_dir=str(project / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+
+    html = (project / "site" / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../p44/#source-genevay2020"' in html, "the bibliography page lists the citing pages"
+    entries = [line.split() for line in logged.read_text(encoding="utf-8").splitlines()]
+    counts = Counter((kind, digest) for _, kind, digest in entries)
+    workers = {pid for pid, kind, _ in entries if kind == "segmentation"} - {str(os.getpid())}
+    assert workers, "the pages were segmented in worker processes"
+    for name, text in pages.items():
+        digest = hashlib.sha1(text.encode()).hexdigest()
+        ran = {kind: counts[(kind.replace(" ", "-"), digest)] for kind in PASSES}
+        assert all(times <= 1 for times in ran.values()), f"{name}: {ran}"
+        if name != "bibliography.md":
+            assert all(times == 1 for times in ran.values()), f"{name}: {ran}"

@@ -38,6 +38,7 @@ def one(text: str):
         ("6 weeks", "duration", 42.0, 42.0),
         ("4 to 6 weeks", "duration", 28.0, 42.0),
         ("between 4 and 6 weeks", "duration", 28.0, 42.0),
+        ("between about 10 and 18 years", "duration", 10 * 365.25, 18 * 365.25),
         ("a year", "duration", 365.25, 365.25),
         ("12 months", "duration", 365.25, 365.25),
         ("a 12-month study", "duration", 365.25, 365.25),
@@ -86,6 +87,19 @@ def test_not_quantities(text: str) -> None:
         ("1 in 100", "3%", False),
         ("half", "52%", True),
         ("half", "58%", False),
+        ("73 in 100", "73.4%", True),  # "N in 100" is as precise as "N%"
+        ("75 in 100", "72%", False),
+        ("32 in 100", "30%", False),
+        ("957 in every 100,000", "957 in 100,000", True),
+        ("478 in every 100,000", "414 in 100,000", False),
+        ("1 year", "52 weeks", True),  # a count of a unit: half its last digit, never more than a tenth of it
+        ("3 months", "12 weeks", True),
+        ("6 months", "one year", False),
+        ("one year", "6 months", False),
+        ("0.5 to 1 years", "1 to 2 years", False),
+        ("2 times", "1.6 times", False),
+        ("1.6 times", "1.6 times", True),
+        ("1 g", "1.2 g", False),
         # 3. hedges widen
         ("about 40%", "42%", True),
         ("about 40%", "38%", True),
@@ -93,9 +107,29 @@ def test_not_quantities(text: str) -> None:
         ("40%", "42%", False),
         ("about 6 weeks", "40 days", True),
         ("about 6 weeks", "8 weeks", False),
+        ("about 80%", "82%", True),  # 2 points at most: "about 80%" is not 76-84%
+        ("about 80%", "84%", False),
+        ("about 3%", "3.4%", True),  # a small share keeps its scale: no wider than its rounding here
+        ("about 4%", "3%", False),
+        ("about 4 in every 100", "about 3%", False),
+        ("about 8 in 100", "6%", False),
+        ("about 2 times", "1.6 times", False),
+        ("about 1 times", "1.11 times", False),
         # 4. ranges
-        ("4 to 6 weeks", "2 to 8 weeks", True),
+        # a range gives both ends of what was found: a narrower one hides part of the spread
+        ("4 to 6 weeks", "2 to 8 weeks", False),
         ("4 to 6 weeks", "4 to 6 weeks", True),
+        ("20-30%", "10-40%", False),
+        ("10-12%", "10-40%", False),
+        ("10-40%", "20-30%", False),
+        ("about 1 to 5 in every 100", "0.5-5.2%", True),  # each end as hedged
+        ("1 to 5 in every 100", "0.5-5.2%", False),
+        ("about 6 to 8 weeks", "6-8 weeks", True),
+        ("about 6 to 8 months", "6-8 weeks", False),
+        ("0 to 100", "0-100", True),
+        ("0 to 50", "0-100", False),
+        ("40 to 60", "40 to 60", True),
+        ("60 to 90", "40 to 60", False),
         ("4 to 10 weeks", "4 to 6 weeks", False),
         ("about 60%", "50-70%", True),
         ("60%", "50-70%", False),
@@ -106,6 +140,11 @@ def test_not_quantities(text: str) -> None:
         ("more than 40%", "82%", False),
         ("less than 1 in 100", "0.9%", True),
         ("less than 1%", "3%", False),
+        ("more than half", "58%", True),  # a bound: within 10 points or a quarter of it, whichever is less
+        ("more than half", "70%", False),
+        ("under 2%", "0.9%", False),
+        ("fewer than 2 in 100", "0.9%", False),
+        ("under 1%", "0.9%", True),
         ("up to 70%", "50-70%", True),
         ("up to 90%", "50-70%", False),
         # 6. plain numbers match the same number as written
@@ -193,6 +232,9 @@ def test_deep_yaml_is_a_problem_not_a_traceback() -> None:
         ("within half an hour", "30 minutes", True),
         ("the half-year", "180 days", False),
         ("the half-year", "6 months", True),
+        ("at age 20", "20-year-olds", True),  # an age is a number of years ...
+        ("9 trials", "6 to 9 months", False),  # ... a count is not a number of days, weeks or months
+        ("about 3", "3 weeks", False),
     ],
 )
 def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str, expected: bool) -> None:
@@ -202,3 +244,61 @@ def test_matching_rules_for_plain_numbers_and_durations(said: str, recorded: str
 def test_two_figures_at_two_ages_are_not_a_range() -> None:
     got = read_quantities("Disc protrusions went from 29% at age 20 to 43% at age 80.")
     assert [q.text for q in got if q.dim == "proportion"] == ["29%", "43%"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 7. a figure is held against the citation after it ...
+        ("About 40% got better [@a], and 20% got worse [@b].", [("a",), ("b",)]),
+        ("About 40% got better within 6 weeks [@a]; 1 in 3 had pain again [@b].", [("a",), ("a",), ("b",)]),
+        ("In one trial [@a], 40% got better [@b].", [("b",)]),
+        ("A review found 40% got better (in one trial [@a]) and 20% did not [@b].", [("a",), ("b",)]),
+        # ... citations side by side count as one ...
+        ("About 40% got better [@a; @b].", [("a", "b")]),
+        ("About 40% got better [@a] [@b], and 20% did not [@c].", [("a", "b"), ("c",)]),
+        ("About 40% got better [@a], [@b].", [("a", "b")]),
+        # ... and where that is ambiguous, every source of the sentence
+        ("Two trials [@a] found that 40% got better [@b].", [("a", "b")]),
+        ("A review [@a] and a trial [@b] agree: 40% got better.", [("a", "b")]),
+        ("- 40% got better [@a]", [("a",)]),  # a list item's citation with no full stop after it
+    ],
+)
+def test_rule_7_a_figure_belongs_to_the_citation_after_it(sentence: str, expected: list[tuple[str, ...]]) -> None:
+    from medcite.bib.findings import sources_of
+    from medcite.source.prose import parse_document
+
+    (said,) = [s for _, s in parse_document(sentence + "\n").sentences()]
+    got = [sources_of(q, said.text, said.cites, said.cite_keys) for q in read_quantities(said.text)]
+    assert got == expected, (said.text, said.cites)
+
+
+def test_a_figure_next_to_a_source_that_does_not_report_it_is_reported() -> None:
+    """Before rule 7, 20% matched the 20% of @b, a source cited for another clause of the same sentence."""
+    from medcite.source.prose import parse_document
+
+    parsed = parse_findings("a:\n  - finding: 40% got better.\n    where: abstract\n"
+                            "b:\n  - finding: 20% got worse.\n    where: abstract\n")
+    for text, flagged in [("About 20% got better [@a], and 40% got worse [@b].", ["About 20%", "40%"]),
+                          ("About 40% got better [@a], and 20% got worse [@b].", [])]:
+        (said,) = [s for _, s in parse_document(text + "\n").sentences()]
+        got = check_sentence(read_quantities(said.text), said.cite_keys, parsed.by_key, said.cites, said.text)
+        assert [p.quantity.text for p in got if p.quantity is not None] == flagged
+        assert all(p.rule == "number-not-in-source" for p in got)
+    (said,) = [s for _, s in parse_document("About 20% got better [@a], and 40% got worse [@b].\n").sentences()]
+    got = check_sentence(read_quantities(said.text), said.cite_keys, parsed.by_key, said.cites, said.text)
+    assert "@a reported" in got[0].message and "@b" not in got[0].message.split(";")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("gains at 3 and 6 months", [("3", "duration", 91.3125), ("6 months", "duration", 182.625)]),
+        ("at 30, 180 and 360 days", [("30", "duration", 30.0), ("180", "duration", 180.0),
+                                     ("360 days", "duration", 360.0)]),
+        ("200 or 400 mg", [("200", "dose", 200.0), ("400 mg", "dose", 400.0)]),
+        ("18 trials and 1,080 people", [("18", "number", 18.0), ("1,080", "number", 1080.0)]),
+    ],
+)
+def test_a_list_of_figures_shares_its_last_ones_unit(text: str, read: list[tuple[str, str, float]]) -> None:
+    assert [(q.text, q.dim, q.low) for q in read_quantities(text)] == read

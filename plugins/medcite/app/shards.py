@@ -19,7 +19,7 @@ from ..lint.checks import DocumentReport, NumberClaim, SourceUse
 from ..source.prose import Exemption
 from ..source.readability import Readability
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: a number claim's citations ("cites")
 
 
 def select_shard(items: list[Any], shard: tuple[int, int] | None) -> list[Any]:
@@ -47,7 +47,8 @@ def report_to_dict(report: DocumentReport) -> dict[str, Any]:
         "cited_claims": report.cited_claims,
         "source_uses": [{"rule": u.rule, "keys": list(u.keys), "line": u.line, "column": u.column, "kind": u.kind,
                          "text": u.text} for u in report.source_uses],
-        "numbers": [{"line": n.line, "column": n.column, "text": n.text, "keys": list(n.keys)}
+        "numbers": [{"line": n.line, "column": n.column, "text": n.text, "keys": list(n.keys),
+                     "cites": [{"offset": offset, "keys": list(keys)} for offset, keys in n.cites]}
                     for n in report.numbers],
     }
 
@@ -123,8 +124,10 @@ class _Reader:
                                                 self.text(u, "kind", w), self.text(u, "text", w)))
         for i, n in enumerate(self.get(data, "numbers", list, where)):
             w = f"{where}.numbers[{i}]"
+            cites = tuple((self.number(c, "offset", f"{w}.cites[{j}]"), tuple(self.texts(c, "keys", f"{w}.cites[{j}]")))
+                          for j, c in enumerate(self.get(n, "cites", list, w)))
             report.numbers.append(NumberClaim(self.number(n, "line", w), self.number(n, "column", w),
-                                              self.text(n, "text", w), tuple(self.texts(n, "keys", w))))
+                                              self.text(n, "text", w), tuple(self.texts(n, "keys", w)), cites))
         return report
 
 

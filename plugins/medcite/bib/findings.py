@@ -19,6 +19,7 @@ of the wrong type) is a finding naming the file and line, never a traceback.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -181,40 +182,70 @@ def _figures(key: str, node: yaml.Node | None, text: str, problem) -> tuple[Quan
     return tuple(out)
 
 
+Cites = Sequence[tuple[int, Sequence[str]]]
+CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+
+def sources_of(quantity: Quantity, text: str, cites: Cites, keys: Sequence[str]) -> tuple[str, ...]:
+    """The sources a quantity of ``text`` is held against (rule 7 of :mod:`medcite.core.quantities`).
+
+    ``cites`` are the sentence's citations, each as (offset in ``text``, its keys), in order. A quantity
+    belongs to the first citation after it; citations with only spaces or punctuation between them count
+    as one. It is held against all of the sentence's sources (``keys``) when that is ambiguous: no
+    citation follows it, or a citation stands before it in the same clause (nothing among , ; : ( ) or a
+    dash between them), as in "Two trials [@a] found 40% [@b]".
+    """
+    after = next((i for i, (offset, _) in enumerate(cites) if offset >= quantity.end), None)
+    if after is None:
+        return tuple(dict.fromkeys(keys))
+    before = [offset for offset, _ in cites[:after] if offset <= quantity.start]
+    if before and not CLAUSE_BREAK.search(text, before[-1], quantity.start):
+        return tuple(dict.fromkeys(keys))
+    group = list(cites[after][1])
+    for (offset, _), (following, more) in itertools.pairwise(cites[after:]):
+        if any(ch.isalnum() for ch in text[offset:following]):
+            break
+        group.extend(more)
+    return tuple(dict.fromkeys(group))
+
+
 def check_sentence(
-    quantities: Sequence[Quantity], keys: Sequence[str], findings: Mapping[str, list[RecordedFinding]]
+    quantities: Sequence[Quantity], keys: Sequence[str], findings: Mapping[str, list[RecordedFinding]],
+    cites: Cites = (), text: str = "",
 ) -> list[NumberProblem]:
     """Hold each quantity of a cited claim against the recorded findings of the sources it cites.
 
-    A quantity is supported when a figure of any cited source matches it. If none does and every cited
-    source has recorded findings, that is ``number-not-in-source``; if some cited source has none, the
-    number cannot be checked: one ``source-findings-missing`` for the sentence.
+    A quantity is supported when a figure of one of its sources matches it: the sources of the citation
+    it belongs to (:func:`sources_of`, given the sentence's ``text`` and ``cites``), or all of ``keys``
+    when the citations' places are not given. If none does and every one of those sources has recorded
+    findings, that is ``number-not-in-source``; if some has none, the number cannot be checked: one
+    ``source-findings-missing`` for the sentence.
     """
     if not quantities or not keys:
         return []
-    recorded = [f for key in dict.fromkeys(keys) for f in findings.get(key, [])]
-    without = [key for key in dict.fromkeys(keys) if not findings.get(key)]
-    figures = [(fig, f) for f in recorded for fig in f.figures]
     out: list[NumberProblem] = []
-    unchecked = False
+    without_all: dict[str, None] = {}
     for q in quantities:
+        own = sources_of(q, text, cites, keys) if cites else tuple(dict.fromkeys(keys))
+        figures = [(fig, f) for key in own for f in findings.get(key, []) for fig in f.figures]
         if any(matches(q, fig) for fig, _ in figures):
             continue
+        without = [key for key in own if not findings.get(key)]
         if without:
-            unchecked = True
+            without_all.update(dict.fromkeys(without))
             continue
         near = nearest(q, [fig for fig, _ in figures])
         hint = ""
         if near is not None:
             finding = next(f for fig, f in figures if fig is near)
             hint = f"; nearest recorded figure: '{near.text}' ({finding.key}: \"{finding.text}\")"
-        cited = ", ".join(f"@{k}" for k in dict.fromkeys(keys))
+        cited = ", ".join(f"@{k}" for k in own)
         out.append(NumberProblem(
             "number-not-in-source", q,
             f"'{q.text}' is not a figure that {cited} reported{hint}",
         ))
-    if unchecked:
-        names = ", ".join(f"@{k}" for k in without)
+    if without_all:
+        names = ", ".join(f"@{k}" for k in without_all)
         out.append(NumberProblem(
             "source-findings-missing", None,
             f"this claim gives a number, but {names} has no recorded findings to check it against "

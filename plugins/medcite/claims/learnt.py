@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .prefilter import search
 from .table import (
     BODY_RE,
     DOSE,
-    DRUGS,
+    DRUG_RE,
     HEALTH_RE,
     LABELS,
     NUMBER_RE,
@@ -37,7 +38,6 @@ MODEL_PATH = Path(__file__).parent / "assets" / "claims-model.json"
 MODEL_VERSION = 1
 
 TOKEN_RE = re.compile(r"[a-z]+(?:['’-][a-z]+)*|\d+(?:[.,]\d+)*|[%°£$&:;!?()]", re.IGNORECASE)
-DRUG_RE = re.compile(DRUGS, re.IGNORECASE)
 DOSE_RE = re.compile(DOSE, re.IGNORECASE)
 ANALOGY_RE = re.compile(r"\b(?:(?:a bit|rather|a little|much|just|sort of|kind of) like|like an?|as if|as though|"
                         r"think of (?:it|them|this|your)|act(?:s|ing)? like|works? like)\b", re.IGNORECASE)
@@ -50,6 +50,7 @@ CTA_RE = re.compile(r"\b(?:call|ring|phone|contact|see|tell|speak to|talk to|see
                     r"physio\w*|pharmacist|ward|clinic)\b", re.IGNORECASE)
 YOUR_DOCTOR_RE = re.compile(r"^(?:your|the|a) (?:doctor|gp|physio\w*|surgeon|nurse|team|specialist|consultant)s? "
                             r"(?:will|may|might|can|could|usually|often|should)\b", re.IGNORECASE)
+LABEL_COLON_RE = re.compile(r"^[\w' ()-]{1,40}:\s")
 STOPWORD_PAIRS = frozenset({"of the", "in the", "to the", "and the", "on the", "for the", "it is", "is a", "to a"})
 
 
@@ -80,12 +81,12 @@ def features(text: str) -> list[str]:
     capitals = sum(1 for w in text.split() if w[:1].isupper())
     if len(words) <= 10 and capitals >= max(2, len(text.split()) - 1):
         found.add("shape:title-case")
-    if re.match(r"^[\w' ()-]{1,40}:\s", text):
+    if LABEL_COLON_RE.match(text):
         found.add("shape:label-colon")
     for name, pattern in (("number", NUMBER_RE), ("people", PEOPLE_RE), ("body", BODY_RE), ("health", HEALTH_RE),
                           ("drug", DRUG_RE), ("dose", DOSE_RE), ("analogy", ANALOGY_RE), ("threshold", THRESHOLD_RE),
                           ("cta", CTA_RE), ("your-doctor", YOUR_DOCTOR_RE)):
-        if pattern.search(text):
+        if search(pattern, text):
             found.add("has:" + name)
     if "has:analogy" in found and "has:health" in found:
         found.add("has:analogy+health")
@@ -98,7 +99,7 @@ def features(text: str) -> list[str]:
     if imperative:
         found.add("hit:imperative")
         found.add("imp:" + imperative["verb"].lower())
-        if REASON_RE.search(text):
+        if search(REASON_RE, text):
             found.add("hit:reason-in-instruction")
     verdict = rule_verdict(text)
     found.add("rule:" + verdict.rule)

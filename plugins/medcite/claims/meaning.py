@@ -25,6 +25,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,6 +139,67 @@ def describe(name: str) -> str:
     return names.get(prefix, "{}").format(value or prefix)
 
 
+class Contributions(dict[str, list[tuple[str, float]]]):
+    """label -> (feature, push), strongest first: what pushes towards the label rather than the average of the
+    others. A verdict reads one label's, so each is worked out when first read (all of them for any other use)."""
+
+    def __init__(self, labels: tuple[str, ...], names: list[str], parts: np.ndarray) -> None:
+        super().__init__()
+        self._labels, self._names, self._parts = labels, names, parts
+
+    def __missing__(self, label: str) -> list[tuple[str, float]]:
+        if label not in self._labels:
+            raise KeyError(label)
+        j = self._labels.index(label)
+        parts = self._parts
+        push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self._labels) - 1)
+        # Sorted by (-push, name), as (name, push) pairs: negating a float is exact, so the values are unchanged.
+        ordered = sorted(zip([-value for value in push.tolist()], self._names, strict=True))
+        value = [(name, -negated) for negated, name in ordered]
+        self[label] = value
+        return value
+
+    def _complete(self) -> None:
+        for label in self._labels:
+            if not super().__contains__(label):
+                self[label] = self.__missing__(label)
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._labels
+
+    def __iter__(self) -> Iterator[str]:
+        self._complete()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __eq__(self, other: object) -> bool:
+        self._complete()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._complete()
+        return super().__repr__()
+
+    def get(self, label: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[label] if label in self._labels else default
+
+    def keys(self) -> Any:
+        self._complete()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._complete()
+        return super().values()
+
+    def items(self) -> Any:
+        self._complete()
+        return super().items()
+
+
 @dataclass(frozen=True)
 class MeaningModel:
     labels: tuple[str, ...]
@@ -165,24 +227,17 @@ class MeaningModel:
         dense = embeddings(text, context)
         index = self.index
         columns = [index[name] for name in symbolic_features(text, context) if name in index]
-        blocks, classes = len(EMBEDDED), len(self.labels)
-        parts = np.empty((blocks + len(columns), classes))
-        parts[:blocks] = np.einsum("bd,bdk->bk", dense.reshape(blocks, DIM),
-                                   self.weights[:DENSE].reshape(blocks, DIM, classes))
+        blocks = len(EMBEDDED)
+        parts = np.empty((blocks + len(columns), len(self.labels)))
+        for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
+            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
         parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
         names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
-        # What pushes towards each label rather than the average of the others; strongest first (ties keep the
-        # column order).
-        push = parts * (1 + 1 / (classes - 1)) - parts.sum(axis=1, keepdims=True) / (classes - 1)
-        order = np.argsort(-push, axis=0, kind="stable")
-        contributions: dict[str, list[tuple[str, float]]] = {}
-        for j, label in enumerate(self.labels):
-            ranked = order[:, j].tolist()
-            contributions[label] = list(zip([names[i] for i in ranked], push[ranked, j].tolist(), strict=True))
-        return Prediction({label: float(probabilities[j]) for j, label in enumerate(self.labels)}, contributions)
+        return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
+                          Contributions(self.labels, names, parts))
 
     def decide(self, probabilities: dict[str, float]) -> tuple[str, bool]:
         """(label, confident): must at error level only when confident; an uncertain claim is a warning."""

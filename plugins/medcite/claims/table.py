@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
 
+from .prefilter import call, search
+
 # The claim labels (one definition for the table, the learnt model, the classifier and the evaluation).
 Label = Literal["must", "should", "none"]
 LABELS: tuple[str, ...] = get_args(Label)
@@ -137,8 +139,8 @@ class Rule:
 
     def match(self, text: str) -> re.Match[str] | None:
         if isinstance(self.pattern, re.Pattern):
-            return self.pattern.search(text)
-        return self.pattern(text)
+            return search(self.pattern, text)  # the same as self.pattern.search(text), run only if it can match
+        return call(self.pattern, text)  # the same as self.pattern(text), remembered for the sentence
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -166,6 +168,15 @@ HEALTH = _words(
     r"mab|pril|olol|statin|xate|profen|cillin|mycin|azole|sartan|prazole|oxacin|triptan)", r"mg",
 )
 HEALTH_RE = re.compile(HEALTH + "|" + BODY + "|" + DRUGS, re.IGNORECASE)
+
+DRUG_RE = re.compile(DRUGS, re.IGNORECASE)
+# What a drug named in the sentence does (rule drug-effect).
+DRUG_EFFECT_RE = _r(
+    r"\b(?:can|may|might|could|often|usually|sometimes|rarely|commonly)? ?(?:cause[sd]?|upset|thins?|"
+    r"damage[sd]?|harm[s]?|side[- ]effects?|safe|unsafe|risks?|interact\w*|addict\w*|dependen\w*|bleed\w*|"
+    r"ulcers?|constipat\w*|drows\w*|dizz\w*|nause\w*|help[s]?|ease[sd]?|relieve[sd]?|reduce[sd]?|lower[s]?|"
+    r"work[s]?(?! by)|effective|benefit\w*|no better|small|little|not recommended|recommended|advised|first[- ]line|"
+    r"second[- ]line|should not|shouldn't|avoid\w*|stop\w* working|wear[s]? off|last[s]? (?:for|about|up to))\b")
 
 STRUCTURE_RULES: tuple[Rule, ...] = (
     Rule("list-continuation", "none", "fragment", re.compile(r"^[a-z(][^.!?]*[^.!?\s]\s*$")),
@@ -285,12 +296,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\bsame (?:benefit|effect|results?) as\b|\b(?:outperform\w*|beat|beats|superior|inferior)\b")),
     Rule("dose", "must", "drug", _r(r"(?:usual|normal|recommended|maximum|max\.?|starting|daily|safe|standard|"
                                     r"typical) (?:adult |daily |starting |single )?dose|more than " + DOSE[2:])),
-    Rule("drug-effect", "must", "drug", lambda s: _near(
-        s, DRUGS, r"\b(?:can|may|might|could|often|usually|sometimes|rarely|commonly)? ?(?:cause[sd]?|upset|thins?|"
-        r"damage[sd]?|harm[s]?|side[- ]effects?|safe|unsafe|risks?|interact\w*|addict\w*|dependen\w*|bleed\w*|"
-        r"ulcers?|constipat\w*|drows\w*|dizz\w*|nause\w*|help[s]?|ease[sd]?|relieve[sd]?|reduce[sd]?|lower[s]?|"
-        r"work[s]?(?! by)|effective|benefit\w*|no better|small|little|not recommended|recommended|advised|first[- ]line|"
-        r"second[- ]line|should not|shouldn't|avoid\w*|stop\w* working|wear[s]? off|last[s]? (?:for|about|up to))\b")),
+    Rule("drug-effect", "must", "drug", lambda s: _near(s, DRUG_RE, DRUG_EFFECT_RE)),
     Rule("statistic-percent", "must", "statistic", _r(r"\d(?:[\d,.]*)\s?(?:%|per ?cent\b)|\bper (?:100|1,?000|"
                                                       r"10,?000|100,?000)\b|\b" + NUMBER + r" (?:in|out of) (?:every "
                                                       r")?" + NUMBER + r"\b|\bin (?:every )?" + NUMBER + r" (?:"
@@ -382,10 +388,10 @@ WEAK_RULES: tuple[Rule, ...] = (
 )
 
 
-def _near(sentence: str, first: str, second: str) -> re.Match[str] | None:
+def _near(sentence: str, first: re.Pattern[str], second: re.Pattern[str]) -> re.Match[str] | None:
     """Both patterns in one sentence; returns the second (the effect words)."""
-    if re.search(first, sentence, re.IGNORECASE):
-        return re.search(second, sentence, re.IGNORECASE)
+    if search(first, sentence):
+        return search(second, sentence)
     return None
 
 
@@ -405,30 +411,40 @@ ANATOMY_VERB_RE = re.compile(
 )
 
 
+OUTCOME_AMOUNT_RE = re.compile(r"\b(?:within|after|by|for|up to|over|under|about|around|nearly|almost) "
+                               r"(?:the age of )?\d[\d,.]*\s?(?:days?|weeks?|months?|years?|kg|lb|pounds|hours?)?\b|"
+                               r"\bage (?:of )?\d+\b", re.IGNORECASE)
+PRONOUN_START_RE = re.compile(r"^(?:it|they|this|these|each|both)\b", re.IGNORECASE)
+
+
 def _number_about_people(sentence: str) -> re.Match[str] | None:
-    number = NUMBER_RE.search(sentence)
+    number = search(NUMBER_RE, sentence)
     if not number:
         return None
-    if _anatomy(sentence) and not PEOPLE_RE.search(sentence):
+    if _anatomy(sentence) and not search(PEOPLE_RE, sentence):
         return None
-    people = PEOPLE_RE.search(sentence)
+    people = search(PEOPLE_RE, sentence)
     if people:
         return people
     # Outcome times and amounts: "within 6 weeks", "lose 5 kg", "by the age of 10".
-    return re.search(r"\b(?:within|after|by|for|up to|over|under|about|around|nearly|almost) (?:the age of )?"
-                     r"\d[\d,.]*\s?(?:days?|weeks?|months?|years?|kg|lb|pounds|hours?)?\b|\bage (?:of )?\d+\b",
-                     sentence, re.IGNORECASE) if QUANTIFIER_RE.search(sentence) else None
+    return search(OUTCOME_AMOUNT_RE, sentence) if search(QUANTIFIER_RE, sentence) else None
 
 
 def _anatomy(sentence: str) -> re.Match[str] | None:
     """A body part and a verb of place or structure ("runs", "sits", "is made of")."""
-    body = BODY_RE.search(sentence)
+    body = search(BODY_RE, sentence)
     if not body:
         return None
-    if body.start() > 60 and not re.match(r"^(?:it|they|this|these|each|both)\b", sentence, re.IGNORECASE):
+    pronoun = PRONOUN_START_RE.match(sentence)
+    if body.start() > 60 and not pronoun:
         return None
-    pronoun = re.match(r"^(?:it|they|this|these|each|both)\b", sentence, re.IGNORECASE)
-    return ANATOMY_VERB_RE.search(sentence, 0 if pronoun else body.end())
+    return search(ANATOMY_VERB_RE, sentence, 0 if pronoun else body.end())
+
+
+# "Ice after a sprain eases swelling": a word of NOUN_VERBS as the subject of a verb.
+NOUN_SUBJECT_RE = re.compile(r"^\w+(?: (?!(?:if|when|while|because|and|or|to|so|as|until|then)\b)[\w-]+){0,6}? "
+                             r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|" + THIRD_PERSON_VERBS +
+                             r")\b", re.IGNORECASE)
 
 
 def _imperative(sentence: str) -> re.Match[str] | None:
@@ -437,10 +453,8 @@ def _imperative(sentence: str) -> re.Match[str] | None:
     if plain:
         return plain  # "Stop and get help …"
     match = IMPERATIVE_RE.match(text)
-    if match and match.start("verb") == 0 and match["verb"].lower() in NOUN_VERBS and re.match(
-            r"^\w+(?: (?!(?:if|when|while|because|and|or|to|so|as|until|then)\b)[\w-]+){0,6}? "
-            r"(?:is|are|was|were|can|may|might|could|will|does|do|has|have|" + THIRD_PERSON_VERBS + r")\b",
-            sentence.strip(), re.IGNORECASE):
+    if match and match.start("verb") == 0 and match["verb"].lower() in NOUN_VERBS and NOUN_SUBJECT_RE.match(
+            sentence.strip()):
         return None  # "Ice after a sprain eases swelling": the word is the subject, not an order
     return match
 
@@ -458,41 +472,48 @@ def normalise(sentence: str) -> str:
     return LABEL_RE.sub("", " ".join(sentence.split()))
 
 
+LETTERS_RE = re.compile(r"[A-Za-z]{2}")
+QUESTION_END_RE = re.compile(r"\?\s*[\"')\]]*\s*$")
+WORDS_RE = re.compile(r"[\w'-]+")
+STOP_END_RE = re.compile(r"[.!]\s*$")
+BECAUSE_RE = re.compile(r"\b(?:because|since|as (?:it|this|they|that))\b.*", re.IGNORECASE)
+CALL_VERB_RE = re.compile(r"(?:call|talk|book|speak|ask|see|go|get|ring|tell|contact|phone|seek|visit|attend|mention|"
+                          r"report)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def rule_verdict(sentence: str) -> Verdict:
     """The rule table's label of one sentence of prose (citations already removed); pure, so cached."""
     text = normalise(sentence)
-    if not re.search(r"[A-Za-z]{2}", text):
+    if not LETTERS_RE.search(text):
         return Verdict("none", "fragment", "no-words")
-    if re.search(r"\?\s*[\"')\]]*\s*$", text):
+    if QUESTION_END_RE.search(text):
         return Verdict("none", "question", "question", text[-30:])
-    words = re.findall(r"[\w'-]+", text)
-    if len(words) <= 2 or (len(words) <= 6 and not re.search(r"[.!]\s*$", text) and not STRONG_RULES[4].match(text)):
+    words = WORDS_RE.findall(text)
+    if len(words) <= 2 or (len(words) <= 6 and not STOP_END_RE.search(text) and not STRONG_RULES[4].match(text)):
         return Verdict("none", "fragment", "short-fragment", text)
     verdict = _first(STRUCTURE_RULES, text)
     if verdict:
         return verdict
     imperative = _imperative(text)
     if imperative:
-        reason = REASON_RE.search(text)
+        reason = search(REASON_RE, text)
         if reason:
             claim = _first(STRONG_RULES, reason.group(0)) or _first(WEAK_RULES, reason.group(0))
             if claim:
                 return Verdict(claim.label, claim.kind, f"reason-in-instruction/{claim.rule}", claim.words)
-            because = re.search(r"\b(?:because|since|as (?:it|this|they|that))\b.*", text, re.IGNORECASE)
+            because = BECAUSE_RE.search(text)
             if because:
                 return Verdict("must", "claim", "reason-in-instruction", because.group(0))
-        kind = "call-to-action" if re.match(r"(?:call|talk|book|speak|ask|see|go|get|ring|tell|contact|phone|seek|"
-                                            r"visit|attend|mention|report)\b", imperative["verb"], re.I) \
-            else "instruction"
+        kind = "call-to-action" if CALL_VERB_RE.match(imperative["verb"]) else "instruction"
         return Verdict("none", kind, "imperative", imperative["verb"])
     found = _first(STRONG_RULES, text) or _first(SHOULD_RULES, text) or _first(WEAK_RULES, text)
     if found:
         return found
-    if len(words) <= 8 and not HEALTH_RE.search(text) and not PEOPLE_RE.search(text):
+    if len(words) <= 8 and not search(HEALTH_RE, text) and not search(PEOPLE_RE, text):
         return Verdict("none", "transition", "short-no-health", text)
     # A plain statement about health, in a health article, asserts something that needs a source.
-    health = HEALTH_RE.search(text) or PEOPLE_RE.search(text)
+    health = search(HEALTH_RE, text) or search(PEOPLE_RE, text)
     if health:
         return Verdict("must", "claim", "health-statement", health.group(0))
     return Verdict("none", "statement", "no-health-content")

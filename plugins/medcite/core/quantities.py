@@ -19,27 +19,43 @@ frequency  ``three times a day``, ``twice daily``                  times a day
 number     any other number (``15 studies``, ``from 52 to 23``)    itself
 ========== =================================================== ===================================
 
+In a list of figures a plain number takes the unit of the last one: "at 3 and 6 months" is two durations,
+"200 or 400 mg" two doses.
+
 How a figure was written says how precise it is (its *tolerance*), and matching is tolerance-aware (see
 :func:`matches`). The rules, each tested in ``tests/test_quantities.py``:
 
 1. Equal forms match: 40% = 4 in 10 = two in five = 0.4; 12 months = 1 year; 1 g = 1,000 mg; words and digits
    alike ("seven in ten" = "7 in 10").
 2. A figure matches what it rounds: "58%" matches 57.5-58.5%; "7 in 10" and "3 in 4" (a proportion written as
-   a simple fraction) match anything within 5 percentage points (but never more than 15% of the value, so
-   "1 in 100" is 0.85-1.15%).
-3. A hedge widens it: "about", "around", "roughly", "approximately", "nearly", "almost", "close to": 5% of
-   the value or 2 percentage points, but never more than a quarter of the value ("about 40%" matches 38-42%,
-   "about 3%" 2.25-3.75%); 10% of the value for durations, doses and multiples.
-4. A range matches a range that contains it ("4 to 6 weeks" matches a recorded "2 to 8 weeks"), or the same
-   range; a single hedged figure matches a recorded range that contains it.
+   a simple fraction) match anything within 5 percentage points, but never more than 15% of the value nor more
+   than the numerator's rounding ("1 in 100" is 0.85-1.15%; "73 in 100" is 72.5-73.5%, as precise as "73%").
+   A count of a unit (days to years, mg, "times") is exact to half its last digit, but never looser than a
+   tenth of it: "1 year" is 11-13 months, not 6-18; "3 months" matches "12 weeks"; "2 times" is 1.8-2.2.
+3. A hedge widens it: "about", "around", "roughly", "approximately", "nearly", "almost", "close to": by 2
+   percentage points, but never more than a tenth of the value, nor to less than the figure's own rounding
+   ("about 40%" matches 38-42%, "about 80%" 78-82%, "about 3%" 2.5-3.5%); 10% of the value for durations,
+   doses and multiples.
+4. A range gives both ends of what was found: it matches a recorded range whose ends it gives, each end as
+   rounded or hedged ("about 1 to 5 in every 100" matches 0.5-5.2%), and no narrower or wider range: a page
+   saying "20-30%" or "10-12%" where the source found "10-40%" hides part of what was found, even where it
+   does not overstate it. A single hedged figure matches a recorded range that contains it ("about 60%" and
+   50-70%); a single plain one, either end.
 5. A bound ("more than 80%", "at least 6 weeks", "less than 1 in 100") matches a recorded figure on its side
-   of the bound and no further from it than 10 percentage points or 25% of the value, so a bound moved away
-   from what the source found is still reported; "up to 70%" names the top of what was found and matches it
-   as "about 70%" would.
+   of the bound and no further from it than 10 percentage points or 25% of the value, whichever is less (so
+   "under 2%" is not 0.9%: a bound moved away from what the source found is still reported); "up to 70%"
+   names the top of what was found and matches it as "about 70%" would.
 6. Different dimensions never match (6 weeks is not 6%), except a plain number, which matches a recorded
    figure (not a percentage) with the same number as written ("15 trials" and "15 studies", "at age 20" and
-   "20-year-olds"); a hedged one within 5% or its rounding ("about 7 points" and 7.29); a bound ("over 55",
-   "more than 3,000") a recorded bound on the same side within 25% of it, or an exact figure within 10% beyond it.
+   "20-year-olds"; a range of plain numbers, both ends: "40 to 60" and "aged 40 to 60"); a hedged one within
+   5% or its rounding ("about 7 points" and 7.29); a bound ("over 55", "more than 3,000") a recorded bound on
+   the same side within 25% of it, or an exact figure within 10% beyond it.
+7. A figure is held against the sources of the citation it belongs to, not every source of its sentence:
+   the first citation after it in the sentence (citations side by side, with only spaces or punctuation
+   between them, count as one). So "40% got better [@a], and 20% [@b]" holds 40% to @a alone. Where that is
+   ambiguous it is held against all of the sentence's sources: when no citation follows it, or when a
+   citation stands before it in the same clause (nothing among , ; : ( ) or a dash between them: "Two trials
+   [@a] found 40% got better [@b]"). :func:`medcite.bib.findings.sources_of` applies this rule.
 
 Years (1800-2100) standing as dates, ordinals, phone numbers ("call 999", "NHS 111"), counts written in words
 with no unit ("three muscles") and numbers inside a citation (removed before the sentence is read) are not
@@ -53,7 +69,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DIMENSIONS = ("proportion", "times", "duration", "dose", "volume", "frequency", "number")
 
@@ -232,9 +248,9 @@ def _span(text: str, toks: list[_Tok], first: int, last: int) -> tuple[str, int,
 def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None:
     tok = toks[i]
     hedge, first = _hedge_before(toks, i)
-    between = i >= 1 and toks[i - 1].low == "between"
+    between = first >= 1 and toks[first - 1].low == "between"  # "between 4 and 6 weeks", "between about 10 and 18"
     if between:
-        first = i - 1
+        first -= 1
     # Words that are a multiple or a fraction by themselves: "twice", "double", "half", "a third".
     if tok.low in MULTIPLE_WORDS:
         return _multiple_word(toks, i, first, hedge, text)
@@ -273,7 +289,8 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
             if ratio is not None and second[0] <= ratio[0]:
                 q_text, start, end = _span(text, toks, first, ratio[1] - 1)
                 lo, hi = value / ratio[0], second[0] / ratio[0]
-                return Quantity("proportion", lo, hi, q_text, start, end, hedge, _fraction_tolerance(lo),
+                tol = _fraction_tolerance(lo, max(rounding, second[1]) / ratio[0])
+                return Quantity("proportion", lo, hi, q_text, start, end, hedge, tol,
                                 (value, second[0], ratio[0])), ratio[1]
             got = _unit(toks, k, value, max(rounding, second[1]), (value, second[0]), first, k, hedge, text,
                         high=second[0])
@@ -293,7 +310,7 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
     if ratio is not None and value <= ratio[0]:
         v = value / ratio[0]
         q_text, start, end = _span(text, toks, first, ratio[1] - 1)
-        return Quantity("proportion", v, v, q_text, start, end, hedge, _fraction_tolerance(v),
+        return Quantity("proportion", v, v, q_text, start, end, hedge, _fraction_tolerance(v, rounding / ratio[0]),
                         (value, ratio[0])), ratio[1]
     # "two thirds", "three-quarters"
     k = j + 1 if j < len(toks) and toks[j].kind == "dash" else j
@@ -305,7 +322,33 @@ def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None
     if tok.kind != "num":
         return None  # "three muscles", "two studies": a count in words with no unit is not a figure
     q_text, start, end = _span(text, toks, first, j - 1)
+    unit = _shared_unit(toks, j)
+    if unit is not None:
+        # "at 3 and 6 months", "30, 180 and 360 days": a list of figures shares its last one's unit
+        got = _unit(toks, unit, value, rounding, (value,), first, j, hedge, text)
+        if got is not None:
+            return replace(got[0], text=q_text, start=start, end=end), j
     return Quantity("number", value, value, q_text, start, end, hedge, rounding, (value,)), j
+
+
+LIST_WORDS = frozenset({",", "and", "or"})
+SHARED_UNITS = frozenset(DAYS) | frozenset(MILLIGRAMS)
+
+
+def _shared_unit(toks: list[_Tok], j: int) -> int | None:
+    """The index of the unit a list of plain numbers ends in ("3 and 6 months"), or None."""
+    k = j
+    for _ in range(8):  # a list of figures is short; a longer run of numbers is not one
+        if k >= len(toks) or toks[k].low not in LIST_WORDS:
+            return None
+        while k < len(toks) and toks[k].low in LIST_WORDS:
+            k += 1
+        if k >= len(toks) or toks[k].kind != "num":
+            return None
+        k += 1
+        if k < len(toks) and toks[k].low in SHARED_UNITS:
+            return k
+    return None
 
 
 def _ratio_tail(toks: list[_Tok], k: int) -> tuple[float, int] | None:
@@ -325,8 +368,10 @@ def _ratio_tail(toks: list[_Tok], k: int) -> tuple[float, int] | None:
     return denom[0], denom[2]
 
 
-def _fraction_tolerance(v: float) -> float:
-    return min(0.05, 0.15 * v) if v > 0 else 0.005
+def _fraction_tolerance(v: float, rounding: float = 1.0) -> float:
+    """Rule 2: a simple fraction rounds to 5 points, never more than 15% of it nor more than its numerator's
+    rounding ("73 in 100" is as precise as "73%")."""
+    return min(0.05, 0.15 * v, rounding) if v > 0 else min(0.005, rounding)
 
 
 def _fraction(toks: list[_Tok], k: int, numerator: float, first: int, hedge: str, text: str) -> tuple[Quantity, int]:
@@ -357,6 +402,9 @@ def _unit(
 ) -> tuple[Quantity, int] | None:
     """The quantity whose unit word stands at token ``k`` (after the number), or None if none does."""
     hi = value if high is None else high
+    # Rule 2: a count of a unit is exact to half its last digit, but never looser than a tenth of it:
+    # "1 year" is 11-13 months, not 6-18; "2 times" is 1.8-2.2
+    counted = min(rounding, 0.1 * max(abs(value), abs(hi)))
     # "6-week", "12-month": a hyphen between number and unit
     if k + 1 < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in DAYS:
         k += 1
@@ -371,14 +419,14 @@ def _unit(
     if unit in DAYS:
         f = DAYS[unit]
         q_text, start, end = _span(text, toks, first, k)
-        return Quantity("duration", value * f, hi * f, q_text, start, end, hedge, rounding * f, raw), k + 1
+        return Quantity("duration", value * f, hi * f, q_text, start, end, hedge, counted * f, raw), k + 1
     if unit in MILLIGRAMS:
         f = MILLIGRAMS[unit]
         q_text, start, end = _span(text, toks, first, k)
-        return Quantity("dose", value * f, hi * f, q_text, start, end, hedge, rounding * f, raw), k + 1
+        return Quantity("dose", value * f, hi * f, q_text, start, end, hedge, counted * f, raw), k + 1
     if unit in MILLILITRES:
         q_text, start, end = _span(text, toks, first, k)
-        return Quantity("volume", value, hi, q_text, start, end, hedge, rounding, raw), k + 1
+        return Quantity("volume", value, hi, q_text, start, end, hedge, counted, raw), k + 1
     if unit == "times":
         # "three times a day" is a frequency; "1.6 times the risk", "three times as likely" a multiple
         nxt = toks[k + 1].low if k + 1 < len(toks) else ""
@@ -390,10 +438,10 @@ def _unit(
             rate = Quantity("frequency", per, hi * PER_DAY[toks[last].low], q_text, start, end, hedge, 0.0, raw)
             return rate, last + 1
         q_text, start, end = _span(text, toks, first, k)
-        return Quantity("times", value, hi, q_text, start, end, hedge, max(rounding, 0.0), raw), k + 1
+        return Quantity("times", value, hi, q_text, start, end, hedge, counted, raw), k + 1
     if unit == "fold":
         q_text, start, end = _span(text, toks, first, k)
-        return Quantity("times", value, hi, q_text, start, end, hedge, rounding, raw), k + 1
+        return Quantity("times", value, hi, q_text, start, end, hedge, counted, raw), k + 1
     if high is not None:
         # a range of plain numbers: "from 52 to 23" is not a range (second < first is filtered above)
         q_text, start, end = _span(text, toks, first, k - 1)
@@ -409,13 +457,19 @@ def _widened(q: Quantity) -> float:
     tol = q.tolerance
     if q.hedge == "approx":
         scale = max(abs(q.low), abs(q.high))
-        # "about 40%": 38-42%; a small share keeps its scale ("about 3%" is 2.25-3.75%, not 1-5%)
-        tol = max(tol, 0.05 * scale, min(0.02, 0.25 * scale)) if q.dim == "proportion" else max(tol, 0.10 * scale)
+        # "about 40%": 38-42%, and "about 80%" 78-82%; a small share keeps its scale ("about 3%" is 2.7-3.3%
+        # widened no further than its own rounding, 2.5-3.5%, not 1-5%)
+        tol = max(tol, min(0.02, 0.10 * scale)) if q.dim == "proportion" else max(tol, 0.10 * scale)
     return tol + 1e-9
 
 
+def _in_years(q: Quantity) -> bool:
+    """Whether a duration was written in years ("20-year-olds", "10–18 years"): its numbers count years."""
+    return bool(q.raw) and math.isclose(q.low, q.raw[0] * DAYS["year"])
+
+
 def _slack(q: Quantity, bound: float) -> float:
-    return max(0.10, 0.25 * bound) if q.dim == "proportion" else 0.25 * abs(bound)
+    return min(0.10, 0.25 * bound) if q.dim == "proportion" else 0.25 * abs(bound)
 
 
 def matches(said: Quantity, recorded: Quantity) -> bool:
@@ -423,6 +477,11 @@ def matches(said: Quantity, recorded: Quantity) -> bool:
     if said.dim == "number" or recorded.dim == "number":
         if said.dim != "number" or recorded.dim == "proportion":
             return False  # a plain "30" is not the 30 of "30%"
+        if recorded.dim == "duration" and not _in_years(recorded):
+            return False  # a count or an age is not the 9 of "6 to 9 months" (an age is in years: "20-year-olds")
+        if said.is_range:  # rule 4: both ends, as written
+            return len(said.raw) == len(recorded.raw) == 2 and all(
+                math.isclose(a, b, rel_tol=1e-9) for a, b in zip(said.raw, recorded.raw, strict=True))
         if any(math.isclose(a, b, rel_tol=1e-9) for a in said.raw for b in recorded.raw):
             return True
         if said.hedge in {"gt", "lt"}:
@@ -441,7 +500,7 @@ def matches(said: Quantity, recorded: Quantity) -> bool:
     lo, hi = recorded.low, recorded.high
     if said.hedge in {"gt", "lt", "upto"}:
         bound = said.low
-        slack = _slack(said, bound) + tol
+        slack = _slack(said, bound)  # the rule's own reach, not widened again by the bound's rounding
         if said.hedge == "gt":
             return lo >= bound - tol and lo <= bound + slack
         if said.hedge == "lt":
@@ -449,7 +508,8 @@ def matches(said: Quantity, recorded: Quantity) -> bool:
         # "up to 70%": the top of what was found, read as "about"
         return abs(hi - bound) <= _widened(Quantity(said.dim, bound, bound, "", 0, 0, "approx", said.tolerance))
     if said.is_range:
-        return lo - tol <= said.low and said.high <= hi + tol
+        # rule 4: a range gives both ends of what was found; a narrower one hides part of the spread
+        return abs(said.low - lo) <= tol and abs(said.high - hi) <= tol
     if recorded.is_range:
         if said.hedge == "approx":
             return lo - tol <= said.low <= hi + tol

@@ -122,8 +122,10 @@ REGISTRY: tuple[Rule, ...] = (
     Rule("missing-evidence", "bibliography", "advice", "entry", "An entry has no evidence level.",
          grouped="{n} entr(ies) have no evidence level: add evidence = {{…}}: {keys}"),
     # metadata
-    Rule("missing-front-matter", "metadata", "error", "page", "The page has no front matter."),
-    Rule("invalid-front-matter", "metadata", "error", "page", "The front matter is not valid YAML."),
+    Rule("missing-front-matter", "metadata", "error", "page",
+         "The page has no front matter (MultiMarkdown `key: value` lines are not one)."),
+    Rule("invalid-front-matter", "metadata", "error", "page",
+         "The front matter is not valid YAML, or not front matter as MkDocs reads it (it then shows it as text)."),
     Rule("missing-metadata", "metadata", "warning", "page", "The front matter lacks a title or description."),
     Rule("invalid-metadata", "metadata", "error", "page",
          "A title or description is not text (e.g. `title: 2024` is read as a number)."),

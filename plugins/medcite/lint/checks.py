@@ -101,6 +101,9 @@ class NumberClaim:
     column: int
     text: str
     keys: tuple[str, ...]  # the sources cited (bibliography keys)
+    # each citation of the sentence: its offset in ``text`` and the sources it cites (rule 7 of
+    # medcite.core.quantities: a figure is held against the citation that follows it)
+    cites: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -211,8 +214,11 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
             if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+                cites = tuple((offset, resolved) for offset, group in sentence.cites
+                              if (resolved := tuple(dict.fromkeys(ref.key for key in group
+                                                                  if (ref := bib.resolve(key)) is not None))))
                 report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
-                                                  tuple(dict.fromkeys(ref.key for ref in refs))))
+                                                  tuple(dict.fromkeys(ref.key for ref in refs)), cites))
     if stopped is not None:
         report.findings.append(RULES["page-too-complex"].finding(
             path, *stopped,
@@ -422,6 +428,13 @@ def _check_metadata(path: str, front: FrontMatter, options: LintOptions) -> Iter
     if not front.present:
         yield RULES["missing-front-matter"].finding(path, 1, 1,
                        "no front matter: add title, description, last_reviewed and next_review between '---' lines")
+        return
+    if front.style == "multimarkdown":  # MkDocs hides these lines, Zensical shows them: neither reads it as ours
+        lines = "line 1" if front.last_line == 1 else f"lines 1-{front.last_line}"
+        yield RULES["missing-front-matter"].finding(path, 1, 1,
+                       f"no front matter: MkDocs reads {lines} as MultiMarkdown metadata and does not show them "
+                       "(Zensical shows them): put title, description, last_reviewed and next_review between "
+                       "'---' lines")
         return
     if front.error:
         yield RULES["invalid-front-matter"].finding(path, front.error_line, 1, front.error)

@@ -42,7 +42,7 @@ def check_numbers(reports: Sequence[DocumentReport], findings: Findings | None,
     for report in reports:
         for claim in report.numbers:
             quantities = read_quantities(claim.text)
-            for problem in check_sentence(quantities, claim.keys, findings.by_key):
+            for problem in check_sentence(quantities, claim.keys, findings.by_key, claim.cites, claim.text):
                 out.append(RULES[problem.rule].finding(report.path, claim.line, claim.column, problem.message,
                                                        text=claim.text))
     return filter_findings(out, options) if options is not None else out

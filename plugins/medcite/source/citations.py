@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from ..core.model import Citation, CiteItem
 from .codespans import code_spans
+from .metadata import FrontMatter, read_front_matter
 
 # Every pattern here runs on text anyone can write, so none may backtrack: a repeat never
 # crosses the character that could start another match (a scan from one start stops where the
@@ -58,7 +59,6 @@ NOT_PROSE_RE = re.compile(r"<[A-Za-z/][^<>\n]*+>|!\[(?P<alt>(?:[^\[\]\n]++|\[[^\
                           r"|\{:?[ \t]*+[#.:\w-][^{}\n=]*+=[^{}\n]*+\}|\{:?[ \t]*+[#.][\w-][^{}\n]*+\}")
 LIST_ITEM_RE = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 CONTAINER_RE = re.compile(r"^[ \t]*+(?:!!!|\?\?\?\+?|///)")
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def split_items(body: str) -> list[str]:
@@ -164,14 +164,16 @@ def _read_key(text: str) -> tuple[str | None, str, str | None]:
 
 
 def mask_code(text: str, keep_alt: bool = False) -> str:
-    """Blank out front matter, fenced code, code spans, HTML comments and what Markdown never renders a
-    citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
+    """Blank out the front matter MkDocs takes, fenced code, code spans, HTML comments and what Markdown never
+    renders a citation in (tags, images, attribute lists), keeping offsets. ``keep_alt`` keeps an image's alt text,
     where a citation is numbered (not prose for the claim checks, so they leave it out)."""
     return mask_views(text)[1 if keep_alt else 0]
 
 
-def mask_views(text: str) -> tuple[str, str]:
-    """Both masks of :func:`mask_code` from one pass: (alt text blanked, alt text kept)."""
+def mask_views(text: str, front: FrontMatter | None = None) -> tuple[str, str]:
+    """Both masks of :func:`mask_code` from one pass: (alt text blanked, alt text kept). ``front`` is the text's
+    :func:`~medcite.source.metadata.read_front_matter`, when the caller has it (the page model): only the block
+    MkDocs takes as front matter is blanked; one it shows as text is checked as text."""
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
@@ -179,9 +181,7 @@ def mask_views(text: str) -> tuple[str, str]:
             if chars[index] != "\n":
                 chars[index] = " "
 
-    front = FRONT_MATTER_RE.match(text)
-    if front:
-        blank(0, front.end())
+    blank(*(read_front_matter(text) if front is None else front).hidden)
     offset, fence, fence_start = 0, "", 0
     for line in text.splitlines(keepends=True):
         match = FENCE_RE.match(line)

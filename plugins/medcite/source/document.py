@@ -37,7 +37,7 @@ class SourceDocument:
 
     @cached_property
     def _masks(self) -> tuple[str, str]:
-        return mask_views(self.text)
+        return mask_views(self.text, self.front_matter)
 
     @cached_property
     def masked(self) -> str:

@@ -1,17 +1,66 @@
-"""Front matter of an article: title, description, review dates."""
+"""Front matter of an article: where it is (the one front-matter grammar), and its title, description and
+review dates.
+
+:func:`read_front_matter` says, for a page's text, where its front matter is, with MkDocs' semantics
+(``mkdocs.utils.meta.get_data``; ProperDocs' copy is the same): every user (the linter's metadata checks,
+the masking in :func:`medcite.source.citations.mask_views`, the page model's title) reads it from here.
+
+MkDocs' rule, reproduced here:
+
+- A block between a ``---`` line and the next ``---`` or ``...`` line (spaces or tabs after either) at the
+  very top, with at least one line between them and a line break after the closing line (``FRONT_MATTER_RE``,
+  MkDocs' ``YAML_RE``), is front matter only if its YAML reads as a mapping. Broken YAML, a list, a scalar, an
+  empty block or only comments: MkDocs shows the whole block as text (a rule, then often a heading).
+- Without that block, ``key: value`` lines at the very top (MultiMarkdown metadata) are read as metadata and
+  not shown, up to a blank line or the first line that is not one (``META_RE``, ``META_MORE_RE``).
+- The text is the file read as UTF-8 with a byte-order mark dropped and line endings made LF, as MkDocs reads
+  a file in text mode (:func:`medcite.core.model.decode_utf8`); ``\r\n`` reaching the pattern would not match.
+
+Where the engines differ (Zensical 0.0.73, tried on one-page sites; MkDocs 1.6 and ProperDocs 1.6 agree):
+
+- a block MkDocs shows as text because it is empty, only comments, a list, a scalar or broken YAML:
+  Zensical stops the build ("metadata must contain exactly one YAML document", "metadata root must be a
+  mapping", or the YAML error);
+- a closing ``---`` that is the file's last line, with no line break after it: Zensical takes the block as
+  front matter, MkDocs shows it as text;
+- a date that does not exist (``2026-02-30``): Zensical takes the block (the date as text), MkDocs shows it
+  as text (PyYAML fails to build the date);
+- MultiMarkdown ``key: value`` lines: Zensical shows them as text, MkDocs hides them;
+- old Mac line endings (CR alone): Zensical does not read front matter there, MkDocs does.
+
+What the linter makes of it: a block MkDocs takes is masked (nothing in it is prose or a citation); a block
+MkDocs shows as text stays in the checked text (its citations are live on the page, and are checked), and
+``error`` says why it is not front matter (``invalid-front-matter`` at that line: Zensical fails on most of
+these). MultiMarkdown lines are not masked either, as Zensical shows them: the linter asks for YAML front
+matter instead. Where the linter parts from MkDocs on purpose: a mapping that PyYAML could read but that our
+hardening refuses (nesting deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values through aliases, a value
+holding itself) is front matter with an error and no data, where MkDocs would take its data; its text is still
+hidden, as MkDocs hides it. MkDocs loads with libyaml when present (``CSafeLoader``), we with PyYAML's pure
+Python ``SafeLoader`` (for its error marks); both build the same data from what either accepts, as far as the
+differential test (``tests/test_front_matter.py``) goes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 import yaml
 
 from ..core.errors import MedciteError
 
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# MkDocs' YAML_RE: the opening line, at least one line, the closing line and the line break after it.
+FRONT_MATTER_RE = re.compile(r"\A-{3}[ \t]*\n(?P<body>.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+# A block meant as front matter that MkDocs' pattern does not match, for the message only: nothing between
+# the fences, or the closing line last in the file with no line break after it.
+FENCED_RE = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*\Z|\A---[ \t]*\n(?:---|\.\.\.)[ \t]*\n",
+                       re.DOTALL)
+# MultiMarkdown metadata, as MkDocs reads it without the block: "key: value", continued by indented lines.
+META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+META_MORE_RE = re.compile(r"^(?:[ ]{4}|\t)\s*(?P<value>.*)")
 REQUIRED_TEXT = ("title", "description")
 REQUIRED_DATES = ("last_reviewed", "next_review")
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1  # three years, allowing one leap day
@@ -30,11 +79,34 @@ class NestedTooDeepError(MedciteError):
 
 @dataclass
 class FrontMatter:
+    """Where a page's front matter is and what it holds.
+
+    ``present``: the page opens with front matter or a block meant as one (``style`` says which kind);
+    ``end``: where the content starts as MkDocs reads the page, so ``text[:end]`` is what MkDocs hides (0 when
+    it shows the whole text); ``body``: the text between the fences; ``data`` and ``lines`` (each key's line),
+    or ``error`` and ``error_line`` when the block is not front matter MkDocs takes, or the hardening refused it.
+    """
+
     present: bool
     data: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     error_line: int = 1
+    style: Literal["yaml", "multimarkdown", ""] = ""
+    end: int = 0
+    body: str = ""
+    last_line: int = 0  # the last line of MultiMarkdown metadata
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """``(0, end)``: the characters MkDocs takes as front matter and does not render."""
+        return 0, self.end
+
+    @property
+    def hidden(self) -> tuple[int, int]:
+        """What the linter masks: the YAML block MkDocs takes. MultiMarkdown lines stay in the checked text,
+        as Zensical shows them."""
+        return (0, self.end) if self.style == "yaml" else (0, 0)
 
     def date(self, key: str) -> dt.date | None:
         value = self.data.get(key)
@@ -51,35 +123,105 @@ class FrontMatter:
 
 
 def read_front_matter(source: str) -> FrontMatter:
+    """Where ``source``'s front matter is, with MkDocs' semantics (module docstring), and what it holds."""
     match = FRONT_MATTER_RE.match(source)
     if not match:
+        fenced = FENCED_RE.match(source)
+        if fenced:
+            return _not_matched(source, fenced)
+        return _multimarkdown(source)
+    body = match["body"]
+    yaml_block = partial(FrontMatter, present=True, lines=_key_lines(body), style="yaml", body=body)
+    try:
+        _check_depth(body)
+        _check_size(body)
+    except yaml.YAMLError as exc:
+        return yaml_block(error=f"front matter is not valid YAML: {_problem(exc)}", error_line=_mark_line(exc))
+    except NestedTooDeepError as exc:  # MkDocs would take it (libyaml builds it): hidden, as MkDocs hides it
+        return yaml_block(error=f"front matter is not valid YAML: {exc}", error_line=exc.line, end=match.end())
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError as exc:
+        return yaml_block(error=f"front matter is not valid YAML: {_problem(exc)}", error_line=_mark_line(exc))
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML cannot build: 2026-02-30
+        line, problem = _unbuildable_value(body, exc)
+        return yaml_block(error=f"front matter is not valid YAML: {problem}", error_line=line)
+    if data is None:
+        return yaml_block(error="front matter is empty: write title, description, last_reviewed and next_review "
+                                "between the '---' lines (MkDocs shows an empty block as text)")
+    if not isinstance(data, dict):
+        return yaml_block(error="front matter must be a mapping of keys to values (MkDocs shows this block as text)",
+                          error_line=_root_line(body))
+    return yaml_block(data=data, end=match.end())
+
+
+def _not_matched(source: str, fenced: re.Match[str]) -> FrontMatter:
+    """A block meant as front matter that MkDocs does not match: it shows it as text."""
+    body = fenced["body"] or ""
+    block = partial(FrontMatter, present=True, lines=_key_lines(body), style="yaml", body=body)
+    if not body.strip():
+        return block(error="front matter is empty: write title, description, last_reviewed and next_review "
+                           "between the '---' lines (MkDocs shows an empty block as text)")
+    return block(error="the front matter's closing line needs a line break after it: without one MkDocs shows "
+                       "the block as text", error_line=source.count("\n") + 1)
+
+
+def _multimarkdown(source: str) -> FrontMatter:
+    """MultiMarkdown metadata at the top (no '---' block), read as MkDocs reads it: up to a blank line (which
+    it takes too) or the first line that is neither ``key: value`` nor an indented continuation."""
+    data: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    key = None
+    end = last_line = 0
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.strip() == "":
+            end += len(line) + 1
+            break
+        meta = META_RE.match(line)
+        more = META_MORE_RE.match(line) if meta is None else None
+        if meta:
+            key = meta["key"].lower().strip()
+            value = meta["value"].strip()
+            data[key] = f"{data[key]} {value}" if key in data else value
+            lines.setdefault(key, number)
+        elif more and key:
+            data[key] += f" {more['value'].strip()}"
+        else:
+            break
+        end += len(line) + 1
+        last_line = number
+    end = min(end, len(source))
+    if not data:
         return FrontMatter(present=False)
-    body = match["body"] or ""
+    return FrontMatter(present=True, data=data, lines=lines, style="multimarkdown", end=end,
+                       last_line=last_line)
+
+
+def _key_lines(body: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     for number, line in enumerate(body.splitlines(), start=2):
         key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if key:
             lines.setdefault(key.group(1), number)
+    return lines
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    return getattr(exc, "problem", None) or str(exc).splitlines()[0]
+
+
+def _mark_line(exc: yaml.YAMLError) -> int:
+    mark = getattr(exc, "problem_mark", None)
+    return mark.line + 2 if mark is not None else 1
+
+
+def _root_line(body: str) -> int:
+    """The line where a block's YAML value (a list, a scalar) starts."""
     try:
-        _check_depth(body)
-        _check_size(body)
-        data = yaml.safe_load(body) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return FrontMatter(present=True, lines=lines, error=f"front matter is not valid YAML: {problem}",
-                           error_line=line)
-    except NestedTooDeepError as exc:
-        return FrontMatter(present=True, lines=lines, error=f"front matter is not valid YAML: {exc}",
-                           error_line=exc.line)
-    except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML cannot build: 2026-02-30
-        line, problem = _unbuildable_value(body, exc)
-        return FrontMatter(present=True, lines=lines, error=f"front matter is not valid YAML: {problem}",
-                           error_line=line)
-    if not isinstance(data, dict):
-        return FrontMatter(present=True, lines=lines, error="front matter must be a mapping of keys to values")
-    return FrontMatter(present=True, data=data, lines=lines)
+        root = yaml.compose(body, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):  # it was just loaded, so only in theory
+        return 2
+    return root.start_mark.line + 2 if root is not None else 2
 
 
 def _check_depth(body: str) -> None:

@@ -55,6 +55,10 @@ class Sentence:
     cited: bool
     cite_keys: tuple[str, ...]
     exemption: Exemption | None = None
+    # Each bracketed citation of the sentence: where it stood in ``text`` (the offset of the character it came
+    # before) and the keys it cites, in order. The number-not-in-source rule holds a figure against the
+    # sources of the citation that follows it.
+    cites: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -203,16 +207,20 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         inside = cites[bisect_left(cite_starts, start):bisect_left(cite_starts, following)]
         # Items are read from the source, as the page renders them: a locator's code span or autolink
         # is blanked in the cleaned text, and an empty locator would make the citation unreadable.
-        keys = tuple(item.key for m in inside
-                     for item in parse_citation(source[origins[m.start("body")]:origins[m.end("body") - 1] + 1]
-                                                if m.end("body") > m.start("body") else "")[0])
-        plain = " ".join(CITATION_RE.sub(" ", raw).split())
-        plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
+        groups = [tuple(item.key for item in parse_citation(
+                      source[origins[m.start("body")]:origins[m.end("body") - 1] + 1]
+                      if m.end("body") > m.start("body") else "")[0]) for m in inside]
+        keys = tuple(key for group in groups for key in group)
+        plain = _plain(raw)
         if not re.search(r"[A-Za-z]", plain):
             continue
+        # Where each citation stood in the plain text: the length of the plain text before it.
+        places = tuple((len(_plain(cleaned[start:m.start()])) if m.start() < end else len(plain), group)
+                       for m, group in zip(inside, groups, strict=True) if group)
         first = origins[start]
         line, column = index.position(first)
-        block.sentences.append(Sentence(plain, " ".join(raw.split()), line, column, bool(keys), keys))
+        block.sentences.append(Sentence(plain, " ".join(raw.split()), line, column, bool(keys), keys,
+                                        cites=places))
         starts.append(first)
     # An inline marker exempts the sentence it stands in or right after.
     block_end = origins[-1] if origins else 0
@@ -222,6 +230,12 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
         for offset, exemption in inline_markers[first:last]:
             block.sentences[bisect_right(starts, offset) - 1].exemption = exemption
     return block
+
+
+def _plain(raw: str) -> str:
+    """A sentence's words as the checks read them: citations out, spaces folded, none before punctuation."""
+    plain = " ".join(CITATION_RE.sub(" ", raw).split())
+    return re.sub(r"\s+([.,;:!?])", r"\1", plain)
 
 
 # Where a sentence could end: terminal punctuation, closing quotes/brackets, space, a capital.

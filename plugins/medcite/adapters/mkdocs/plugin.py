@@ -30,7 +30,6 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, StructureItem
 from mkdocs.structure.pages import Page
-from mkdocs.utils.meta import get_data
 
 from ...app.formats import Outcome, count_line
 from ...app.project import EXTENSION_NAMES
@@ -50,6 +49,7 @@ from ...lint.checks import LintOptions
 from ...lint.numbers import load_findings as load_recorded
 from ...lint.redflagcheck import lint_documents, load_for_lint, red_flag_block_names
 from ...render.html import GRADE_MARKER, grade_html
+from ...source.document import read_document
 from ...source.snippets import appended_problems, base_paths, config_line, source_problem
 from .config import CitationsConfig
 
@@ -230,6 +230,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             raise PluginError("citations: " + "\n".join([*refused, *(f.as_text() for f in include_findings)]))
         if not self.settings.lint or self.bibliography is None:
             return
+        # Each page's model (front matter, masks, citations) is read here, before workers are forked: they
+        # inherit it (read_document finds it) and only segment and check, and this process needs it anyway for
+        # the bibliography page's "cited on" index and the grade hand-over. So each page is read once a build.
+        for _, text in documents:
+            read_document(text).cited_keys  # noqa: B018 (computes the views it rests on)
         cpus = os.cpu_count() or 1
         background = self.command != "serve" and cpus > 1
         self.lint_run = LintRun(documents, self.bibliography, options, max(1, cpus - 1), background)
@@ -289,7 +294,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             return None
         if any(f.rule == "page-too-complex" for f in report.findings):
             return None  # measured only part of the page
-        if get_data(source[1])[0] != markdown:  # a hook changed it, or line endings differ
+        page = read_document(source[1])  # MkDocs' own split (tests/test_front_matter.py), from the shared model
+        if source[1][page.front_matter.end:].lstrip("\n") != markdown:  # a hook changed it
             return None
         return markdown, shown_grade(report.readability)
 

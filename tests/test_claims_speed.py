@@ -1,0 +1,216 @@
+"""The fast claim check (issue 25, speed) gives the same answers as the plain one, sentence by sentence.
+
+The fast path (:mod:`medcite.claims.prefilter`) skips a rule-table pattern that cannot match a sentence and starts
+the others where a match can begin; the meaning model works out only the explanation it shows. The reference is the
+plain path: every pattern searched from the start (``prefilter.FAST = False``) and the model's explanation sorted in
+full, as the code did before (``reference_predict`` below). Both run over every sentence of the labelled dev sets,
+the real dev units (split == "dev" only) with their page context, and the site's own pages; every rule match, label,
+kind, reason and probability must agree."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from medcite.claims import classify as classify_module
+from medcite.claims import learnt, meaning, prefilter, table
+from medcite.claims.embed import DIM
+from medcite.claims.evaluation import read_labelled, read_real
+from medcite.claims.learnt import Prediction
+from medcite.claims.meaning import DENSE, EMBEDDED, NO_CONTEXT, Context, MeaningModel, embeddings, symbolic_features
+from medcite.lint.checks import MAX_CLASSIFIED_CHARS
+from medcite.lint.pagecontext import place_blocks
+from medcite.source.document import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "tests/eval"
+DEV_SETS = ("claims-dev.tsv", "claims-dev2.tsv", "independent-dev.tsv")
+RULES = (*table.STRUCTURE_RULES, *table.STRONG_RULES, *table.SHOULD_RULES, *table.WEAK_RULES)
+
+
+def page_sentences() -> list[tuple[str, Context]]:
+    """Every sentence of the site's pages, with the context the linter gives it."""
+    found = []
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        page = read_document(path.read_text(encoding="utf-8"))
+        document = page.prose_until(math.inf)
+        placed = place_blocks(page.masked_alt.split("\n"), document.blocks)
+        for block, sentence in document.sentences():
+            where = placed.get(id(block))
+            found.append((sentence.text[:MAX_CLASSIFIED_CHARS], where.context if where is not None else NO_CONTEXT))
+    return found
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[tuple[str, Context]]:
+    found = [(sentence, NO_CONTEXT) for name in DEV_SETS for _, _, sentence in read_labelled(EVAL / name)]
+    found += [(unit.text, Context(unit.is_list_item, unit.lead_in, unit.heading, prev=unit.prev))
+              for unit in read_real(EVAL / "real/labelled.jsonl", "dev")]
+    pages = page_sentences()
+    assert len(pages) > 500 and len(found) > 4000
+    return found + pages
+
+
+def clear() -> None:
+    for cached in (table.rule_verdict, classify_module.classify_model, classify_module.classify_meaning,
+                   meaning._table, prefilter.scan):
+        cached.cache_clear()
+
+
+@contextmanager
+def plain() -> Iterator[None]:
+    """The reference: every pattern searched plainly, the meaning model's explanation sorted in full."""
+    saved = MeaningModel.predict
+    prefilter.FAST = False
+    MeaningModel.predict = reference_predict  # type: ignore[method-assign]
+    clear()
+    try:
+        yield
+    finally:
+        prefilter.FAST = True
+        MeaningModel.predict = saved  # type: ignore[method-assign]
+        clear()
+
+
+def reference_predict(self: MeaningModel, text: str, context: Context = NO_CONTEXT) -> Prediction:
+    """MeaningModel.predict as it was before the fast path: every label's contributions, sorted with a key."""
+    import numpy as np
+
+    dense = embeddings(text, context)
+    index = self.index
+    columns = [index[name] for name in symbolic_features(text, context) if name in index]
+    blocks = len(EMBEDDED)
+    parts = np.empty((blocks + len(columns), len(self.labels)))
+    for block in range(blocks):
+        parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
+    parts[blocks:] = self.weights[columns]
+    scores = parts.sum(axis=0) + self.bias
+    exps = np.exp(scores - scores.max())
+    probabilities = exps / exps.sum()
+    names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
+    contributions: dict[str, list[tuple[str, float]]] = {}
+    for j, label in enumerate(self.labels):
+        push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self.labels) - 1)
+        contributions[label] = sorted(((names[i], float(push[i])) for i in range(len(names))),
+                                      key=lambda item: (-item[1], item[0]))
+    return Prediction({label: float(probabilities[j]) for j, label in enumerate(self.labels)}, contributions)
+
+
+def run_all(sentences: list[tuple[str, Context]]) -> dict[str, list[object]]:
+    clear()
+    out: dict[str, list[object]] = {"rule matches": [], "features": [], "symbolic": [], "rules": [], "model": [],
+                                    "meaning": [], "contributions": []}
+    model = classify_module.meaning_model()
+    for text, context in sentences:
+        normal = table.normalise(text)
+        out["rule matches"].append([(m.group(0), m.span()) if (m := rule.match(normal)) else None for rule in RULES])
+        out["features"].append(learnt.features(normal))
+        out["symbolic"].append(symbolic_features(normal, context))
+        out["rules"].append(classify_module.classify_rules(text))
+        out["model"].append(classify_module.classify_model(text))
+        out["meaning"].append(classify_module.classify_meaning(text, context))
+    for text, context in sentences[::25]:  # the whole explanation, every label, on a sample
+        out["contributions"].append(dict(model.predict(table.normalise(text), context).contributions))
+    return out
+
+
+def test_fast_path_gives_the_plain_answers(sentences: list[tuple[str, Context]]) -> None:
+    fast = run_all(sentences)
+    with plain():
+        reference = run_all(sentences)
+    for part in ("rule matches", "features", "symbolic", "rules", "model"):
+        for (text, _), got, expected in zip(sentences, fast[part], reference[part], strict=True):
+            assert got == expected, f"{part} differ on {text!r}"
+    for (text, _), got, expected in zip(sentences, fast["meaning"], reference["meaning"], strict=True):
+        assert (got.label, got.kind, got.rule, got.words, got.confident) == (
+            expected.label, expected.kind, expected.rule, expected.words, expected.confident), text
+        assert (got.probability is None) == (expected.probability is None), text
+        if got.probability is not None:
+            assert abs(got.probability - expected.probability) <= 1e-9, text
+    for got_all, expected_all in zip(fast["contributions"], reference["contributions"], strict=True):
+        assert list(got_all) == list(expected_all)
+        for label in expected_all:
+            assert [name for name, _ in got_all[label]] == [name for name, _ in expected_all[label]]
+            assert all(abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(got_all[label], expected_all[label], strict=True))
+
+
+def variants(text: str) -> list[str]:
+    """The same sentence in other cases and with the letters IGNORECASE folds onto ASCII ones."""
+    odd = text.replace("s", "\u017f").replace("k", "\u212a").replace("i", "\u0131").replace("I", "\u0130")
+    return [text.upper(), text.title(), odd, "\u00e9" + text.swapcase()]
+
+
+def test_every_pattern_searched_through_the_prefilter_answers_as_re_does(
+        sentences: list[tuple[str, Context]]) -> None:
+    """Pattern by pattern, on every sentence and lead-in (and, for a sample, odd-cased variants), whether or not
+    the classifier would have asked: the same match, from the start and from a later position."""
+    clear()
+    for text, _ in sentences[:50]:
+        classify_module.classify_meaning(text)  # registers every pattern the classifiers search
+    patterns = list(prefilter.REGISTRY.patterns)
+    assert len(patterns) >= 40
+    texts = {table.normalise(text) for text, _ in sentences} | {table.normalise(c.lead_in) for _, c in sentences}
+    texts |= {variant for text in sorted(texts)[::20] for variant in variants(text)}
+    for number, text in enumerate(sorted(texts)):
+        for pattern in patterns:
+            for pos in (0, 7) if number % 5 == 0 and len(text) > 7 else (0,):
+                expected = pattern.search(text, pos)
+                got = prefilter.search(pattern, text, pos)
+                assert (got and (got.span(), got.group(0))) == (expected and (expected.span(), expected.group(0))), (
+                    pattern.pattern[:80], text, pos)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"pain", "Spain is sunny"),  # no \b: the letters may sit inside a word
+    (r"\bpain", "Spain is sunny"),
+    (r"\bpain\w*", "it was PAINFUL"),
+    (r"\w+(?:itis|osis)\b", "tendinitis and scoliosis"),
+    (r"(?<!desk )\bwork", "desk work helps; work helps"),
+    (r"^(?:the|a) \w+ is|\bmeans\b", "which means the knee is"),
+    (r"^(?:the|a) \w+ is|\bmeans\b", "the knee is sore"),
+    (r"\bkelvin\b", "\u212aelvin"),  # IGNORECASE matches the Kelvin sign with k
+    (r"\bsoft\b", "\u017foft"),  # ... and the long s with s
+    (r"\bit\b", "\u0130t works"),  # ... and dotted capital I with i (str.lower makes two characters of it)
+    (r"\b\d+ ?mg\b", "take 500 mg"),
+    (r"(?:\s|^)x-rays?\b", "an X-RAY"),
+    (r"[a-z]+ing\b", "Stretching"),
+    (r"(?i:stop)\b|\bGo\b", "STOP now"),
+    (r"(?a)\bcafe\b", "\u00e9cafe"),  # ASCII \b sees a boundary inside what is one word to us
+])
+def test_tricky_patterns(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern, re.IGNORECASE)
+    prefilter.scan.cache_clear()
+    for pos in range(len(text)):
+        expected = compiled.search(text, pos)
+        got = prefilter.search(compiled, text, pos)
+        assert (got and got.span()) == (expected and expected.span()), (pattern, text, pos)
+
+
+def test_a_pattern_first_searched_after_a_sentence_was_scanned_is_searched_plainly() -> None:
+    prefilter.scan.cache_clear()
+    text = "Ice eases a sprained ankle."
+    old = prefilter.scan(text)
+    late = re.compile(r"\bsprain\w*")
+    assert id(late) not in prefilter.REGISTRY.bits
+    found = old.search(late)
+    assert found is not None and found.group(0) == "sprained"
+    assert old.search(late).span() == (12, 20)  # registered now, but after `old` was made: still searched
+
+
+def test_folding_keeps_positions_word_characters_and_ignorecase_letters() -> None:
+    """fold() is one character for one, keeps word and non-word characters apart, and turns every character that
+    IGNORECASE matches with an ASCII character into that character's lower case (checked on every code point)."""
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    folded = prefilter.fold(everything)
+    assert len(folded) == len(everything)
+    assert [m.span() for m in re.finditer(r"\w+", folded)] == [m.span() for m in re.finditer(r"\w+", everything)]
+    for code in range(32, 127):
+        char = chr(code)
+        for found in re.finditer(re.escape(char), everything, re.IGNORECASE):
+            assert folded[found.start()] == char.lower(), (char, hex(ord(found.group())))
