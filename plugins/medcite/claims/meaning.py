@@ -99,10 +99,9 @@ def _table(text: str) -> tuple[str, ...]:
 def symbolic_features(text: str, context: Context) -> list[str]:
     """The named 0/1 features of a sentence in its context."""
     found = list(_table(text))
-    imperative = "hit:imperative" in found
     if context.is_list_item:
         found.append("ctx:list-item")
-        if imperative:
+        if "hit:imperative" in found:
             found.append("ctx:list-item-instruction")
         if context.lead_in:
             found.append("ctx:lead-in")
@@ -113,13 +112,6 @@ def symbolic_features(text: str, context: Context) -> list[str]:
             found.extend("lead-kind:" + kind for kind in heading_kinds(context.lead_in))
         else:
             found.append("ctx:list-no-lead-in")
-    if context.prev:  # what the unit before says (an instruction after an instruction is one too)
-        before = [name for name in _table(normalise(context.prev)) if name.startswith(("hit:", "has:", "rule-label:"))]
-        found.extend("prev-" + name for name in before)
-        if imperative and "hit:imperative" in before:
-            found.append("ctx:instruction-after-instruction")
-    else:
-        found.append("prev:none")
     if context.admonition:
         found.append("ctx:admonition")
     found.extend("heading:" + kind for kind in heading_kinds(context.heading))
@@ -142,8 +134,6 @@ def describe(name: str) -> str:
              "shape": "{}", "end": "ends with '{}'", "len": "{} words", "ctx": "{}", "heading": "under a '{}' heading",
              "lead-hit": "lead-in rule {}", "lead-has": "lead-in has {}",
              "lead-rule-label": "lead-in rule table says {}",
-             "prev-hit": "previous sentence: rule {}", "prev-has": "previous sentence has {}",
-             "prev-rule-label": "previous sentence: rule table says {}", "prev": "no previous sentence",
              "lead-kind": "under a '{}' lead-in",
              "meaning": "meaning of the {}", "w": "'{}'", "b": "'{}'"}
     return names.get(prefix, "{}").format(value or prefix)
@@ -237,10 +227,10 @@ class MeaningModel:
         dense = embeddings(text, context)
         index = self.index
         columns = [index[name] for name in symbolic_features(text, context) if name in index]
-        blocks, classes = len(EMBEDDED), len(self.labels)
-        parts = np.empty((blocks + len(columns), classes))
-        parts[:blocks] = np.einsum("bd,bdk->bk", dense.reshape(blocks, DIM),
-                                   self.weights[:DENSE].reshape(blocks, DIM, classes))
+        blocks = len(EMBEDDED)
+        parts = np.empty((blocks + len(columns), len(self.labels)))
+        for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
+            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
         parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
