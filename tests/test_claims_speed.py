@@ -93,6 +93,11 @@ def reference_predict(self: MeaningModel, text: str, context: Context = NO_CONTE
     scores = parts.sum(axis=0) + self.bias
     exps = np.exp(scores - scores.max())
     probabilities = exps / exps.sum()
+    if self.kind_weights is not None and self.kind_bias is not None:
+        kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
+        kind_exps = np.exp(kind_scores - kind_scores.max())
+        by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+        probabilities = (probabilities + by_label) / 2
     names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
     contributions: dict[str, list[tuple[str, float]]] = {}
     for j, label in enumerate(self.labels):
