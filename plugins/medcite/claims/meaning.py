@@ -85,7 +85,7 @@ def heading_kinds(heading: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _table(text: str) -> tuple[str, ...]:
-    return tuple(name for name in table_features(text) if name.startswith(SYMBOLIC))
+    return tuple([name for name in table_features(text) if name.startswith(SYMBOLIC)])
 
 
 def symbolic_features(text: str, context: Context) -> list[str]:
@@ -212,7 +212,8 @@ class MeaningModel:
 
         dense = embeddings(text, context)
         index = self.index
-        columns = [index[name] for name in symbolic_features(text, context) if name in index]
+        present = [name for name in symbolic_features(text, context) if name in index]
+        columns = [index[name] for name in present]
         parts = np.empty((2 + len(columns), len(self.labels)))
         parts[0] = dense[:DIM] @ self.weights[:DIM]
         parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
@@ -220,7 +221,7 @@ class MeaningModel:
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
-        names = ["meaning:sentence", "meaning:lead-in", *(self.names[c - 2 * DIM] for c in columns)]
+        names = ["meaning:sentence", "meaning:lead-in", *present]  # the same as self.names[c - 2 * DIM]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
                           Contributions(self.labels, names, parts))
 
