@@ -80,7 +80,13 @@ NO_CONTEXT = Context()
 
 
 def heading_kinds(heading: str) -> list[str]:
-    return [name for name, pattern in HEADING_KINDS if pattern.search(heading)] if heading else ["none"]
+    return list(_heading_kinds(heading))
+
+
+@lru_cache(maxsize=4096)
+def _heading_kinds(heading: str) -> tuple[str, ...]:
+    """Cached: a page's sentences share a few headings and lead-ins."""
+    return tuple([name for name, pattern in HEADING_KINDS if pattern.search(heading)]) if heading else ("none",)
 
 
 @lru_cache(maxsize=65536)
@@ -103,7 +109,7 @@ def symbolic_features(text: str, context: Context) -> list[str]:
             found.append("ctx:list-no-lead-in")
     if context.admonition:
         found.append("ctx:admonition")
-    found.extend("heading:" + kind for kind in heading_kinds(context.heading))
+    found.extend(["heading:" + kind for kind in _heading_kinds(context.heading)])
     return found
 
 
