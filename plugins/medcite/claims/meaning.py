@@ -80,12 +80,18 @@ NO_CONTEXT = Context()
 
 
 def heading_kinds(heading: str) -> list[str]:
-    return [name for name, pattern in HEADING_KINDS if pattern.search(heading)] if heading else ["none"]
+    return list(_heading_kinds(heading))
+
+
+@lru_cache(maxsize=4096)
+def _heading_kinds(heading: str) -> tuple[str, ...]:
+    """Cached: a page's sentences share a few headings and lead-ins."""
+    return tuple([name for name, pattern in HEADING_KINDS if pattern.search(heading)]) if heading else ("none",)
 
 
 @lru_cache(maxsize=65536)
 def _table(text: str) -> tuple[str, ...]:
-    return tuple(name for name in table_features(text) if name.startswith(SYMBOLIC))
+    return tuple([name for name in table_features(text) if name.startswith(SYMBOLIC)])
 
 
 def symbolic_features(text: str, context: Context) -> list[str]:
@@ -103,7 +109,7 @@ def symbolic_features(text: str, context: Context) -> list[str]:
             found.append("ctx:list-no-lead-in")
     if context.admonition:
         found.append("ctx:admonition")
-    found.extend("heading:" + kind for kind in heading_kinds(context.heading))
+    found.extend(["heading:" + kind for kind in _heading_kinds(context.heading)])
     return found
 
 
@@ -212,7 +218,8 @@ class MeaningModel:
 
         dense = embeddings(text, context)
         index = self.index
-        columns = [index[name] for name in symbolic_features(text, context) if name in index]
+        present = [name for name in symbolic_features(text, context) if name in index]
+        columns = [index[name] for name in present]
         parts = np.empty((2 + len(columns), len(self.labels)))
         parts[0] = dense[:DIM] @ self.weights[:DIM]
         parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
@@ -220,7 +227,7 @@ class MeaningModel:
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
-        names = ["meaning:sentence", "meaning:lead-in", *(self.names[c - 2 * DIM] for c in columns)]
+        names = ["meaning:sentence", "meaning:lead-in", *present]  # the same as self.names[c - 2 * DIM]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
                           Contributions(self.labels, names, parts))
 
