@@ -91,12 +91,18 @@ NO_CONTEXT = Context()
 
 
 def heading_kinds(heading: str) -> list[str]:
-    return [name for name, pattern in HEADING_KINDS if pattern.search(heading)] if heading else ["none"]
+    return list(_heading_kinds(heading))
+
+
+@lru_cache(maxsize=4096)
+def _heading_kinds(heading: str) -> tuple[str, ...]:
+    """Cached: a page's sentences share a few headings and lead-ins."""
+    return tuple([name for name, pattern in HEADING_KINDS if pattern.search(heading)]) if heading else ("none",)
 
 
 @lru_cache(maxsize=65536)
 def _table(text: str) -> tuple[str, ...]:
-    return tuple(name for name in table_features(text) if name.startswith(SYMBOLIC))
+    return tuple([name for name in table_features(text) if name.startswith(SYMBOLIC)])
 
 
 def symbolic_features(text: str, context: Context) -> list[str]:
@@ -117,7 +123,7 @@ def symbolic_features(text: str, context: Context) -> list[str]:
             found.append("ctx:list-no-lead-in")
     if context.admonition:
         found.append("ctx:admonition")
-    found.extend("heading:" + kind for kind in heading_kinds(context.heading))
+    found.extend(["heading:" + kind for kind in _heading_kinds(context.heading)])
     return found
 
 
@@ -235,7 +241,8 @@ class MeaningModel:
 
         dense = embeddings(text, context)
         index = self.index
-        columns = [index[name] for name in symbolic_features(text, context) if name in index]
+        present = [name for name in symbolic_features(text, context) if name in index]
+        columns = [index[name] for name in present]
         blocks = len(EMBEDDED)
         parts = np.empty((blocks + len(columns), len(self.labels)))
         for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
@@ -249,7 +256,7 @@ class MeaningModel:
             kind_exps = np.exp(kind_scores - kind_scores.max())
             by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
             probabilities = (probabilities + by_label) / 2
-        names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
+        names = [*("meaning:" + part for part in EMBEDDED), *present]  # the same as self.names[c - DENSE]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
                           Contributions(self.labels, names, parts))
 
