@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from medcite.claims import classify as classify_module
-from medcite.claims import learnt, meaning, prefilter, table
+from medcite.claims import embed, learnt, meaning, prefilter, table
 from medcite.claims.embed import DIM
 from medcite.claims.evaluation import read_labelled, read_real
 from medcite.claims.learnt import Prediction
@@ -59,21 +59,22 @@ def sentences() -> list[tuple[str, Context]]:
 
 def clear() -> None:
     for cached in (table.rule_verdict, classify_module.classify_model, classify_module.classify_meaning,
-                   meaning._table, prefilter.scan):
+                   meaning._table, prefilter.scan, embed.embed_one):
         cached.cache_clear()
 
 
 @contextmanager
 def plain() -> Iterator[None]:
-    """The reference: every pattern searched plainly, the meaning model's explanation sorted in full."""
+    """The reference: every pattern searched plainly, every text embedded by WordLlama's own code, the meaning
+    model's explanation sorted in full."""
     saved = MeaningModel.predict
-    prefilter.FAST = False
+    prefilter.FAST = embed.FAST = False
     MeaningModel.predict = reference_predict  # type: ignore[method-assign]
     clear()
     try:
         yield
     finally:
-        prefilter.FAST = True
+        prefilter.FAST = embed.FAST = True
         MeaningModel.predict = saved  # type: ignore[method-assign]
         clear()
 
@@ -93,6 +94,11 @@ def reference_predict(self: MeaningModel, text: str, context: Context = NO_CONTE
     scores = parts.sum(axis=0) + self.bias
     exps = np.exp(scores - scores.max())
     probabilities = exps / exps.sum()
+    if self.kind_weights is not None and self.kind_bias is not None:
+        kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
+        kind_exps = np.exp(kind_scores - kind_scores.max())
+        by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+        probabilities = (probabilities + by_label) / 2
     names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
     contributions: dict[str, list[tuple[str, float]]] = {}
     for j, label in enumerate(self.labels):
@@ -138,6 +144,22 @@ def test_fast_path_gives_the_plain_answers(sentences: list[tuple[str, Context]])
         for label in expected_all:
             assert [name for name, _ in got_all[label]] == [name for name, _ in expected_all[label]]
             assert all(abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(got_all[label], expected_all[label], strict=True))
+
+
+def test_one_text_embedded_directly_is_wordllamas_vector_to_the_bit(sentences: list[tuple[str, Context]]) -> None:
+    """embed_one's direct path gives exactly WordLlama's (and embed()'s) vector, on every sentence and lead-in and
+    on texts with no words, odd characters or a single token."""
+    import numpy as np
+
+    texts = {table.normalise(text) for text, _ in sentences} | {context.lead_in for _, context in sentences}
+    texts |= {"", " ", "\n", "x", "999", "\u00e9t\u00e9", "\U0001f600", "\u2014 \u2014", "A" * 3000}
+    embed.embed_one.cache_clear()
+    for text in sorted(texts):
+        expected = embed.embed([text])[0]
+        got = embed.embed_one(text)
+        assert got.dtype == expected.dtype and got.shape == expected.shape, text
+        assert np.array_equal(got, expected), text
+    embed.embed_one.cache_clear()
 
 
 def variants(text: str) -> list[str]:

@@ -3,6 +3,7 @@ model, severity by confidence, explanations, and a list of claims under a lead-i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -131,9 +132,22 @@ def _drop_digest(path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _bad_kind(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["kinds"][0][1] = "maybe"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _extra_kind(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["kinds"].append(["gossip", "none"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("damage", "which", "words"),
     [
+        (_bad_kind, "meta", "cannot be read"),
         (Path.unlink, "arrays", "cannot be read"),
         (Path.unlink, "meta", "is missing"),
         (_truncate, "arrays", "damaged or altered"),
@@ -339,7 +353,25 @@ def test_the_meaning_models_cross_validated_figures_are_stored_with_it() -> None
     meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
     cv = meta["cross_validated"]["real-dev"]
     assert cv["n"] == 3128
-    assert cv["must_recall"] >= 0.47 and cv["must_precision"] >= 0.90
-    assert cv["must_flagged"] >= 0.71 and cv["should_flagged"] >= 0.75 and cv["none_flagged"] <= 0.08
+    assert cv["must_recall"] >= 0.51 and cv["must_precision"] >= 0.90
+    assert cv["must_flagged"] >= 0.74 and cv["should_flagged"] >= 0.78 and cv["none_flagged"] <= 0.08
+    assert {label for _, label in meta["kinds"]} == {"must", "should", "none"}
     kinds = meta["cross_validated"]["real-dev by site kind"]
     assert sum(cells["n"] for cells in kinds.values()) == cv["n"] and "leaflet" in kinds and "blog" in kinds
+
+
+def test_a_kind_list_that_does_not_fit_the_weights_is_an_error(tmp_path: Path) -> None:
+    meta, arrays = _copy_model(tmp_path)
+    _extra_kind(meta)
+    with pytest.raises(ModelFileError) as caught:
+        load_model(meta, arrays)
+    assert str(arrays) in str(caught.value) and "kind weights have shape" in str(caught.value)
+
+
+def test_the_kind_head_is_averaged_in() -> None:
+    """The second head (the labellers' kinds, summed by label) moves the probabilities; without it they differ."""
+    model = classify_module.meaning_model()
+    assert model.kind_weights is not None and len(model.kind_labels) == len(model.meta["kinds"]) > 10
+    both = model.predict("Ibuprofen can upset your stomach.").probabilities
+    alone = dataclasses.replace(model, kind_weights=None).predict("Ibuprofen can upset your stomach.").probabilities
+    assert both != alone and abs(sum(both.values()) - 1) < 1e-9

@@ -35,6 +35,7 @@ from .learnt import features as model_features
 from .table import SHOULD_RULES, STRONG_RULES, WEAK_RULES, Label, Verdict, normalise, rule_verdict
 
 QUESTION_RE = re.compile(r"\?\s*[\"')\]]*\s*$")
+LETTERS_RE = re.compile(r"[A-Za-z]{2}")
 # Readable names for feature prefixes, for why().
 FEATURE_NAMES = {"w": "'{}'", "b": "'{}'", "first": "starts '{}'", "first2": "starts '{}'", "last": "ends '{}'",
                  "hit": "rule {}", "rule": "rule table: {}", "rule-label": "rule table says {}", "has": "has {}",
@@ -43,7 +44,7 @@ FEATURE_NAMES = {"w": "'{}'", "b": "'{}'", "first": "starts '{}'", "first2": "st
 
 def override(text: str) -> Verdict | None:
     """The structural rules that decide before the model: they are right on nearly every labelled sentence."""
-    if not re.search(r"[A-Za-z]{2}", text):
+    if not LETTERS_RE.search(text):
         return Verdict("none", "fragment", "no-words")
     if QUESTION_RE.search(text):
         return Verdict("none", "question", "question", text[-30:])

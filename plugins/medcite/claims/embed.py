@@ -3,8 +3,10 @@
 The weights (16 MB) and the tokenizer ship inside the ``wordllama`` wheel, pinned by requirements.lock. WordLlama
 looks for its files in its package folder, then in a cache folder, then downloads them; here the cache folder is
 the installed package folder and downloads are disabled, so a missing file is an error and never a fetch
-(tests/test_claims_v3.py proves it with the network blocked). One sentence costs about 0.02 ms (tokenise, look
-up, average); a batch about 0.01 ms a sentence.
+(tests/test_claims_v3.py proves it with the network blocked). One sentence costs about 0.03 ms (tokenise, look
+up, average): :func:`embed_one` does for one text what WordLlama's batch code does (no padding, no batch arrays),
+with the same arithmetic in the same order, so the vector is the same to the bit (``FAST = False`` goes through
+WordLlama's own ``embed``; tests/test_claims_speed.py compares the two).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ..core.errors import MedciteError
 
 CONFIG = "l2_supercat"
 DIM = 256
+FAST = True
 
 
 class EmbeddingError(MedciteError):
@@ -55,9 +58,32 @@ def embed(texts: list[str]) -> np.ndarray:
     return out
 
 
+def _embed_single(text: str) -> np.ndarray | None:
+    """``embed([text])[0]`` computed directly: WordLlama's tokens, its table's rows summed in token order as float32,
+    divided by the count, then scaled to unit length as :func:`embed` does; None where that path must decide (a
+    blank text, or one with no tokens)."""
+    import numpy as np
+
+    if not text.strip():
+        return None
+    model = _wordllama()
+    ids = model.tokenizer.encode(text, is_pretokenized=False, add_special_tokens=False).ids
+    if not ids:
+        return None
+    table = model.embedding
+    rows = np.array(ids, dtype=np.int32)
+    np.clip(rows, 0, table.shape[0] - 1, out=rows)
+    pooled = (table[rows].sum(axis=0, dtype=np.float32) / np.float32(len(ids)))[np.newaxis, :]
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    vector: np.ndarray = (pooled / np.maximum(norms, 1e-9))[0].astype(np.float32, copy=False)
+    return vector
+
+
 @lru_cache(maxsize=65536)
 def embed_one(text: str) -> np.ndarray:
     """One text's embedding, cached (lead-ins and headings recur across a page's items)."""
-    vector: np.ndarray = embed([text])[0]
+    vector = _embed_single(text) if FAST else None
+    if vector is None:
+        vector = embed([text])[0]
     vector.setflags(write=False)
     return vector

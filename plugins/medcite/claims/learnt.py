@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .prefilter import search
+from . import prefilter
+from .prefilter import scan, search
 from .table import (
     BODY_RE,
     DOSE,
@@ -54,6 +55,14 @@ LABEL_COLON_RE = re.compile(r"^[\w' ()-]{1,40}:\s")
 STOPWORD_PAIRS = frozenset({"of the", "in the", "to the", "and the", "on the", "for the", "it is", "is a", "to a"})
 
 
+HAS = tuple(("has:" + name, pattern) for name, pattern in (
+    ("number", NUMBER_RE), ("people", PEOPLE_RE), ("body", BODY_RE), ("health", HEALTH_RE), ("drug", DRUG_RE),
+    ("dose", DOSE_RE), ("analogy", ANALOGY_RE), ("threshold", THRESHOLD_RE), ("cta", CTA_RE),
+    ("your-doctor", YOUR_DOCTOR_RE)))
+RULES = (*STRUCTURE_RULES, *STRONG_RULES, *SHOULD_RULES, *WEAK_RULES)
+HITS = tuple(("hit:" + rule.name, rule.pattern, isinstance(rule.pattern, re.Pattern)) for rule in RULES)
+
+
 def _length_bucket(count: int) -> str:
     for limit, name in ((3, "1-3"), (6, "4-6"), (12, "7-12"), (25, "13-25")):
         if count <= limit:
@@ -66,9 +75,9 @@ def features(text: str) -> list[str]:
     tokens = [t.lower() for t in TOKEN_RE.findall(text)]
     words = ["0" if t[0].isdigit() else t for t in tokens]
     found: set[str] = {"bias"}
-    found.update("w:" + w for w in words)
-    found.update("b:" + pair for pair in (f"{a} {b}" for a, b in itertools.pairwise(words))
-                 if pair not in STOPWORD_PAIRS)
+    found.update(["w:" + w for w in words])
+    found.update(["b:" + pair for pair in [f"{a} {b}" for a, b in itertools.pairwise(words)]
+                  if pair not in STOPWORD_PAIRS])
     if words:
         found.add("first:" + words[0])
         found.add("first2:" + " ".join(words[:2]))
@@ -78,23 +87,22 @@ def features(text: str) -> list[str]:
     found.add("len:" + _length_bucket(len(words)))
     if text[:1].islower():
         found.add("shape:lower-start")
-    capitals = sum(1 for w in text.split() if w[:1].isupper())
-    if len(words) <= 10 and capitals >= max(2, len(text.split()) - 1):
+    if len(words) <= 10 and sum([1 for w in text.split() if w[:1].isupper()]) >= max(2, len(text.split()) - 1):
         found.add("shape:title-case")
     if LABEL_COLON_RE.match(text):
         found.add("shape:label-colon")
-    for name, pattern in (("number", NUMBER_RE), ("people", PEOPLE_RE), ("body", BODY_RE), ("health", HEALTH_RE),
-                          ("drug", DRUG_RE), ("dose", DOSE_RE), ("analogy", ANALOGY_RE), ("threshold", THRESHOLD_RE),
-                          ("cta", CTA_RE), ("your-doctor", YOUR_DOCTOR_RE)):
-        if search(pattern, text):
-            found.add("has:" + name)
+    if prefilter.FAST:  # the same searches, through the sentence's scan directly (no call per pattern to find it)
+        sentence = scan(text)
+        found.update([name for name, pattern in HAS if sentence.search(pattern)])
+        found.update([name for name, pattern, is_pattern in HITS
+                      if (sentence.search(pattern) if is_pattern else sentence.call(pattern))])  # type: ignore[arg-type]
+    else:
+        found.update([name for name, pattern in HAS if search(pattern, text)])
+        found.update(["hit:" + rule.name for rule in RULES if rule.match(text)])
     if "has:analogy" in found and "has:health" in found:
         found.add("has:analogy+health")
     if "has:threshold" in found and "has:cta" in found:
         found.add("has:threshold+cta")
-    for rule in (*STRUCTURE_RULES, *STRONG_RULES, *SHOULD_RULES, *WEAK_RULES):
-        if rule.match(text):
-            found.add("hit:" + rule.name)
     imperative = _imperative(text)
     if imperative:
         found.add("hit:imperative")
