@@ -51,7 +51,8 @@ def in_context(name: str) -> Callable[[RealUnit], Verdict]:
     """Classifier ``name`` on a real unit: with its page context where the classifier reads context."""
     contextual = IN_CONTEXT.get(name)
     if contextual is not None:
-        return lambda unit: contextual(unit.text, meaning.Context(unit.is_list_item, unit.lead_in, unit.heading))
+        return lambda unit: contextual(unit.text, meaning.Context(unit.is_list_item, unit.lead_in, unit.heading,
+                                                                  prev=unit.prev))
     plain = CLASSIFIERS[name]
     return lambda unit: plain(unit.text)
 
@@ -113,6 +114,13 @@ def real_table() -> str:
     lines.append(f"* scored at most three times, each logged in {REAL_LOG.relative_to(ROOT)}")
     lines.append(f"meaning: error at P(must) >= {meta['error_threshold']}, warning at P(must) + P(should) >= "
                  f"{meta['flag_threshold']}; trained on {meta['trained_on']}")
+    cv = meta["cross_validated"]
+    if "must_flagged" in cv["real-dev"]:
+        lines.append(f"meaning, real dev CV: must at error or warning {cv['real-dev']['must_flagged']:.3f}; per kind "
+                     "of site (must recall at error (precision; at error or warning) / should flagged / none flagged):")
+        for kind, c in cv.get("real-dev by site kind", {}).items():
+            lines.append(f"  {kind:<16}{c['n']:>5}  {c['must_recall']:.3f} ({c['must_precision']:.3f}; "
+                         f"{c['must_flagged']:.3f}) / {c['should_flagged']:.3f} / {c['none_flagged']:.3f}")
     return "\n".join(lines)
 
 

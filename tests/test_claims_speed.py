@@ -23,7 +23,7 @@ from medcite.claims import embed, learnt, meaning, prefilter, table
 from medcite.claims.embed import DIM
 from medcite.claims.evaluation import read_labelled, read_real
 from medcite.claims.learnt import Prediction
-from medcite.claims.meaning import NO_CONTEXT, Context, MeaningModel, embeddings, symbolic_features
+from medcite.claims.meaning import DENSE, EMBEDDED, NO_CONTEXT, Context, MeaningModel, embeddings, symbolic_features
 from medcite.lint.checks import MAX_CLASSIFIED_CHARS
 from medcite.lint.pagecontext import place_blocks
 from medcite.source.document import read_document
@@ -50,7 +50,7 @@ def page_sentences() -> list[tuple[str, Context]]:
 @pytest.fixture(scope="module")
 def sentences() -> list[tuple[str, Context]]:
     found = [(sentence, NO_CONTEXT) for name in DEV_SETS for _, _, sentence in read_labelled(EVAL / name)]
-    found += [(unit.text, Context(unit.is_list_item, unit.lead_in, unit.heading))
+    found += [(unit.text, Context(unit.is_list_item, unit.lead_in, unit.heading, prev=unit.prev))
               for unit in read_real(EVAL / "real/labelled.jsonl", "dev")]
     pages = page_sentences()
     assert len(pages) > 500 and len(found) > 4000
@@ -86,14 +86,20 @@ def reference_predict(self: MeaningModel, text: str, context: Context = NO_CONTE
     dense = embeddings(text, context)
     index = self.index
     columns = [index[name] for name in symbolic_features(text, context) if name in index]
-    parts = np.empty((2 + len(columns), len(self.labels)))
-    parts[0] = dense[:DIM] @ self.weights[:DIM]
-    parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
-    parts[2:] = self.weights[columns]
+    blocks = len(EMBEDDED)
+    parts = np.empty((blocks + len(columns), len(self.labels)))
+    for block in range(blocks):
+        parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
+    parts[blocks:] = self.weights[columns]
     scores = parts.sum(axis=0) + self.bias
     exps = np.exp(scores - scores.max())
     probabilities = exps / exps.sum()
-    names = ["meaning:sentence", "meaning:lead-in", *(self.names[c - 2 * DIM] for c in columns)]
+    if self.kind_weights is not None and self.kind_bias is not None:
+        kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
+        kind_exps = np.exp(kind_scores - kind_scores.max())
+        by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+        probabilities = (probabilities + by_label) / 2
+    names = [*("meaning:" + part for part in EMBEDDED), *(self.names[c - DENSE] for c in columns)]
     contributions: dict[str, list[tuple[str, float]]] = {}
     for j, label in enumerate(self.labels):
         push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self.labels) - 1)

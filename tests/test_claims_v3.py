@@ -3,6 +3,7 @@ model, severity by confidence, explanations, and a list of claims under a lead-i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -105,9 +106,22 @@ def _drop_digest(path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _bad_kind(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["kinds"][0][1] = "maybe"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _extra_kind(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["kinds"].append(["gossip", "none"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("damage", "which", "words"),
     [
+        (_bad_kind, "meta", "cannot be read"),
         (Path.unlink, "arrays", "cannot be read"),
         (Path.unlink, "meta", "is missing"),
         (_truncate, "arrays", "damaged or altered"),
@@ -267,3 +281,71 @@ def test_the_plugin_names_a_damaged_model_file(tmp_path: Path, monkeypatch) -> N
             config.plugins["citations"].on_config(config)
     finally:
         monkeypatch.setattr(classify_module, "_MEANING", None)
+
+
+def test_the_previous_unit_on_the_page_reaches_the_classifier(monkeypatch) -> None:
+    """What a pronoun points to: each sentence gets the unit before it (the heading for the first under one)."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+    seen: list[tuple[str, str]] = []
+
+    def spy(text: str, context: Context) -> Verdict:
+        seen.append((text, context.prev))
+        return Verdict("none", "fragment", "meaning")
+
+    monkeypatch.setitem(classify_module.IN_CONTEXT, "meaning", spy)
+    text = FRONT + "\n# Back pain\n\nBack pain is common. It usually settles.\n\n## Steps\n\nFollow these steps:\n\n- lie down\n"
+    check_document("p.md", text, bib, MEANING)
+    assert seen == [("Back pain is common.", "Back pain"), ("It usually settles.", "Back pain is common."),
+                    ("Follow these steps:", "Steps"), ("lie down", "Follow these steps:")]
+    model = classify_module.meaning_model()
+    alone = model.predict("It usually settles in a few weeks.")
+    after = model.predict("It usually settles in a few weeks.", Context(prev="Back pain is very common."))
+    assert alone.probabilities != after.probabilities
+    assert any(name == "meaning:previous sentence" for name, _ in after.contributions["must"])
+
+
+@pytest.mark.parametrize(("confident", "expected"), [(False, []), (True, [10])])
+def test_an_unsure_item_in_a_list_of_steps_is_a_step(monkeypatch, confident: bool, expected: list[int]) -> None:
+    """A list read as a whole: when most of its items are no claim, an item the classifier is unsure of is not
+    reported; a confident one still is."""
+    bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
+
+    def fake(text: str, context: Context) -> Verdict:
+        if text.startswith("pull"):
+            return Verdict("must", "efficacy", "meaning", "test", 0.7, confident=confident)
+        return Verdict("none", "instruction", "meaning")
+
+    monkeypatch.setitem(classify_module.IN_CONTEXT, "meaning", fake)
+    text = FRONT + "\n# Stretch\n\nFollow these steps:\n\n- lie on your back\n- pull one knee up\n- hold it\n"
+    findings = [f for f in check_document("p.md", text, bib, MEANING).findings if f.rule == "uncited-claim"]
+    assert [f.line for f in findings] == expected
+
+
+def test_the_meaning_models_cross_validated_figures_are_stored_with_it() -> None:
+    """Floors at the figures of the model as trained (real dev, CV by site group), so a retrained model that does
+    worse on the real text fails here; the per-kind-of-site figures travel with it."""
+    meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
+    cv = meta["cross_validated"]["real-dev"]
+    assert cv["n"] == 3128
+    assert cv["must_recall"] >= 0.51 and cv["must_precision"] >= 0.90
+    assert cv["must_flagged"] >= 0.74 and cv["should_flagged"] >= 0.78 and cv["none_flagged"] <= 0.08
+    assert {label for _, label in meta["kinds"]} == {"must", "should", "none"}
+    kinds = meta["cross_validated"]["real-dev by site kind"]
+    assert sum(cells["n"] for cells in kinds.values()) == cv["n"] and "leaflet" in kinds and "blog" in kinds
+
+
+def test_a_kind_list_that_does_not_fit_the_weights_is_an_error(tmp_path: Path) -> None:
+    meta, arrays = _copy_model(tmp_path)
+    _extra_kind(meta)
+    with pytest.raises(ModelFileError) as caught:
+        load_model(meta, arrays)
+    assert str(arrays) in str(caught.value) and "kind weights have shape" in str(caught.value)
+
+
+def test_the_kind_head_is_averaged_in() -> None:
+    """The second head (the labellers' kinds, summed by label) moves the probabilities; without it they differ."""
+    model = classify_module.meaning_model()
+    assert model.kind_weights is not None and len(model.kind_labels) == len(model.meta["kinds"]) > 10
+    both = model.predict("Ibuprofen can upset your stomach.").probabilities
+    alone = dataclasses.replace(model, kind_weights=None).predict("Ibuprofen can upset your stomach.").probabilities
+    assert both != alone and abs(sum(both.values()) - 1) < 1e-9

@@ -102,6 +102,7 @@ class RealUnit:
     lead_in: str
     heading: str
     site: str
+    prev: str = ""  # the unit just before it on the page
 
 
 def read_real(path: Path, split: str) -> list[RealUnit]:
@@ -113,7 +114,7 @@ def read_real(path: Path, split: str) -> list[RealUnit]:
             continue
         units.append(RealUnit(record["text"], record["label"], bool(record["is_heading"]),
                               bool(record["is_list_item"]), record["list_lead_in"], record["heading"],
-                              record["site"]))
+                              record["site"], record.get("prev", "")))
     return units
 
 

@@ -1,11 +1,15 @@
 """The claim classifier of issue 25: pretrained meaning + the rule table's matches + page context.
 
 A sentence becomes one vector: its WordLlama embedding (:mod:`medcite.claims.embed`), the embedding of its
-list's lead-in (for a list item), and named 0/1 features: which rules of the rule table match it (so the
+list's lead-in (for a list item), that of the unit just before it on the page (what a pronoun points to: "It
+usually settles in a few weeks"), and named 0/1 features: which rules of the rule table match it (so the
 rules' knowledge is kept, and explains), the same for the lead-in, the kind of section it sits under
 ("Symptoms", "How to", "When to get help"), whether it is a list item or in an admonition. A multinomial
 logistic regression (numpy, trained by ``scripts/train_meaning.py`` on real published text, cross-validated
-by site) turns the vector into P(must), P(should), P(none).
+by site) turns the vector into P(must), P(should), P(none); a second one over the same vector, trained on the
+labellers' kinds (statistic, efficacy, instruction, admin, ...), gives P(kind), summed by label, and the two are
+averaged (a kind is a tighter group than a label, so the pair draws a bent boundary: must recall at precision
+0.91 on CV 0.48 -> 0.52). The explanation reads the label model's weights.
 
 Severity by confidence: P(must) at or above ``error_threshold`` is an error (chosen on cross-validation so
 that error-level precision is at least 0.90); a sentence that is not so confident but whose P(must) +
@@ -37,12 +41,18 @@ from ..core.errors import MedciteError
 from .embed import DIM, embed_one
 from .learnt import Prediction
 from .learnt import features as table_features
+from .table import normalise
 
 ASSETS = Path(__file__).parent / "assets"
 META_PATH = ASSETS / "claims-meaning.json"
 ARRAYS_PATH = ASSETS / "claims-meaning.npz"
-FORMAT = 1
-EMBEDDING_SCALE = 4.0  # unit vectors, scaled: larger scales overfit on cross-validation by site (16: 0.38, 4: 0.46)
+FORMAT = 2
+# Unit vectors, scaled: larger scales overfit on cross-validation by site (must recall at precision 0.91 with the
+# previous unit's embedding: 0.46 at scale 4, 0.48 at 3 and 2; 0.38 at 8).
+EMBEDDING_SCALE = 3.0
+# The embedded texts, in column order: the sentence, its list's lead-in, the unit before it on the page.
+EMBEDDED = ("sentence", "lead-in", "previous sentence")
+DENSE = len(EMBEDDED) * DIM
 # Prefixes of the rule-table features kept: which rules match, the table's verdict, shape, and the words and word
 # pairs themselves (the model keeps those seen in at least three training sentences).
 SYMBOLIC = ("hit:", "has:", "rule-label:", "rule:", "shape:", "end:", "len:", "w:", "b:")
@@ -74,6 +84,7 @@ class Context:
     lead_in: str = ""  # for a list item: the sentence introducing the list
     heading: str = ""  # the nearest heading above
     admonition: bool = False
+    prev: str = ""  # the unit just before it on the page (the previous sentence, or the heading it follows)
 
 
 NO_CONTEXT = Context()
@@ -99,12 +110,15 @@ def symbolic_features(text: str, context: Context) -> list[str]:
     found = list(_table(text))
     if context.is_list_item:
         found.append("ctx:list-item")
+        if "hit:imperative" in found:
+            found.append("ctx:list-item-instruction")
         if context.lead_in:
             found.append("ctx:lead-in")
             if context.lead_in.rstrip().endswith(":"):
                 found.append("ctx:lead-in-colon")
             found.extend("lead-" + name for name in _table(context.lead_in) if name.startswith(("hit:", "has:",
                                                                                                   "rule-label:")))
+            found.extend("lead-kind:" + kind for kind in heading_kinds(context.lead_in))
         else:
             found.append("ctx:list-no-lead-in")
     if context.admonition:
@@ -114,11 +128,13 @@ def symbolic_features(text: str, context: Context) -> list[str]:
 
 
 def embeddings(text: str, context: Context) -> np.ndarray:
-    """The sentence's and its lead-in's embeddings, scaled, side by side (2 x 256)."""
+    """The sentence's, its lead-in's and the previous unit's embeddings, scaled, side by side (3 x 256; a lead-in
+    only for a list item, zeros where there is none)."""
     import numpy as np
 
     lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
-    return np.concatenate([embed_one(text), lead]) * EMBEDDING_SCALE
+    previous = embed_one(normalise(context.prev)) if context.prev else np.zeros(DIM, np.float32)
+    return np.concatenate([embed_one(text), lead, previous]) * EMBEDDING_SCALE
 
 
 def describe(name: str) -> str:
@@ -127,6 +143,7 @@ def describe(name: str) -> str:
              "shape": "{}", "end": "ends with '{}'", "len": "{} words", "ctx": "{}", "heading": "under a '{}' heading",
              "lead-hit": "lead-in rule {}", "lead-has": "lead-in has {}",
              "lead-rule-label": "lead-in rule table says {}",
+             "lead-kind": "under a '{}' lead-in",
              "meaning": "meaning of the {}", "w": "'{}'", "b": "'{}'"}
     return names.get(prefix, "{}").format(value or prefix)
 
@@ -196,11 +213,17 @@ class Contributions(dict[str, list[tuple[str, float]]]):
 class MeaningModel:
     labels: tuple[str, ...]
     names: tuple[str, ...]  # the symbolic features, in column order after the embeddings
-    weights: np.ndarray  # (2 * DIM + len(names)) x labels
+    weights: np.ndarray  # (DENSE + len(names)) x labels
     bias: np.ndarray
     error_threshold: float
     flag_threshold: float
     meta: dict[str, Any]
+    # A second head over the same features, trained on the labellers' kinds (statistic, efficacy, instruction,
+    # admin, ...): each kind is a tighter group than its label, so a linear boundary fits it better. Its
+    # probabilities, summed by label, are averaged with the label head's. kind_labels[i] is the label of kind i.
+    kind_weights: np.ndarray | None = None  # (DENSE + len(names)) x kinds
+    kind_bias: np.ndarray | None = None
+    kind_labels: tuple[int, ...] = ()
 
     @property
     def index(self) -> dict[str, int]:
@@ -209,7 +232,7 @@ class MeaningModel:
     def _index(self) -> dict[str, int]:
         cached: dict[str, int] | None = self.__dict__.get("_index_cache")
         if cached is None:
-            cached = {name: 2 * DIM + i for i, name in enumerate(self.names)}
+            cached = {name: DENSE + i for i, name in enumerate(self.names)}
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
@@ -220,14 +243,20 @@ class MeaningModel:
         index = self.index
         present = [name for name in symbolic_features(text, context) if name in index]
         columns = [index[name] for name in present]
-        parts = np.empty((2 + len(columns), len(self.labels)))
-        parts[0] = dense[:DIM] @ self.weights[:DIM]
-        parts[1] = dense[DIM:] @ self.weights[DIM:2 * DIM]
-        parts[2:] = self.weights[columns]
+        blocks = len(EMBEDDED)
+        parts = np.empty((blocks + len(columns), len(self.labels)))
+        for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
+            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
+        parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
-        names = ["meaning:sentence", "meaning:lead-in", *present]  # the same as self.names[c - 2 * DIM]
+        if self.kind_weights is not None and self.kind_bias is not None:
+            kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
+            kind_exps = np.exp(kind_scores - kind_scores.max())
+            by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+            probabilities = (probabilities + by_label) / 2
+        names = [*("meaning:" + part for part in EMBEDDED), *present]  # the same as self.names[c - DENSE]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
                           Contributions(self.labels, names, parts))
 
@@ -260,6 +289,9 @@ def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -
         names = tuple(str(name) for name in meta["names"])
         labels = tuple(str(label) for label in meta["labels"])
         error_threshold, flag_threshold = float(meta["error_threshold"]), float(meta["flag_threshold"])
+        kinds = [(str(kind), str(label)) for kind, label in meta.get("kinds", [])]
+        if any(label not in labels for _, label in kinds):
+            raise ValueError("a kind's label is not one of the model's labels")
     except FileNotFoundError:
         raise ModelFileError(f"{meta_path}: the claim model's description is missing; reinstall medcite "
                              "(or retrain: scripts/train_meaning.py)") from None
@@ -278,21 +310,35 @@ def load_model(meta_path: Path | None = None, arrays_path: Path | None = None) -
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             weights, bias = np.asarray(arrays["weights"], np.float64), np.asarray(arrays["bias"], np.float64)
+            kind_weights = np.asarray(arrays["kind_weights"], np.float64) if kinds else None
+            kind_bias = np.asarray(arrays["kind_bias"], np.float64) if kinds else None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"{arrays_path}: the claim model's weights cannot be read ({error})") from None
-    if weights.shape != (2 * DIM + len(names), len(labels)) or bias.shape != (len(labels),):
+    if weights.shape != (DENSE + len(names), len(labels)) or bias.shape != (len(labels),):
         raise ModelFileError(f"{arrays_path}: the claim model's weights have shape {weights.shape}, not "
-                             f"{(2 * DIM + len(names), len(labels))} as {meta_path.name} says")
-    return MeaningModel(labels, names, weights, bias, error_threshold, flag_threshold, meta)
+                             f"{(DENSE + len(names), len(labels))} as {meta_path.name} says")
+    if kind_weights is not None and (kind_weights.shape != (DENSE + len(names), len(kinds))
+                                     or kind_bias is None or kind_bias.shape != (len(kinds),)):
+        raise ModelFileError(f"{arrays_path}: the claim model's kind weights have shape {kind_weights.shape}, not "
+                             f"{(DENSE + len(names), len(kinds))} as {meta_path.name} says")
+    return MeaningModel(labels, names, weights, bias, error_threshold, flag_threshold, meta, kind_weights,
+                        kind_bias, tuple(labels.index(label) for _, label in kinds))
 
 
 def save_model(weights: np.ndarray, bias: np.ndarray, names: list[str], labels: tuple[str, ...],
                error_threshold: float, flag_threshold: float, meta: dict[str, Any],
-               meta_path: Path = META_PATH, arrays_path: Path = ARRAYS_PATH) -> None:
+               meta_path: Path = META_PATH, arrays_path: Path = ARRAYS_PATH,
+               kinds: tuple[np.ndarray, np.ndarray, list[tuple[str, str]]] | None = None) -> None:
+    """Write the model; ``kinds``: the kind head's weights, bias and (kind, label) pairs, if it has one."""
     import numpy as np
 
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, weights=weights.astype(np.float32), bias=bias.astype(np.float32))
+    arrays: dict[str, Any] = {"weights": weights.astype(np.float32), "bias": bias.astype(np.float32)}
+    if kinds is not None:
+        arrays.update(kind_weights=kinds[0].astype(np.float32), kind_bias=kinds[1].astype(np.float32))
+    np.savez_compressed(buffer, **arrays)
+    if kinds is not None:
+        meta = {**meta, "kinds": [list(pair) for pair in kinds[2]]}
     data = buffer.getvalue()
     arrays_path.write_bytes(data)
     record = {"format": FORMAT, "sha256": digest(data), "labels": list(labels), "names": names,

@@ -170,6 +170,8 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     placed = place_blocks(masked.split("\n"), document.blocks) if in_context is not None else {}
     list_claims: dict[tuple[int, int], list[tuple[Block, Sentence, Verdict]]] = {}
     own_findings: dict[int, Finding] = {}  # id(sentence) -> its uncited-claim finding
+    list_items: dict[tuple[int, int], list[int]] = {}  # per lead-in: [its items' sentences, those that are no claim]
+    previous, previous_heading = "", ""  # the unit before a sentence on the page, as the labellers saw it
     for block, sentence in document.sentences():
         if time.monotonic() > deadline:
             stopped = (sentence.line, sentence.column)
@@ -177,7 +179,15 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         prose.append(sentence.text)
         where = placed.get(id(block))
         if in_context is not None and where is not None:
-            verdict = in_context(sentence.text[:MAX_CLASSIFIED_CHARS], where.context)
+            if where.context.heading != previous_heading:  # the first sentence under a heading follows it
+                previous, previous_heading = where.context.heading, where.context.heading
+            context = dataclasses.replace(where.context, prev=previous[:MAX_CLASSIFIED_CHARS])
+            previous = sentence.text
+            verdict = in_context(sentence.text[:MAX_CLASSIFIED_CHARS], context)
+            if where.lead_in is not None:
+                counts = list_items.setdefault((id(where.lead_in[0]), where.lead_in[1]), [0, 0])
+                counts[0] += 1
+                counts[1] += verdict.label == "none"
         else:
             verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
         if verdict.label == "none":
@@ -218,7 +228,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
     if options.red_flags is not None:
         report.findings.extend(check_red_flags(path, text, document, options.red_flags))
     if list_claims:
-        _uncited_lists(path, document.blocks, placed, list_claims, own_findings, report.findings)
+        _uncited_lists(path, document.blocks, placed, list_claims, list_items, own_findings, report.findings)
     report.readability = measure(prose)
     grade = report.readability
     if not fragment and grade.words >= MIN_WORDS_FOR_GRADE and grade.grade > options.readability_target:
@@ -240,10 +250,13 @@ def _verdict(claims: str, text: str) -> Verdict:
 
 def _uncited_lists(path: str, blocks: list[Block], placed: dict[int, Placed],
                    found: dict[tuple[int, int], list[tuple[Block, Sentence, Verdict]]],
-                   own_findings: dict[int, Finding], findings: list[Finding]) -> None:
+                   counts: dict[tuple[int, int], list[int]], own_findings: dict[int, Finding],
+                   findings: list[Finding]) -> None:
     """A list of claims (symptoms, risk factors, warning signs) under a lead-in: cited nowhere, one finding at
     the lead-in covers its items; a citation on the lead-in covers them all; otherwise each uncited item is
-    reported on its own."""
+    reported on its own. A list read as a whole, as the labellers read it: when at least half of its items are
+    no claim (a list of steps), an item the classifier is unsure of (warning level) is a step too; a confident
+    one is still reported."""
     by_id = {id(block): block for block in blocks}
     items_of: dict[tuple[int, int], list[Block]] = {}
     for block in blocks:
@@ -251,6 +264,11 @@ def _uncited_lists(path: str, blocks: list[Block], placed: dict[int, Placed],
         if where is not None and where.lead_in is not None:
             items_of.setdefault((id(where.lead_in[0]), where.lead_in[1]), []).append(block)
     for key, claims in found.items():
+        items, not_claims = counts.get(key, (0, 0))
+        if 2 * not_claims >= items:
+            claims = [claim for claim in claims if claim[2].confident]
+            if not claims:
+                continue
         lead_block, lead_index = by_id[key[0]], key[1]
         lead = lead_block.sentences[lead_index]
         if lead.cited:
