@@ -61,6 +61,16 @@ SAME_SPLIT: dict[str, bytes] = {
     "no front matter": b"# Title\n\nBody.\n",
     "a blank first line": b"\n---\ntitle: T\n---\nBody.\n",
     "an empty file": b"",
+    # Where PyYAML and libyaml (which MkDocs loads with) differ: a lone surrogate libyaml refuses.
+    "a surrogate escape": b'---\ntitle: "Back pain \\ud800"\n---\nBody [@a].\n',
+    # Blocks our hardening refuses (too deep, too many values) that MkDocs shows as text all the same.
+    "a list nested too deep": b"---\n" + b"[" * 60 + b"]" * 60 + b"\n---\nBody.\n",
+    "a mapping nested too deep, then broken YAML": b"---\ntitle: T\ndeep:\n"
+    + b"".join(b"  " * n + b"k%d:\n" % n for n in range(1, 60)) + b"bad: [\n---\nBody.\n",
+    "a billion values, then a date that does not exist": LAUGHS.replace("2026-01-01", "2026-02-30").encode()
+    + b"Body.\n",
+    "a billion values under a list": b"---\n- " + LAUGHS.split("\n", 1)[1].replace("\n", "\n  ").rstrip(" -\n").encode()
+    + b"\n---\nBody.\n",
 }
 # Mappings MkDocs takes (libyaml builds them) but our hardening refuses: the same split, no data, an error.
 REFUSED: dict[str, str] = {
@@ -149,6 +159,17 @@ def lint(text: str) -> list[tuple[str, int, str]]:
                                                                         "description, last_reviewed and next_review "
                                                                         "between the '---' lines (MkDocs shows an "
                                                                         "empty block as text)")]),
+    # libyaml, which MkDocs loads with, refuses a lone surrogate that PyYAML takes: shown as text
+    ('---\ntitle: "Back pain \\ud800 [@nope]"\n---\n\n# T\n',
+     [("invalid-front-matter", 2, "front matter is not valid YAML: found invalid Unicode character escape code"),
+      ("unknown-key", 2, "unknown citation key 'nope'")]),
+    # refused by our hardening, but MkDocs shows it as text: a list, broken YAML, a value YAML cannot build
+    ("---\n" + "[" * 60 + "]" * 60 + "\n---\n\nRest [@nope].\n",
+     [("invalid-front-matter", 2, "front matter must be a mapping"), ("unknown-key", 5, "unknown citation key")]),
+    ("---\ntitle: T [@nope]\ndeep:\n" + "".join("  " * n + f"k{n}:\n" for n in range(1, 60)) + "bad: [\n---\n",
+     [("invalid-front-matter", 64, "front matter is not valid YAML: "), ("unknown-key", 2, "unknown citation key")]),
+    (LAUGHS.replace("last_reviewed: 2026-01-01", "last_reviewed: 2026-02-30") + "\n# T\n",
+     [("invalid-front-matter", 13, "front matter is not valid YAML: '2026-02-30' cannot be read")]),
     # MultiMarkdown metadata: hidden by MkDocs, shown by Zensical; its citations are checked.
     ("Title: T\nDescription: D [@nope]\n\n# T\n",
      [("missing-front-matter", 1, "no front matter: MkDocs reads lines 1-2 as MultiMarkdown metadata and does not "

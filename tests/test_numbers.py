@@ -208,6 +208,34 @@ def test_a_bad_citation_place_in_a_shard_is_named() -> None:
     assert "reports[0].numbers[0].cites[0].offset: expected int" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "expected"),
+    [
+        (lambda n: n["cites"][0].update(offset=-5), "cites[0].offset", "an offset in the claim's text"),
+        (lambda n: n["cites"][0].update(offset=10**30), "cites[0].offset", "an offset in the claim's text"),
+        (lambda n: n["cites"][0].update(keys=[]), "cites[0].keys", "one or more of the claim's keys"),
+        (lambda n: n["cites"][0].update(keys=["nosuch"]), "cites[0].keys", "one or more of the claim's keys"),
+        (lambda n: n["cites"].insert(0, {"offset": 56, "keys": ["pengel2003acute"]}), "cites[1].offset",
+         "an offset in the claim's text"),
+        (lambda n: n.update(keys=[]), "keys", "a list of one or more keys"),
+    ],
+)
+def test_a_citation_place_out_of_range_in_a_shard_is_named(change, field: str, expected: str) -> None:
+    """A tampered shard or cache file: a citation place outside its sentence, out of order, or naming no
+    source or one the claim does not cite would hold a figure to the wrong sources (or none) in silence."""
+    from medcite.core.model import InputError
+
+    bib, _ = load_bibliography(ROOT / "references.bib", "references.bib")
+    text = FRONT + "# T\n\nAbout 7 in 10 people have another episode within a year [@pengel2003acute].\n"
+    data = report_to_dict(check_document("docs/t.md", text, bib,
+                                         read_project(ROOT / "mkdocs.yml", True).settings.lint_options()))
+    change(data["numbers"][0])
+    with pytest.raises(InputError) as caught:
+        _Reader("shard.json").report(data, "reports[0]")
+    assert caught.value.path == "shard.json"
+    assert f"reports[0].numbers[0].{field}: expected {expected}" in caught.value.message
+
+
 def test_page_report_does_not_depend_on_the_findings_file() -> None:
     """The lint cache key is the page text, the bibliography and the options: findings are not in them."""
     import dataclasses

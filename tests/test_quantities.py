@@ -50,6 +50,11 @@ def one(text: str):
         ("15 studies", "number", 15.0, 15.0),
         ("aged 40 to 60", "number", 40.0, 60.0),
         ("11,166 people", "number", 11166.0, 11166.0),
+        # digit groups parted by a no-break, thin or narrow no-break space (SI style, "1&nbsp;000")
+        ("1\u00a0000 people", "number", 1000.0, 1000.0),
+        ("1 in 1\u202f000", "proportion", 0.001, 0.001),
+        ("2\u2009500 mg", "dose", 2500.0, 2500.0),
+        ("1\u00a0500\u00a0000 people", "number", 1_500_000.0, 1_500_000.0),
     ],
 )
 def test_reads_each_form(text: str, dim: str, low: float, high: float) -> None:
@@ -302,3 +307,14 @@ def test_a_figure_next_to_a_source_that_does_not_report_it_is_reported() -> None
 )
 def test_a_list_of_figures_shares_its_last_ones_unit(text: str, read: list[tuple[str, str, float]]) -> None:
     assert [(q.text, q.dim, q.low) for q in read_quantities(text)] == read
+
+
+def test_a_no_break_space_in_a_number_survives_the_sentence() -> None:
+    """The sentence text the number rule reads keeps the no-break space inside "1 000": folded to a plain
+    space, "1 in 1 000" was read as "1 in 1" (100%) and "000"."""
+    from medcite.source.prose import parse_document
+
+    (said,) = [s for _, s in parse_document("It happens to 1 in 1\u00a0000 people [@a].\n").sentences()]
+    assert [(q.dim, q.low) for q in read_quantities(said.text)] == [("proportion", pytest.approx(0.001))]
+    (said,) = [s for _, s in parse_document("Rest \u00a0 helps\u00a0[@a] .\n").sentences()]
+    assert said.text == "Rest helps."

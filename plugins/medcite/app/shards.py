@@ -20,6 +20,7 @@ from ..source.prose import Exemption
 from ..source.readability import Readability
 
 FORMAT_VERSION = 3  # 3: a number claim's citations ("cites")
+Cite = tuple[int, tuple[str, ...]]  # a citation's place in a number claim's text, and its keys
 
 
 def select_shard(items: list[Any], shard: tuple[int, int] | None) -> list[Any]:
@@ -124,11 +125,27 @@ class _Reader:
                                                 self.text(u, "kind", w), self.text(u, "text", w)))
         for i, n in enumerate(self.get(data, "numbers", list, where)):
             w = f"{where}.numbers[{i}]"
-            cites = tuple((self.number(c, "offset", f"{w}.cites[{j}]"), tuple(self.texts(c, "keys", f"{w}.cites[{j}]")))
-                          for j, c in enumerate(self.get(n, "cites", list, w)))
-            report.numbers.append(NumberClaim(self.number(n, "line", w), self.number(n, "column", w),
-                                              self.text(n, "text", w), tuple(self.texts(n, "keys", w)), cites))
+            text, keys = self.text(n, "text", w), tuple(self.texts(n, "keys", w))
+            if not keys:
+                raise self.fail(f"{w}.keys", "a list of one or more keys")
+            report.numbers.append(NumberClaim(self.number(n, "line", w), self.number(n, "column", w), text, keys,
+                                              self.cites(n, w, text, keys)))
         return report
+
+    def cites(self, claim: Any, where: str, text: str, keys: tuple[str, ...]) -> tuple[Cite, ...]:
+        """A number claim's citation places: each at an offset in its text, in order, citing some of its keys
+        (rule 7 holds a figure to them, so a wrong one would hold it to the wrong sources in silence)."""
+        out: list[Cite] = []
+        for j, cite in enumerate(self.get(claim, "cites", list, where)):
+            w = f"{where}.cites[{j}]"
+            offset, cited = self.number(cite, "offset", w), tuple(self.texts(cite, "keys", w))
+            if not (out[-1][0] if out else 0) <= offset <= len(text):
+                raise self.fail(f"{w}.offset", f"an offset in the claim's text (0 to {len(text)}), not before the "
+                                               "previous citation's")
+            if not cited or not set(cited) <= set(keys):
+                raise self.fail(f"{w}.keys", "one or more of the claim's keys")
+            out.append((offset, cited))
+        return tuple(out)
 
 
 def read_shard(path: Path) -> Shard:

@@ -35,9 +35,13 @@ these). MultiMarkdown lines are not masked either, as Zensical shows them: the l
 matter instead. Where the linter parts from MkDocs on purpose: a mapping that PyYAML could read but that our
 hardening refuses (nesting deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values through aliases, a value
 holding itself) is front matter with an error and no data, where MkDocs would take its data; its text is still
-hidden, as MkDocs hides it. MkDocs loads with libyaml when present (``CSafeLoader``), we with PyYAML's pure
-Python ``SafeLoader`` (for its error marks); both build the same data from what either accepts, as far as the
-differential test (``tests/test_front_matter.py``) goes.
+hidden, as MkDocs hides it; but a block that MkDocs would show as text all the same (its root is not a
+mapping, its YAML breaks further on, or a value cannot be built: a date like 2026-02-30) is shown as text here
+too. The one case not seen: a value that cannot be built in a mapping nested deeper than ``MAX_DEPTH``.
+MkDocs loads with libyaml when present (``CSafeLoader``, as PyYAML's wheels have it), we with PyYAML's pure
+Python ``SafeLoader`` (for its error marks), and then, when PyYAML took a mapping, with libyaml too: libyaml
+refuses a few blocks PyYAML takes (a lone surrogate, ``"\\ud800"``), and MkDocs shows those as text. Past that,
+both build the same data, as far as the differential test (``tests/test_front_matter.py``) goes.
 """
 
 from __future__ import annotations
@@ -66,15 +70,15 @@ REQUIRED_DATES = ("last_reviewed", "next_review")
 MAX_REVIEW_INTERVAL_DAYS = 3 * 365 + 1  # three years, allowing one leap day
 MAX_DEPTH = 50  # front matter is a few keys; deeper nesting would only exhaust PyYAML's recursion
 MAX_VALUES = 10_000  # values once YAML aliases are expanded ("billion laughs": 10**9 from ten lines)
-NESTING = {yaml.FlowSequenceStartToken: 1, yaml.FlowMappingStartToken: 1, yaml.BlockSequenceStartToken: 1,
-           yaml.BlockMappingStartToken: 1, yaml.FlowSequenceEndToken: -1, yaml.FlowMappingEndToken: -1,
-           yaml.BlockEndToken: -1}
+# The loader MkDocs uses when PyYAML has libyaml (its wheels do): it decides, with PyYAML's, what is front matter.
+LIBYAML_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
 
 
 class NestedTooDeepError(MedciteError):
     def __init__(self, line: int, problem: str = f"nested more than {MAX_DEPTH} levels deep") -> None:
         super().__init__(problem)
         self.line = line
+        self.mapping = True  # whether the block's root is a mapping (MkDocs shows anything else as text)
 
 
 @dataclass
@@ -132,15 +136,29 @@ def read_front_matter(source: str) -> FrontMatter:
         return _multimarkdown(source)
     body = match["body"]
     yaml_block = partial(FrontMatter, present=True, lines=_key_lines(body), style="yaml", body=body)
+    not_mapping = partial(yaml_block, error="front matter must be a mapping of keys to values (MkDocs shows this "
+                                            "block as text)")
     try:
-        _check_depth(body)
-        _check_size(body)
+        root = _check_depth(body)
     except yaml.YAMLError as exc:
         return yaml_block(error=f"front matter is not valid YAML: {_problem(exc)}", error_line=_mark_line(exc))
-    except NestedTooDeepError as exc:  # MkDocs would take it (libyaml builds it): hidden, as MkDocs hides it
+    except NestedTooDeepError as exc:
+        if not exc.mapping:  # MkDocs shows a list or scalar as text, however deep
+            return not_mapping(error_line=2)
+        try:
+            _parses_as_mkdocs_does(body)
+        except yaml.YAMLError as broken:  # broken further on: MkDocs shows it as text
+            return yaml_block(error=f"front matter is not valid YAML: {_problem(broken)}",
+                              error_line=_mark_line(broken))
+        # MkDocs would take it (libyaml builds it): hidden, as MkDocs hides it
         return yaml_block(error=f"front matter is not valid YAML: {exc}", error_line=exc.line, end=match.end())
     try:
-        data = yaml.safe_load(body)
+        # Aliases build shared objects, so a "billion laughs" block builds quickly: only walking it would not
+        # end, and _check_size refuses it below once it is known that MkDocs would take it.
+        node = yaml.compose(body, Loader=yaml.SafeLoader)  # once: built here, and measured by _check_size
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
+        if LIBYAML_LOADER is not None and isinstance(data, dict):
+            yaml.load(body, Loader=LIBYAML_LOADER)  # what MkDocs loads with: it refuses lone surrogates
     except yaml.YAMLError as exc:
         return yaml_block(error=f"front matter is not valid YAML: {_problem(exc)}", error_line=_mark_line(exc))
     except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML cannot build: 2026-02-30
@@ -150,8 +168,12 @@ def read_front_matter(source: str) -> FrontMatter:
         return yaml_block(error="front matter is empty: write title, description, last_reviewed and next_review "
                                 "between the '---' lines (MkDocs shows an empty block as text)")
     if not isinstance(data, dict):
-        return yaml_block(error="front matter must be a mapping of keys to values (MkDocs shows this block as text)",
-                          error_line=_root_line(body))
+        return not_mapping(error_line=root)
+    try:
+        if node is not None:
+            _check_size(node)
+    except NestedTooDeepError as exc:  # MkDocs takes it: hidden, as MkDocs hides it, but its data is not ours
+        return yaml_block(error=f"front matter is not valid YAML: {exc}", error_line=exc.line, end=match.end())
     return yaml_block(data=data, end=match.end())
 
 
@@ -215,23 +237,37 @@ def _mark_line(exc: yaml.YAMLError) -> int:
     return mark.line + 2 if mark is not None else 1
 
 
-def _root_line(body: str) -> int:
-    """The line where a block's YAML value (a list, a scalar) starts."""
-    try:
-        root = yaml.compose(body, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):  # it was just loaded, so only in theory
-        return 2
-    return root.start_mark.line + 2 if root is not None else 2
+def _check_depth(body: str) -> int:
+    """The line the block's root value starts on; NestedTooDeepError where the nesting passes MAX_DEPTH
+    (``mapping``: whether the root is one), or PyYAML's error if the block does not parse. PyYAML's parser is
+    a loop (its composer and constructor recurse), so this sees any depth in one pass; it stops at MAX_DEPTH,
+    as parsing deeper flow nesting takes time growing with the square of the depth."""
+    depth, root = 0, None
+    for event in yaml.parse(body, Loader=yaml.SafeLoader):
+        if root is None and isinstance(event, yaml.NodeEvent):
+            root = event
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                too_deep = NestedTooDeepError(_line(event))
+                too_deep.mapping = isinstance(root, yaml.MappingStartEvent)
+                raise too_deep
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return _line(root) if root is not None else 2
 
 
-def _check_depth(body: str) -> None:
-    """Raise NestedTooDeepError where the nesting passes MAX_DEPTH; PyYAML's scanner is a loop (its parser
-    and constructor recurse), so this sees any depth in one pass."""
-    depth = 0
-    for token in yaml.scan(body, Loader=yaml.SafeLoader):
-        depth += NESTING.get(type(token), 0)
-        if depth > MAX_DEPTH:
-            raise NestedTooDeepError(token.start_mark.line + 2)
+def _line(event: yaml.Event) -> int:
+    """The page line an event of the block starts on (the block starts on the page's line 2)."""
+    return event.start_mark.line + 2 if event.start_mark is not None else 2
+
+
+def _parses_as_mkdocs_does(body: str) -> None:
+    """Raise the YAMLError libyaml (MkDocs' loader) finds parsing the block, if any; events only: a loop in C,
+    as quick as MkDocs' own load."""
+    if LIBYAML_LOADER is not None:
+        for _ in yaml.parse(body, Loader=LIBYAML_LOADER):
+            pass
 
 
 def _unbuildable_value(body: str, exc: Exception) -> tuple[int, str]:
@@ -240,8 +276,12 @@ def _unbuildable_value(body: str, exc: Exception) -> tuple[int, str]:
     loader = yaml.SafeLoader("")
     try:
         nodes = [yaml.compose(body, Loader=yaml.SafeLoader)]
+        seen: set[int] = set()  # each node once: aliases would make the walk a "billion laughs"
         while nodes:
             node = nodes.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             if isinstance(node, yaml.ScalarNode):
                 try:
                     loader.construct_object(node)
@@ -256,11 +296,10 @@ def _unbuildable_value(body: str, exc: Exception) -> tuple[int, str]:
     return 1, problem
 
 
-def _check_size(body: str) -> None:
+def _check_size(root: yaml.Node) -> None:
     """Raise NestedTooDeepError at the first top-level value that, with its aliases expanded, holds
     more than MAX_VALUES values, or holds itself: printing or walking it would never end. Counted on
     the node graph, once per node, so the count itself is quick."""
-    root = yaml.compose(body, Loader=yaml.SafeLoader)
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node, line: int) -> int:

@@ -232,9 +232,14 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     return block
 
 
+# Runs of white space, but not a no-break, thin or narrow no-break space parting a number's digit groups
+# ("1\u00a0000"): the number rule reads that as one number (medcite.core.quantities.GROUP_SPACES).
+SPACES_RE = re.compile(r"(?:(?!(?<=\d)[\u00a0\u2009\u202f]\d{3}(?!\d))\s)+")
+
+
 def _plain(raw: str) -> str:
     """A sentence's words as the checks read them: citations out, spaces folded, none before punctuation."""
-    plain = " ".join(CITATION_RE.sub(" ", raw).split())
+    plain = SPACES_RE.sub(" ", CITATION_RE.sub(" ", raw)).strip()
     return re.sub(r"\s+([.,;:!?])", r"\1", plain)
 
 
