@@ -56,6 +56,32 @@ def test_embeddings_and_model_load_with_the_network_blocked(tmp_path: Path) -> N
     assert not (tmp_path / "hf").exists() and not (tmp_path / ".cache").exists()
 
 
+def test_the_default_lint_runs_the_meaning_model_with_the_network_blocked(tmp_path: Path) -> None:
+    """``citation-lint`` with no ``claims`` option anywhere runs the meaning model (the default), and that
+    default path loads WordLlama and the model from the installed package with the network blocked."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(FRONT + "\n# Sciatica\n\nSymptoms of sciatica include:\n\n- numbness in your leg\n"
+                                   "- pain down the back of your thigh\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(SMALL_BIB, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: docs\nplugins:\n  - citations:\n"
+                                         "      bibliography: refs.bib\n", encoding="utf-8")
+    script = NO_NETWORK.split("from medcite.claims.classify")[0] + textwrap.dedent("""
+        import sys
+        from medcite.adapters.cli.main import main
+        sys.exit(main(["--jobs", "1", "--config", sys.argv[1], sys.argv[2]]))
+    """)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HF_HOME": str(tmp_path / "hf"),
+           "MEDCITE_CACHE_DIR": str(tmp_path / "cache"), "MEDCITE_CACHE_KEY_FILE": str(tmp_path / "key" / "k")}
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "mkdocs.yml"), str(docs)], capture_output=True,
+                          text=True, env=env, timeout=120, cwd=tmp_path)
+    assert "network use" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "docs/index.md:10:1: error: the 2 list item(s) under this lead-in are claims" in proc.stdout
+    assert "(model p=" in proc.stdout
+    assert not (tmp_path / "hf").exists() and not (tmp_path / ".cache").exists()
+
+
 def test_a_verdict_says_why_with_its_probability() -> None:
     verdict = classify_meaning("Ibuprofen can upset your stomach.")
     assert verdict.label == "must" and verdict.rule == "meaning" and verdict.probability is not None

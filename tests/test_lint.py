@@ -14,6 +14,8 @@ from .conftest import FRONT, LAUGHS, SMALL_BIB
 
 TODAY = dt.date(2026, 11, 23)
 OPTIONS = LintOptions(today=TODAY)
+# The rule table's own verdicts and explanations (``--claims rules``; the default is ``meaning``).
+RULES = LintOptions(today=TODAY, claims="rules")
 # Advice on how an entry reads in Citing Medicine form (medcite.lint.advice)
 REFERENCE_ADVICE = frozenset({"sentence-case-changed", "no-journal-abbreviation", "missing-urldate", "missing-evidence"})
 
@@ -172,13 +174,13 @@ def test_metadata_rules(front: str, expected: list[tuple[str, int]]) -> None:
 )
 def test_claim_and_evidence_rules(text: str, expected: list[tuple[str, int]]) -> None:
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
-    report = check_document("p.md", FRONT + "\n# Title\n\n" + text + "\n", bib, OPTIONS)
+    report = check_document("p.md", FRONT + "\n# Title\n\n" + text + "\n", bib, RULES)
     assert rules_of(report.findings) == expected
 
 
 def test_findings_name_the_kind_and_the_words() -> None:
     bib, _ = parse_bibliography(SMALL_BIB, "refs.bib")
-    report = check_document("p.md", FRONT + "\nMost people with sciatica recover within weeks.\n", bib, OPTIONS)
+    report = check_document("p.md", FRONT + "\nMost people with sciatica recover within weeks.\n", bib, RULES)
     (finding,) = report.findings
     assert finding.claim_kind == "prognosis" and finding.category == "claim" and finding.severity == "error"
     assert "recover" in finding.message and finding.text == "Most people with sciatica recover within weeks."

@@ -107,9 +107,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("baseline", "file", None,
            "Accepted findings (``citation-lint --write-baseline FILE``): only new ones are reported or fail the "
            "build."),
-    Option("claims", "choice", "rules",
-           "Claim classifier: ``rules`` (the explainable table), ``model`` (learnt from words, opt-in) or "
-           "``meaning`` (pretrained meaning + rules + page context, opt-in).",
+    Option("claims", "choice", "meaning",
+           "Claim classifier: ``meaning`` (the default: pretrained meaning + the rule table's matches + page "
+           "context), ``rules`` (the explainable table alone) or ``model`` (learnt from words).",
            choices=get_args(ClaimsClassifier)),
 )
 OPTION = {option.name: option for option in OPTIONS}

@@ -9,15 +9,17 @@ Three labels, as the editorial rules define them (tests/eval/GUIDE.md):
 - ``none``: needs no citation (instruction, question, navigation, fragment, transition,
   anecdote, bio, call-to-action, disclaimer, admin).
 
-Two classifiers, one interface. ``classify_rules`` is the ordered rule table
-(:mod:`medcite.claims.table`), still the linter's default. ``classify_model`` is the learnt one:
+Three classifiers, one interface. ``classify_rules`` is the ordered rule table
+(:mod:`medcite.claims.table`), kept as ``--claims rules`` and as features and explanations of the
+others. ``classify_model`` is the learnt one:
 a few structural rules whose precision on the labelled data is near 1 decide
 outright (no words, a question). Every other sentence is scored by a linear model
 (:mod:`medcite.claims.learnt`) whose features are its words and word pairs plus which rules of
 the rule table (:mod:`medcite.claims.table`) match, so the rules' knowledge is kept but the
 weighing of it is learnt from independently written text. A model verdict explains itself by
-the features that weighed most towards its label. It is opt-in (``citation-lint --claims model``,
-plugin option ``claims: model``) until this site's own pages pass under it (see README).
+the features that weighed most towards its label (``citation-lint --claims model``, plugin option
+``claims: model``). ``classify_meaning`` (pretrained meaning, the table's matches and page context) is the
+linter's default (``claims`` in :mod:`medcite.app.settings`).
 """
 
 from __future__ import annotations
@@ -152,4 +154,4 @@ CLASSIFIERS: dict[str, Callable[[str], Verdict]] = {"rules": classify_rules, "mo
                                                     "meaning": classify_meaning}
 # The classifiers that read a sentence's page context (the linter passes it to these).
 IN_CONTEXT: dict[str, Callable[[str, meaning.Context], Verdict]] = {"meaning": classify_meaning}
-classify = classify_rules  # the linter's default
+classify = classify_rules  # the rule table's verdict under its older name (evaluation, tests); not the default

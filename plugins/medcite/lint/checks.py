@@ -68,7 +68,7 @@ class LintOptions:
     severity: tuple[tuple[str, Severity], ...] = ()
     # Paths of included snippet files (pymdownx.snippets): linted without front matter or reading grade.
     fragments: frozenset[str] = frozenset()
-    claims: str = "rules"  # which claim classifier: "rules" (default), "model" or "meaning" (medcite.claims.classify)
+    claims: str = "meaning"  # which claim classifier: "meaning" (default), "rules" or "model" (medcite.claims.classify)
     notes: bool = True  # advice on how each entry reads (medcite.lint.advice); off saves time on big files
     red_flags: RedFlags | None = None  # warning signs and their urgency (medcite.source.redflags), for red-flag-urgency
 
@@ -190,12 +190,17 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
                 counts[1] += verdict.label == "none"
         else:
             verdict = classify(sentence.text[:MAX_CLASSIFIED_CHARS])
+        exempt = sentence.exemption is not None or block.exemption is not None or page_reason is not None
+        if sentence.cited and not exempt:
+            # A number in a cited sentence is its sources' figure, whatever the classifier calls the sentence
+            # (the meaning model labels many study descriptions "should" or "none"): number-not-in-source.
+            _record_numbers(report, sentence, bib)
         if verdict.label == "none":
             continue
         if verdict.label == "must":
             report.claims += 1
             report.cited_claims += sentence.cited
-        if sentence.exemption is not None or block.exemption is not None or page_reason is not None:
+        if exempt:
             continue
         if verdict.label == "must" and not sentence.cited:
             if where is not None and where.lead_in is not None:
@@ -213,12 +218,6 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
         elif verdict.label == "must" and sentence.cited:
             refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
             report.source_uses.extend(_check_evidence(sentence, verdict.kind, refs, options))
-            if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
-                cites = tuple((offset, resolved) for offset, group in sentence.cites
-                              if (resolved := tuple(dict.fromkeys(ref.key for key in group
-                                                                  if (ref := bib.resolve(key)) is not None))))
-                report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
-                                                  tuple(dict.fromkeys(ref.key for ref in refs)), cites))
     if stopped is not None:
         report.findings.append(RULES["page-too-complex"].finding(
             path, *stopped,
@@ -239,6 +238,17 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
             "and everyday words"))
     report.findings = filter_findings(report.findings, options)
     return report
+
+
+def _record_numbers(report: DocumentReport, sentence: Sentence, bib: Bibliography) -> None:
+    """A cited sentence that gives a number, for number-not-in-source (medcite.lint.numbers)."""
+    refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
+    if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+        cites = tuple((offset, resolved) for offset, group in sentence.cites
+                      if (resolved := tuple(dict.fromkeys(ref.key for key in group
+                                                          if (ref := bib.resolve(key)) is not None))))
+        report.numbers.append(NumberClaim(sentence.line, sentence.column, sentence.text,
+                                          tuple(dict.fromkeys(ref.key for ref in refs)), cites))
 
 
 @lru_cache(maxsize=1 << 16)

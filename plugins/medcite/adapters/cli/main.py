@@ -105,8 +105,9 @@ def build_parser(merge: bool = False) -> argparse.ArgumentParser:
                             "(for parallel CI jobs; merge their --format json output with citation-lint merge)")
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                             help="worker processes for large sites (default: one per CPU)")
-        parser.add_argument("--claims", choices=("rules", "model", "meaning"), help="claim classifier (default: "
-                            "rules; 'model' (words) and 'meaning' (pretrained meaning + page context) are opt-in)")
+        parser.add_argument("--claims", choices=("rules", "model", "meaning"), help="claim classifier (default: the "
+                            "config's 'claims', else meaning: pretrained meaning + the rule table + page context; "
+                            "'rules': the rule table alone; 'model': learnt from words)")
         parser.add_argument("--list-rules", action="store_true", help="print every rule id and exit")
     return parser
 
