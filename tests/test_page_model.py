@@ -45,6 +45,18 @@ PAGES = {
 SNIPPET = "Seek help at once if you cannot pass urine [@chou2007diagnosis].\n"
 
 
+def wrap_passes(wrap: Callable[[str, Callable[..., Any]], Callable[..., Any]],
+                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace every reference to a parsing function in medcite's modules by ``wrap(name, function)``, so a
+    caller that bypasses the page model is counted too, and start with an empty page memo."""
+    wrappers = {id(real): wrap(name, real) for name, real in PASSES.items()}
+    for module in [m for name, m in sys.modules.items() if name.startswith("medcite.")]:
+        for attribute, value in list(vars(module).items()):
+            if id(value) in wrappers:
+                monkeypatch.setattr(module, attribute, wrappers[id(value)])
+    monkeypatch.setattr(document, "_documents", type(document._documents)(document.DOCUMENTS_KEPT))
+
+
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Counter[str]]]:
     """Every reference to a parsing function in medcite's modules is replaced by a counting wrapper, so a
@@ -57,12 +69,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Counter[str]]
             return real(text, *args, **kwargs)
         return counting
 
-    wrappers = {id(real): wrap(name, real) for name, real in PASSES.items()}
-    for module in [m for name, m in sys.modules.items() if name.startswith("medcite.")]:
-        for attribute, value in list(vars(module).items()):
-            if id(value) in wrappers:
-                monkeypatch.setattr(module, attribute, wrappers[id(value)])
-    monkeypatch.setattr(document, "_documents", type(document._documents)(document.DOCUMENTS_KEPT))
+    wrap_passes(wrap, monkeypatch)
     yield counts
 
 
@@ -131,12 +138,7 @@ def logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             return real(text, *args, **kwargs)
         return logging
 
-    wrappers = {id(real): wrap(name, real) for name, real in PASSES.items()}
-    for module in [m for name, m in sys.modules.items() if name.startswith("medcite.")]:
-        for attribute, value in list(vars(module).items()):
-            if id(value) in wrappers:
-                monkeypatch.setattr(module, attribute, wrappers[id(value)])
-    monkeypatch.setattr(document, "_documents", type(document._documents)(document.DOCUMENTS_KEPT))
+    wrap_passes(wrap, monkeypatch)
     yield log
 
 
