@@ -22,12 +22,14 @@ Nothing is labelled here.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import re
 import sys
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +39,9 @@ HERE = Path(__file__).resolve().parent
 RAW = HERE / "raw"
 OUT = HERE / "units.jsonl"
 KINDS_FILE = HERE / "site_kinds.json"
+SPLIT_FILE = HERE / "split.json"
+# batch -> (folder of saved answers, units file, id prefix)
+BATCHES = {1: ("raw", "units.jsonl", "real"), 2: ("raw2", "units-2.jsonl", "real2")}
 
 MAX_PER_SITE = 40
 # An excerpt at least this long whose last line has no closing punctuation was cut by the
@@ -232,13 +237,13 @@ def load_kinds() -> dict[str, str]:
     return kinds
 
 
-def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    kinds = load_kinds()
+def load_pages(raw: Path) -> tuple[list[dict[str, Any]], Counter[str], list[str]]:
+    """The pages of the saved answers in ``raw``, in file and rank order, with the results skipped."""
     pages: list[dict[str, Any]] = []
     seen_excerpts: set[tuple[str, str]] = set()
     skipped: Counter[str] = Counter()
     queries: list[str] = []
-    for path in sorted(RAW.glob("*.json")):
+    for path in sorted(raw.glob("*.json")):
         answer = json.loads(path.read_text(encoding="utf-8"))
         queries.append(answer["query"])
         for res in answer["results"]:
@@ -256,33 +261,109 @@ def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
                 {
                     "url": res["url"],
                     "excerpt": res["excerpt"],
-                    "source": f"raw/{path.name}#{res['rank']}",
+                    "source": f"{raw.name}/{path.name}#{res['rank']}",
                     "query": answer["query"],
                 }
             )
-    missing = sorted({host_of(p["url"]) for p in pages} - set(kinds))
-    if missing:
-        sys.exit(f"{KINDS_FILE.name}: no site kind for host(s): {', '.join(missing)}")
+    return pages, skipped, queries
 
-    seen: dict[str, dict[str, Any]] = {}
-    duplicates = 0
+
+def segment(pages: list[dict[str, Any]]) -> tuple[list[tuple[dict[str, Any], list[dict[str, Any]]]], int]:
+    """Each page with all its units (before any dedupe or cap), each unit with its ``prev``."""
+    out = []
     dropped = 0
-    per_page: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for page in pages:
         units, cut = page_units(page["excerpt"])
         dropped += cut
-        fresh = []
         prev = ""
         for u in units:
             u["prev"] = prev
             prev = u["text"]
-            # A sentence is the same unit wherever it appears (copies of one NHS page); a
-            # heading, a list item or a fragment of a few words means something only in its
-            # context ("Fever" under "Side effects include:" is not "Fever" under "Call 999
-            # if:"), so its key includes the heading and the list lead-in.
-            ukey = norm(u["text"])
-            if u["is_heading"] or u["is_list_item"] or len(u["text"].split()) < 4:
-                ukey = " | ".join((ukey, norm(u["heading"]), norm(u["list_lead_in"])))
+        out.append((page, units))
+    return out, dropped
+
+
+def unit_key(u: dict[str, Any]) -> str:
+    """A sentence is the same unit wherever it appears (copies of one NHS page); a heading, a list
+    item or a fragment of a few words means something only in its context ("Fever" under "Side
+    effects include:" is not "Fever" under "Call 999 if:"), so its key includes the heading and the
+    list lead-in."""
+    ukey = norm(u["text"])
+    if u["is_heading"] or u["is_list_item"] or len(u["text"].split()) < 4:
+        ukey = " | ".join((ukey, norm(u["heading"]), norm(u["list_lead_in"])))
+    return ukey
+
+
+def _agree() -> ModuleType:
+    """agree.py, for its host grouping (the rule the frozen split was made with)."""
+    spec = importlib.util.spec_from_file_location("real_agree", HERE / "agree.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_side_hosts() -> set[str]:
+    split = json.loads(SPLIT_FILE.read_text(encoding="utf-8"))["split"]
+    return {host for host, side in split.items() if side == "test"}
+
+
+def held_out_hosts(
+    first: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    second: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+) -> tuple[set[str], set[str]]:
+    """Hosts of the second batch kept out of it: (test-side hosts of the frozen split, other hosts in a
+    near-copy group with a test-side host).  Groups are made as agree.py makes them (hosts sharing the
+    first eight words of a sentence, normalised), over every unit of both batches before dedupe and cap,
+    so an exact copy of a test-side sentence links its host too."""
+    test = test_side_hosts()
+    texts = [{"site": host_of(page["url"]), "text": u["text"]} for page, units in first + second for u in units]
+    groups: dict[str, str] = _agree().site_groups(texts)
+    tainted = {groups[h] for h in test if h in groups}
+    hosts = {host_of(page["url"]) for page, _ in second}
+    return hosts & test, {h for h in hosts - test if groups.get(h) in tainted}
+
+
+def _collect(
+    batch: int,
+) -> tuple[list[dict[str, Any]], dict[str, Any], list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    kinds = load_kinds()
+    raw_dir, _, prefix = BATCHES[batch]
+    pages, skipped, queries = load_pages(HERE / raw_dir)
+    missing = sorted({host_of(p["url"]) for p in pages} - set(kinds))
+    if missing:
+        sys.exit(f"{KINDS_FILE.name}: no site kind for host(s): {', '.join(missing)}")
+    segmented, dropped = segment(pages)
+
+    seen: dict[str, dict[str, Any]] = {}
+    earlier: Counter[str] = Counter()  # units a site already has in the earlier batch (the cap counts both)
+    earlier_keys: set[str] = set()
+    held: Counter[str] = Counter()
+    held_test: set[str] = set()
+    held_near: set[str] = set()
+    if batch == 2:
+        first, _, first_segmented = _collect(1)
+        earlier.update(u["site"] for u in first)
+        earlier_keys = {unit_key(u) for u in first}
+        held_test, held_near = held_out_hosts(first_segmented, segmented)
+
+    duplicates = 0
+    per_page: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for page, units in segmented:
+        site = host_of(page["url"])
+        fresh = []
+        for unit in units:
+            u = dict(unit)
+            if site in held_test:
+                held["test-side host"] += 1
+                continue
+            if site in held_near:
+                held["near-copy of a test-side host"] += 1
+                continue
+            ukey = unit_key(u)
+            if ukey in earlier_keys:
+                held["duplicate of a batch-1 unit"] += 1
+                continue
             if ukey in seen:
                 seen[ukey]["copies"] += 1
                 duplicates += 1
@@ -292,8 +373,8 @@ def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
             fresh.append(u)
         per_page.append((page, fresh))
 
-    # At most MAX_PER_SITE units a site, shared evenly over its pages (each page keeps its
-    # first units, so context stays contiguous).
+    # At most MAX_PER_SITE units a site over all batches, shared evenly over its pages (each page keeps
+    # its first units, so context stays contiguous).
     pages_of_site: dict[str, int] = Counter(host_of(p["url"]) for p, us in per_page if us)
     capped = 0
     out: list[dict[str, Any]] = []
@@ -301,27 +382,28 @@ def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         if not units:
             continue
         site = host_of(page["url"])
-        quota = max(3, math.ceil(MAX_PER_SITE / pages_of_site[site]))
+        quota = max(3, math.ceil(max(0, MAX_PER_SITE - earlier[site]) / pages_of_site[site]))
         capped += max(0, len(units) - quota)
         for u in units[:quota]:
-            out.append(
-                {
-                    "id": "",
-                    "site": site,
-                    "url": page["url"],
-                    "site_kind": kinds[site],
-                    "heading": u["heading"],
-                    "prev": u["prev"],
-                    "list_lead_in": u["list_lead_in"],
-                    "is_list_item": u["is_list_item"],
-                    "is_heading": u["is_heading"],
-                    "text": u["text"],
-                    "copies": u["copies"],
-                    "source": page["source"],
-                }
-            )
+            row = {
+                "id": "",
+                "site": site,
+                "url": page["url"],
+                "site_kind": kinds[site],
+                "heading": u["heading"],
+                "prev": u["prev"],
+                "list_lead_in": u["list_lead_in"],
+                "is_list_item": u["is_list_item"],
+                "is_heading": u["is_heading"],
+                "text": u["text"],
+                "copies": u["copies"],
+                "source": page["source"],
+            }
+            if batch != 1:
+                row["split"] = "dev"  # the frozen test split never grows
+            out.append(row)
     # A site may still exceed the cap when its pages are many (minimum 3 a page): trim.
-    count: Counter[str] = Counter()
+    count: Counter[str] = Counter(earlier)
     final = []
     for u in out:
         count[u["site"]] += 1
@@ -330,8 +412,8 @@ def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         else:
             capped += 1
     for i, u in enumerate(final, 1):
-        u["id"] = f"real-{i:05d}"
-    stats = {
+        u["id"] = f"{prefix}-{i:05d}"
+    stats: dict[str, Any] = {
         "queries": len(queries),
         "pages": len({u["url"] for u in final}),
         "hosts": len({u["site"] for u in final}),
@@ -346,16 +428,30 @@ def collect() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         "hosts_by_kind": dict(sorted(Counter(kinds[h] for h in {u["site"] for u in final}).items())),
         "pages_by_kind": dict(sorted(Counter(u["site_kind"] for u in {u["url"]: u for u in final}.values()).items())),
     }
+    if batch != 1:
+        stats["held_out_units"] = dict(held)
+        stats["held_out_hosts"] = {
+            "test-side host": sorted(held_test),
+            "near-copy of a test-side host": sorted(held_near),
+        }
+        stats["hosts_also_in_batch_1"] = len({u["site"] for u in final} & set(earlier))
+    return final, stats, segmented
+
+
+def collect(batch: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The units of one batch and their counts (batch 1: raw/ -> units.jsonl; batch 2: raw2/ -> units-2.jsonl)."""
+    final, stats, _ = _collect(batch)
     return final, stats
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stats", action="store_true", help="print counts, write nothing")
+    ap.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1, help="which batch (default 1)")
     args = ap.parse_args()
-    units, stats = collect()
+    units, stats = collect(args.batch)
     if not args.stats:
-        with OUT.open("w", encoding="utf-8") as fh:
+        with (HERE / BATCHES[args.batch][1]).open("w", encoding="utf-8") as fh:
             for u in units:
                 fh.write(json.dumps(u, ensure_ascii=False) + "\n")
     print(json.dumps(stats, indent=1))
