@@ -14,6 +14,10 @@ the texts; a third settles the units they disagree on. This script:
 
 Label files are TSV with the header ``id<TAB>label<TAB>kind``; several files per labeller are read in order
 (``labels-a*.tsv``, ``labels-b*.tsv``, ``settled*.tsv``).
+
+``--batch 2`` (after ``report`` or ``final``) works on the second batch instead: ``units-2.jsonl``, the label
+files in ``batch2/`` (same names), ``batch2/disputed.jsonl``, and ``labelled-2.jsonl``. Every batch-2 unit is on
+the dev side (``collect.py --batch 2`` holds test-side hosts out); ``final`` stops if one is not.
 """
 
 from __future__ import annotations
@@ -31,14 +35,20 @@ LABELS = ("must", "should", "none")
 TEST_SHARE = 0.3  # about this share of hosts (and so of units) is the frozen test split
 
 
+BATCH = 2 if "--batch" in sys.argv and sys.argv[sys.argv.index("--batch") + 1 :][:1] == ["2"] else 1
+UNITS = HERE / ("units.jsonl" if BATCH == 1 else "units-2.jsonl")
+LABEL_DIR = HERE if BATCH == 1 else HERE / "batch2"
+LABELLED = HERE / ("labelled.jsonl" if BATCH == 1 else "labelled-2.jsonl")
+
+
 def read_units() -> list[dict[str, object]]:
-    with (HERE / "units.jsonl").open(encoding="utf-8") as fh:
+    with UNITS.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
 def read_labels(pattern: str) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
-    for path in sorted(HERE.glob(pattern)):
+    for path in sorted(LABEL_DIR.glob(pattern)):
         with path.open(encoding="utf-8", newline="") as fh:
             rows = csv.reader(fh, delimiter="\t")
             header = next(rows, None)
@@ -137,10 +147,10 @@ def report() -> None:
         ag, kp = kappa(ps)
         print(f"  {kind:16} n={len(ps):5}  agreement {ag:.3f}  kappa {kp:.3f}")
     disputed = [u for u, (x, y) in zip(both, pairs, strict=True) if x != y]
-    with (HERE / "disputed.jsonl").open("w", encoding="utf-8") as fh:
+    with (LABEL_DIR / "disputed.jsonl").open("w", encoding="utf-8") as fh:
         for u in disputed:
             fh.write(json.dumps(u, ensure_ascii=False) + "\n")
-    print(f"disputed: {len(disputed)} units written to disputed.jsonl")
+    print(f"disputed: {len(disputed)} units written to {(LABEL_DIR / 'disputed.jsonl').relative_to(HERE)}")
 
 
 def final() -> None:
@@ -160,11 +170,13 @@ def final() -> None:
         else:
             unresolved.append(uid)
             continue
-        split = frozen[str(u["site"]).lower()]
+        split = frozen[str(u["site"]).lower()] if BATCH == 1 else frozen.get(str(u["site"]).lower(), "dev")
+        if BATCH == 2 and split != "dev":
+            raise SystemExit(f"units-2.jsonl: {uid} is from {u['site']}, a host on the frozen test side")
         out.append({**u, "label": label, "kind": kind, "label_a": a[uid][0], "label_b": b[uid][0], "split": split})
     if unresolved:
         raise SystemExit(f"{len(unresolved)} units have no final label (first: {unresolved[:5]})")
-    with (HERE / "labelled.jsonl").open("w", encoding="utf-8") as fh:
+    with LABELLED.open("w", encoding="utf-8") as fh:
         for row in out:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     for split in ("dev", "test"):
