@@ -82,6 +82,8 @@ def real_logged() -> dict[str, list[float]]:
 def real_table() -> str:
     """Every classifier on the real dev split (CV by site for the model trained on it) and the frozen test."""
     dev = read_real(REAL / "labelled.jsonl", "dev")
+    if (REAL / "labelled-2.jsonl").exists():  # the second batch, all dev
+        dev += read_real(REAL / "labelled-2.jsonl", "dev")
     logged = real_logged()
     meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
     lines = ["Real published text (tests/eval/real; headings count as not flagged)",
