@@ -262,11 +262,19 @@ def test_training_never_holds_a_test_split_label() -> None:
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     units = train_meaning.real_dev()
-    records = [json.loads(line) for line in (ROOT / "tests/eval/real/labelled.jsonl").read_text().splitlines()]
-    assert len(units) == sum(r["split"] == "dev" for r in records)
+    real = ROOT / "tests/eval/real"
+    records = [json.loads(line) for line in (real / "labelled.jsonl").read_text().splitlines()]
+    second = [json.loads(line) for line in (real / "labelled-2.jsonl").read_text().splitlines()]
+    assert all(r["split"] == "dev" for r in second)
+    assert len(units) == sum(r["split"] == "dev" for r in records) + len(second)
     test_sites = {r["site"] for r in records if r["split"] == "test"}
-    groups = json.loads((ROOT / "tests/eval/real/split.json").read_text())["groups"]
+    assert not test_sites & {r["site"] for r in second}
+    groups = json.loads((real / "split.json").read_text())["groups"]
     assert not {u.group for u in units} & {groups[site] for site in test_sites}
+    # a second-batch host sharing a near-copy with a first-batch dev host is in that host's CV group
+    by_site = {r["site"]: u.group for r, u in zip([r for r in records if r["split"] == "dev"] + second, units,
+                                                  strict=True)}
+    assert all(by_site[site] == group for site, group in groups.items() if site in by_site)
 
 
 @pytest.mark.parametrize("text", ["- weakness in your leg [@genevay2020]\n", "Weak legs are common [@genevay2020]\n"])
