@@ -24,6 +24,7 @@ missing, truncated or altered file is a :class:`ModelFileError` naming the file:
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import re
@@ -132,9 +133,23 @@ def embeddings(text: str, context: Context) -> np.ndarray:
     only for a list item, zeros where there is none)."""
     import numpy as np
 
-    lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
-    previous = embed_one(normalise(context.prev)) if context.prev else np.zeros(DIM, np.float32)
+    lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else _zeros()
+    previous = embed_one(normalise(context.prev)) if context.prev else _zeros()
     return np.concatenate([embed_one(text), lead, previous]) * EMBEDDING_SCALE
+
+
+def absent(context: Context) -> tuple[bool, ...]:
+    """Which of the embedded texts (EMBEDDED) the context lacks: their block of :func:`embeddings` is zeros."""
+    return False, not (context.is_list_item and context.lead_in), not context.prev
+
+
+@lru_cache(maxsize=1)
+def _zeros() -> np.ndarray:
+    import numpy as np
+
+    zeros = np.zeros(DIM, np.float32)
+    zeros.setflags(write=False)
+    return zeros
 
 
 def describe(name: str) -> str:
@@ -156,17 +171,26 @@ class Contributions(dict[str, list[tuple[str, float]]]):
         super().__init__()
         self._labels, self._names, self._parts = labels, names, parts
 
-    def __missing__(self, label: str) -> list[tuple[str, float]]:
+    def _negated(self, label: str) -> list[tuple[float, str]]:
+        """(-push, name) for every feature: sorted, the order of the explanation (negating a float is exact)."""
         if label not in self._labels:
             raise KeyError(label)
         j = self._labels.index(label)
         parts = self._parts
         push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self._labels) - 1)
-        # Sorted by (-push, name), as (name, push) pairs: negating a float is exact, so the values are unchanged.
-        ordered = sorted(zip([-value for value in push.tolist()], self._names, strict=True))
-        value = [(name, -negated) for negated, name in ordered]
+        return list(zip([-value for value in push.tolist()], self._names, strict=True))
+
+    def __missing__(self, label: str) -> list[tuple[str, float]]:
+        value = [(name, -negated) for negated, name in sorted(self._negated(label))]
         self[label] = value
         return value
+
+    def strongest(self, label: str, count: int) -> list[tuple[str, float]]:
+        """The first ``count`` of ``self[label]``, without sorting the rest (the same pairs: the smallest
+        (-push, name) pairs are the first of the sorted list, and equal pairs are interchangeable)."""
+        if super().__contains__(label):
+            return self[label][:count]
+        return [(name, -negated) for negated, name in heapq.nsmallest(count, self._negated(label))]
 
     def _complete(self) -> None:
         for label in self._labels:
@@ -236,6 +260,15 @@ class MeaningModel:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
+    def _zero_push(self, block: int) -> np.ndarray:
+        """What a block of zeros pushes (each a sum of signed zeros, whatever the order: so computed once)."""
+        cached: list[np.ndarray] | None = self.__dict__.get("_zero_cache")
+        if cached is None:
+            zeros = (_zeros() * EMBEDDING_SCALE)
+            cached = [zeros @ self.weights[b * DIM:(b + 1) * DIM] for b in range(len(EMBEDDED))]
+            object.__setattr__(self, "_zero_cache", cached)
+        return cached[block]
+
     def predict(self, text: str, context: Context = NO_CONTEXT) -> Prediction:
         import numpy as np
 
@@ -245,8 +278,9 @@ class MeaningModel:
         columns = [index[name] for name in present]
         blocks = len(EMBEDDED)
         parts = np.empty((blocks + len(columns), len(self.labels)))
-        for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
-            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
+        for block, missing in enumerate(absent(context)):  # one row per embedded text: its meaning's push
+            parts[block] = self._zero_push(block) if missing else (
+                dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM])
         parts[blocks:] = self.weights[columns]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
