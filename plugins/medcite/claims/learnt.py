@@ -144,7 +144,7 @@ def features(text: str) -> list[str]:
         found.add("has:analogy+health")
     if "has:threshold" in found and "has:cta" in found:
         found.add("has:threshold+cta")
-    imperative = _imperative(text)
+    imperative = prefilter.call(_imperative, text) if prefilter.FAST else _imperative(text)
     if imperative:
         found.add("hit:imperative")
         found.add("imp:" + imperative["verb"].lower())
