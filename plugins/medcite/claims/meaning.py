@@ -269,26 +269,39 @@ class MeaningModel:
             object.__setattr__(self, "_zero_cache", cached)
         return cached[block]
 
+    def _both(self) -> np.ndarray | None:
+        """The label and kind heads' weights side by side (one row look-up for both)."""
+        cached: np.ndarray | None = self.__dict__.get("_both_cache")
+        if cached is None and self.kind_weights is not None:
+            import numpy as np
+
+            cached = np.ascontiguousarray(np.hstack([self.weights, self.kind_weights]))
+            object.__setattr__(self, "_both_cache", cached)
+        return cached
+
     def predict(self, text: str, context: Context = NO_CONTEXT) -> Prediction:
         import numpy as np
 
-        dense = embeddings(text, context)
+        # As float64 once: each product below with the float32 vector would cast it so (exactly) itself.
+        dense = embeddings(text, context).astype(np.float64)
         index = self.index
         present = [name for name in symbolic_features(text, context) if name in index]
         columns = [index[name] for name in present]
-        blocks = len(EMBEDDED)
-        parts = np.empty((blocks + len(columns), len(self.labels)))
+        blocks, labels = len(EMBEDDED), len(self.labels)
+        parts = np.empty((blocks + len(columns), labels))
         for block, missing in enumerate(absent(context)):  # one row per embedded text: its meaning's push
             parts[block] = self._zero_push(block) if missing else (
                 dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM])
-        parts[blocks:] = self.weights[columns]
+        both = self._both()
+        rows = self.weights[columns] if both is None else both[columns]
+        parts[blocks:] = rows[:, :labels]
         scores = parts.sum(axis=0) + self.bias
         exps = np.exp(scores - scores.max())
         probabilities = exps / exps.sum()
         if self.kind_weights is not None and self.kind_bias is not None:
-            kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
+            kind_scores = dense @ self.kind_weights[:DENSE] + rows[:, labels:].sum(axis=0) + self.kind_bias
             kind_exps = np.exp(kind_scores - kind_scores.max())
-            by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+            by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=labels)
             probabilities = (probabilities + by_label) / 2
         names = [*("meaning:" + part for part in EMBEDDED), *present]  # the same as self.names[c - DENSE]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
