@@ -13,6 +13,13 @@ so the rule table, the model's features and a verdict's explanation share one se
 
 A pattern this reading does not understand needs nothing: it always runs, from the start. ``FAST = False`` runs
 every pattern plainly (the reference that tests/test_claims_speed.py compares with, sentence by sentence).
+
+The plain patterns (no lookaround, no back reference, no long repeat: :func:`re2_source`) are also put in one
+RE2 set, which says in one scan of the sentence exactly which of them match, when RE2 reads the sentence as
+``re`` does (:func:`settable`: no newline, no control character only ``re`` calls a space, nothing beyond ASCII
+but punctuation and symbols). Then a plain pattern the set does not name is not run at all, and a feature that
+only asks whether it matches (:meth:`Scan.test`) is not searched either; a match that is needed (its words, where
+it starts) is still ``re``'s. ``FAST_SET = False`` leaves the set out.
 """
 
 from __future__ import annotations
