@@ -295,13 +295,14 @@ class MeaningModel:
         both = self._both()
         rows = self.weights[columns] if both is None else both[columns]
         parts[blocks:] = rows[:, :labels]
-        scores = parts.sum(axis=0) + self.bias
-        exps = np.exp(scores - scores.max())
-        probabilities = exps / exps.sum()
+        # add.reduce and maximum.reduce are what ndarray.sum and .max call (without their Python wrappers).
+        scores = np.add.reduce(parts, axis=0) + self.bias
+        exps = np.exp(scores - np.maximum.reduce(scores))
+        probabilities = exps / np.add.reduce(exps)
         if self.kind_weights is not None and self.kind_bias is not None:
-            kind_scores = dense @ self.kind_weights[:DENSE] + rows[:, labels:].sum(axis=0) + self.kind_bias
-            kind_exps = np.exp(kind_scores - kind_scores.max())
-            by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=labels)
+            kind_scores = dense @ self.kind_weights[:DENSE] + np.add.reduce(rows[:, labels:], axis=0) + self.kind_bias
+            kind_exps = np.exp(kind_scores - np.maximum.reduce(kind_scores))
+            by_label = np.bincount(self.kind_labels, weights=kind_exps / np.add.reduce(kind_exps), minlength=labels)
             probabilities = (probabilities + by_label) / 2
         names = [*("meaning:" + part for part in EMBEDDED), *present]  # the same as self.names[c - DENSE]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),
