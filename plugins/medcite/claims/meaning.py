@@ -173,11 +173,13 @@ class Contributions(dict[str, list[tuple[str, float]]]):
 
     def _negated(self, label: str) -> list[tuple[float, str]]:
         """(-push, name) for every feature: sorted, the order of the explanation (negating a float is exact)."""
+        import numpy as np
+
         if label not in self._labels:
             raise KeyError(label)
         j = self._labels.index(label)
         parts = self._parts
-        push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self._labels) - 1)
+        push = parts[:, j] - (np.add.reduce(parts, axis=1) - parts[:, j]) / (len(self._labels) - 1)
         return list(zip([-value for value in push.tolist()], self._names, strict=True))
 
     def __missing__(self, label: str) -> list[tuple[str, float]]:
