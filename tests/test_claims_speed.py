@@ -204,6 +204,17 @@ def test_every_pattern_searched_through_the_prefilter_answers_as_re_does(
     (r"[a-z]+ing\b", "Stretching"),
     (r"(?i:stop)\b|\bGo\b", "STOP now"),
     (r"(?a)\bcafe\b", "\u00e9cafe"),  # ASCII \b sees a boundary inside what is one word to us
+    # Where RE2 (the set of plain patterns) and re read a text differently: such texts are not given to the set.
+    (r"\bpain$", "back pain\n"),  # re's $ also matches before a final newline
+    (r"a\sb", "a\x0bb"),  # re's \s matches \v and \x1c-\x1f, RE2's does not
+    (r"a\sb", "a\x1fb"),
+    (r"\w+itis\b", "\u00f1itis"),  # RE2's \w and \b are ASCII
+    (r"\bitis\b", "\u00f1itis"),
+    (r"\d", "\u0663"),  # an Arabic-Indic digit
+    (r"a\Wb", "a\u00a0b"),  # a no-break space
+    (r"\bdon\W+t\b", "don\u2019t"),  # a typographic apostrophe: the set reads it as re does
+    (r"x.{0,2}y", "x\u2019\u2019y"),  # . is one character, not one byte
+    (r"^[^.!?]{0,2}y", "\u201c\u201dy"),
 ])
 def test_tricky_patterns(pattern: str, text: str) -> None:
     compiled = re.compile(pattern, re.IGNORECASE)
@@ -212,6 +223,70 @@ def test_tricky_patterns(pattern: str, text: str) -> None:
         expected = compiled.search(text, pos)
         got = prefilter.search(compiled, text, pos)
         assert (got and got.span()) == (expected and expected.span()), (pattern, text, pos)
+    assert prefilter.scan(text).test(compiled) == (compiled.search(text) is not None), (pattern, text)
+
+
+@pytest.mark.parametrize(("text", "settable"), [
+    ("Most people get better.", True),
+    ("Tabs\tand\rcarriage returns\fand form feeds", True),
+    ("It doesn\u2019t \u2014 \u201cusually\u201d \u2026 hurt \u00b0 \u00a3", True),  # punctuation, symbols
+    ("two lines\n", False),  # re's $
+    ("a\x0bb", False),  # re's \s
+    ("a\x1cb", False),
+    ("caf\u00e9", False),  # a letter beyond ASCII: RE2's \w and \b are ASCII
+    ("\u0663 days", False),  # a digit beyond ASCII
+    ("\u00bd a tablet", False),  # a number beyond ASCII is a word character to re
+    ("a\u00a0b", False),  # a space beyond ASCII
+    ("\u212a", False),  # the Kelvin sign: IGNORECASE matches it with k
+    ("\u24b6", False),  # a circled letter has a lower case
+    ("", True),
+])
+def test_which_texts_the_re2_set_reads(text: str, settable: bool) -> None:
+    assert prefilter.settable(text) == settable
+
+
+@pytest.mark.parametrize(("pattern", "flags", "source"), [
+    (r"\bpain\w*\b", re.IGNORECASE, r"(?i)\bpain\w*\b"),
+    (r"^(?:a|the) (?P<verb>go|stop)\b", 0, r"^(?:a|the) (?P<verb>go|stop)\b"),
+    (r"(?i:stop)\b", 0, r"(?i:stop)\b"),
+    (r"\d{1,3}", 0, r"\d{1,3}"),
+    (r"\bwork(?! by)", re.IGNORECASE, None),  # look-ahead
+    (r"(?<!desk )\bwork", re.IGNORECASE, None),  # look-behind
+    (r"(a)\1", 0, None),  # back reference
+    (r"\bpain\Z", 0, None),  # \Z is RE2's \z; left to re
+    (r"a{,3}", 0, None),  # {,3}: a repeat to re, a literal to RE2
+    (r"\bif\b.{0,80}\bworse\b", re.IGNORECASE, None),  # a long repeat: RE2's automaton would keep growing
+    (r"\bsee\b.*\bgp\b", 0, None),
+    (r"\w++", 0, None),  # possessive
+    (r"\u00e9t\u00e9", 0, None),
+    ("\u00e9t\u00e9", 0, None),  # beyond ASCII
+    (r"(?x) a b", 0, None),  # other flags
+    (r"^a$", re.MULTILINE, None),
+])
+def test_which_patterns_the_re2_set_reads(pattern: str, flags: int, source: str | None) -> None:
+    assert prefilter.re2_source(re.compile(pattern, flags)) == source
+
+
+def test_every_registered_pattern_is_tested_through_the_re2_set_as_re_answers(
+        sentences: list[tuple[str, Context]]) -> None:
+    """Scan.test (the RE2 set's answer for a plain pattern, re's for the others) is re's, on every sentence and
+    lead-in and on odd variants; and the set does answer for most sentences and most of the table's patterns."""
+    clear()
+    for text, _ in sentences[:50]:
+        classify_module.classify_meaning(text)
+    patterns = list(prefilter.REGISTRY.patterns)
+    exact = [pattern for pattern in patterns if prefilter.REGISTRY.bits[id(pattern)] & prefilter.REGISTRY.exact]
+    assert len(exact) >= 20
+    texts = {table.normalise(text) for text, _ in sentences} | {c.lead_in for _, c in sentences}
+    texts |= {variant for text in sorted(texts)[::20] for variant in variants(text)}
+    texts |= {text + "\n" for text in sorted(texts)[::50]} | {text.replace("'", "\u2019") for text in texts}
+    answered = 0
+    for text in sorted(texts):
+        scanned = prefilter.Scan(text)
+        answered += bool(scanned.exact)
+        for pattern in patterns:
+            assert scanned.test(pattern) == (pattern.search(text) is not None), (pattern.pattern[:80], text)
+    assert answered > len(texts) * 0.8
 
 
 def test_a_pattern_first_searched_after_a_sentence_was_scanned_is_searched_plainly() -> None:

@@ -72,9 +72,11 @@ def _embed_single(text: str) -> np.ndarray | None:
         return None
     table = model.embedding
     rows = np.array(ids, dtype=np.int32)
-    np.clip(rows, 0, table.shape[0] - 1, out=rows)
-    pooled = (table[rows].sum(axis=0, dtype=np.float32) / np.float32(len(ids)))[np.newaxis, :]
-    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    np.minimum(rows, table.shape[0] - 1, out=rows)  # np.clip(rows, 0, len - 1), without its wrappers (integers)
+    np.maximum(rows, 0, out=rows)
+    pooled = (np.add.reduce(table[rows], axis=0, dtype=np.float32) / np.float32(len(ids)))[np.newaxis, :]
+    # np.linalg.norm(pooled, axis=1, keepdims=True), by its own steps for real rows (without its checks)
+    norms = np.sqrt(np.add.reduce(pooled * pooled, axis=1, keepdims=True))
     vector: np.ndarray = (pooled / np.maximum(norms, 1e-9))[0].astype(np.float32, copy=False)
     return vector
 

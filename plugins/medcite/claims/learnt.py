@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,35 @@ RULES = (*STRUCTURE_RULES, *STRONG_RULES, *SHOULD_RULES, *WEAK_RULES)
 HITS = tuple(("hit:" + rule.name, rule.pattern, isinstance(rule.pattern, re.Pattern)) for rule in RULES)
 
 
+_SEARCHES: tuple[int, dict[int, list[str]], int, list[tuple[str, Callable[[str], re.Match[str] | None]]]] | None = None
+
+
+def _searches() -> tuple[dict[int, list[str]], int, list[tuple[str, Callable[[str], re.Match[str] | None]]]]:
+    """The "has:" and "hit:" features by their pattern's prefilter bit (a pattern may give several), the bits of
+    them all, and the rules that are functions."""
+    global _SEARCHES
+    known = len(prefilter.REGISTRY.patterns)
+    if _SEARCHES is None or _SEARCHES[0] != known:
+        by_bit: dict[int, list[str]] = {}
+        others: list[tuple[str, Callable[[str], re.Match[str] | None]]] = []
+        for name, pattern, is_pattern in [(name, pattern, True) for name, pattern in HAS] + list(HITS):
+            if is_pattern:
+                assert isinstance(pattern, re.Pattern)
+                prefilter.REGISTRY.add(pattern)
+                by_bit.setdefault(prefilter.REGISTRY.bits[id(pattern)], []).append(name)
+            else:
+                others.append((name, pattern))  # type: ignore[arg-type]
+        mask = 0
+        for bit in by_bit:
+            mask |= bit
+        _SEARCHES = (len(prefilter.REGISTRY.patterns), by_bit, mask, others)
+    return _SEARCHES[1], _SEARCHES[2], _SEARCHES[3]
+
+
+def bit_pattern(bit: int) -> re.Pattern[str]:
+    return prefilter.REGISTRY.patterns[bit.bit_length() - 1]
+
+
 def _length_bucket(count: int) -> str:
     for limit, name in ((3, "1-3"), (6, "4-6"), (12, "7-12"), (25, "13-25")):
         if count <= limit:
@@ -92,10 +122,21 @@ def features(text: str) -> list[str]:
     if LABEL_COLON_RE.match(text):
         found.add("shape:label-colon")
     if prefilter.FAST:  # the same searches, through the sentence's scan directly (no call per pattern to find it)
+        by_bit, mask, others = _searches()  # first: registers the patterns before the sentence is scanned
         sentence = scan(text)
-        found.update([name for name, pattern in HAS if sentence.search(pattern)])
-        found.update([name for name, pattern, is_pattern in HITS
-                      if (sentence.search(pattern) if is_pattern else sentence.call(pattern))])  # type: ignore[arg-type]
+        matched = sentence.possible & sentence.exact & mask  # the RE2 set's answers: these match, no others
+        while matched:
+            bit = matched & -matched
+            found.update(by_bit[bit])
+            matched ^= bit
+        # The others that may match, and any registered after the sentence was scanned: searched.
+        rest = mask & ~sentence.exact & (sentence.possible | -(1 << sentence.known))
+        while rest:
+            bit = rest & -rest
+            if sentence.search(bit_pattern(bit)):
+                found.update(by_bit[bit])
+            rest ^= bit
+        found.update([name for name, pattern in others if sentence.call(pattern)])
     else:
         found.update([name for name, pattern in HAS if search(pattern, text)])
         found.update(["hit:" + rule.name for rule in RULES if rule.match(text)])
@@ -103,7 +144,7 @@ def features(text: str) -> list[str]:
         found.add("has:analogy+health")
     if "has:threshold" in found and "has:cta" in found:
         found.add("has:threshold+cta")
-    imperative = _imperative(text)
+    imperative = prefilter.call(_imperative, text) if prefilter.FAST else _imperative(text)
     if imperative:
         found.add("hit:imperative")
         found.add("imp:" + imperative["verb"].lower())
@@ -121,7 +162,9 @@ class Prediction:
     contributions: dict[str, list[tuple[str, float]]]  # label -> (feature, weight), strongest first
 
     def top(self, label: str, count: int = 3) -> list[tuple[str, float]]:
-        return [(name, weight) for name, weight in self.contributions[label] if weight > 0][:count]
+        strongest = getattr(self.contributions, "strongest", None)  # the first few without sorting them all
+        ordered = self.contributions[label] if strongest is None else strongest(label, count)
+        return [(name, weight) for name, weight in ordered if weight > 0][:count]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ missing, truncated or altered file is a :class:`ModelFileError` naming the file:
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import re
@@ -132,9 +133,23 @@ def embeddings(text: str, context: Context) -> np.ndarray:
     only for a list item, zeros where there is none)."""
     import numpy as np
 
-    lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else np.zeros(DIM, np.float32)
-    previous = embed_one(normalise(context.prev)) if context.prev else np.zeros(DIM, np.float32)
+    lead = embed_one(context.lead_in) if context.is_list_item and context.lead_in else _zeros()
+    previous = embed_one(normalise(context.prev)) if context.prev else _zeros()
     return np.concatenate([embed_one(text), lead, previous]) * EMBEDDING_SCALE
+
+
+def absent(context: Context) -> tuple[bool, ...]:
+    """Which of the embedded texts (EMBEDDED) the context lacks: their block of :func:`embeddings` is zeros."""
+    return False, not (context.is_list_item and context.lead_in), not context.prev
+
+
+@lru_cache(maxsize=1)
+def _zeros() -> np.ndarray:
+    import numpy as np
+
+    zeros = np.zeros(DIM, np.float32)
+    zeros.setflags(write=False)
+    return zeros
 
 
 def describe(name: str) -> str:
@@ -156,17 +171,28 @@ class Contributions(dict[str, list[tuple[str, float]]]):
         super().__init__()
         self._labels, self._names, self._parts = labels, names, parts
 
-    def __missing__(self, label: str) -> list[tuple[str, float]]:
+    def _negated(self, label: str) -> list[tuple[float, str]]:
+        """(-push, name) for every feature: sorted, the order of the explanation (negating a float is exact)."""
+        import numpy as np
+
         if label not in self._labels:
             raise KeyError(label)
         j = self._labels.index(label)
         parts = self._parts
-        push = parts[:, j] - (parts.sum(axis=1) - parts[:, j]) / (len(self._labels) - 1)
-        # Sorted by (-push, name), as (name, push) pairs: negating a float is exact, so the values are unchanged.
-        ordered = sorted(zip([-value for value in push.tolist()], self._names, strict=True))
-        value = [(name, -negated) for negated, name in ordered]
+        push = parts[:, j] - (np.add.reduce(parts, axis=1) - parts[:, j]) / (len(self._labels) - 1)
+        return list(zip([-value for value in push.tolist()], self._names, strict=True))
+
+    def __missing__(self, label: str) -> list[tuple[str, float]]:
+        value = [(name, -negated) for negated, name in sorted(self._negated(label))]
         self[label] = value
         return value
+
+    def strongest(self, label: str, count: int) -> list[tuple[str, float]]:
+        """The first ``count`` of ``self[label]``, without sorting the rest (the same pairs: the smallest
+        (-push, name) pairs are the first of the sorted list, and equal pairs are interchangeable)."""
+        if super().__contains__(label):
+            return self[label][:count]
+        return [(name, -negated) for negated, name in heapq.nsmallest(count, self._negated(label))]
 
     def _complete(self) -> None:
         for label in self._labels:
@@ -236,25 +262,49 @@ class MeaningModel:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
+    def _zero_push(self, block: int) -> np.ndarray:
+        """What a block of zeros pushes (each a sum of signed zeros, whatever the order: so computed once)."""
+        cached: list[np.ndarray] | None = self.__dict__.get("_zero_cache")
+        if cached is None:
+            zeros = (_zeros() * EMBEDDING_SCALE)
+            cached = [zeros @ self.weights[b * DIM:(b + 1) * DIM] for b in range(len(EMBEDDED))]
+            object.__setattr__(self, "_zero_cache", cached)
+        return cached[block]
+
+    def _both(self) -> np.ndarray | None:
+        """The label and kind heads' weights side by side (one row look-up for both)."""
+        cached: np.ndarray | None = self.__dict__.get("_both_cache")
+        if cached is None and self.kind_weights is not None:
+            import numpy as np
+
+            cached = np.ascontiguousarray(np.hstack([self.weights, self.kind_weights]))
+            object.__setattr__(self, "_both_cache", cached)
+        return cached
+
     def predict(self, text: str, context: Context = NO_CONTEXT) -> Prediction:
         import numpy as np
 
-        dense = embeddings(text, context)
+        # As float64 once: each product below with the float32 vector would cast it so (exactly) itself.
+        dense = embeddings(text, context).astype(np.float64)
         index = self.index
         present = [name for name in symbolic_features(text, context) if name in index]
         columns = [index[name] for name in present]
-        blocks = len(EMBEDDED)
-        parts = np.empty((blocks + len(columns), len(self.labels)))
-        for block in range(blocks):  # one row per embedded text: its meaning's push, explained as one feature
-            parts[block] = dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM]
-        parts[blocks:] = self.weights[columns]
-        scores = parts.sum(axis=0) + self.bias
-        exps = np.exp(scores - scores.max())
-        probabilities = exps / exps.sum()
+        blocks, labels = len(EMBEDDED), len(self.labels)
+        parts = np.empty((blocks + len(columns), labels))
+        for block, missing in enumerate(absent(context)):  # one row per embedded text: its meaning's push
+            parts[block] = self._zero_push(block) if missing else (
+                dense[block * DIM:(block + 1) * DIM] @ self.weights[block * DIM:(block + 1) * DIM])
+        both = self._both()
+        rows = self.weights[columns] if both is None else both[columns]
+        parts[blocks:] = rows[:, :labels]
+        # add.reduce and maximum.reduce are what ndarray.sum and .max call (without their Python wrappers).
+        scores = np.add.reduce(parts, axis=0) + self.bias
+        exps = np.exp(scores - np.maximum.reduce(scores))
+        probabilities = exps / np.add.reduce(exps)
         if self.kind_weights is not None and self.kind_bias is not None:
-            kind_scores = dense @ self.kind_weights[:DENSE] + self.kind_weights[columns].sum(axis=0) + self.kind_bias
-            kind_exps = np.exp(kind_scores - kind_scores.max())
-            by_label = np.bincount(self.kind_labels, weights=kind_exps / kind_exps.sum(), minlength=len(self.labels))
+            kind_scores = dense @ self.kind_weights[:DENSE] + np.add.reduce(rows[:, labels:], axis=0) + self.kind_bias
+            kind_exps = np.exp(kind_scores - np.maximum.reduce(kind_scores))
+            by_label = np.bincount(self.kind_labels, weights=kind_exps / np.add.reduce(kind_exps), minlength=labels)
             probabilities = (probabilities + by_label) / 2
         names = [*("meaning:" + part for part in EMBEDDED), *present]  # the same as self.names[c - DENSE]
         return Prediction(dict(zip(self.labels, probabilities.tolist(), strict=True)),

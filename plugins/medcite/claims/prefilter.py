@@ -13,12 +13,20 @@ so the rule table, the model's features and a verdict's explanation share one se
 
 A pattern this reading does not understand needs nothing: it always runs, from the start. ``FAST = False`` runs
 every pattern plainly (the reference that tests/test_claims_speed.py compares with, sentence by sentence).
+
+The plain patterns (no lookaround, no back reference, no long repeat: :func:`re2_source`) are also put in one
+RE2 set, which says in one scan of the sentence exactly which of them match, when RE2 reads the sentence as
+``re`` does (:func:`settable`: no newline, no control character only ``re`` calls a space, nothing beyond ASCII
+but punctuation and symbols). Then a plain pattern the set does not name is not run at all, and a feature that
+only asks whether it matches (:meth:`Scan.test`) is not searched either; a match that is needed (its words, where
+it starts) is still ``re``'s. ``FAST_SET = False`` leaves the set out.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +34,10 @@ from functools import lru_cache
 # The parser behind re.compile (private, so read defensively: any surprise means "needs nothing").
 from re import _parser as sre  # type: ignore[attr-defined]
 
+import re2
+
 FAST = True
+FAST_SET = True  # False: the RE2 set is not asked (the scan's word index alone decides what runs)
 WORD_RE = re.compile(r"\w+")
 DIGIT_RE = re.compile(r"\d")
 DIGIT = "\\d"  # the key of "a digit somewhere" (never a word: words are \w+)
@@ -228,6 +239,58 @@ def need(pattern: re.Pattern[str]) -> Need | None:
     return _union([alternative.need for alternative in plan(pattern)])
 
 
+# What a pattern may use for RE2 to read it as Python's ``re`` does (on the texts of :func:`settable`): groups
+# ``(?:``, ``(?P<``, ``(?i:`` only (no lookaround, back reference, conditional or other flags), no ``{,n}``, no
+# escapes RE2 reads otherwise (``\Z``, ``\u``, ``\N``, a digit); and no repeat of more than SIMPLE_REPEAT (or
+# ``.*``/``.+``): one automaton for such patterns stays small, while ``.{0,80}`` makes it grow with every new
+# sentence (measured: the whole table as one RE2 set costs 0.3 ms a new sentence, its plain patterns 0.015-0.03 ms).
+SIMPLE_REPEAT = 3
+_RE2_UNSAFE = re.compile(r"\\[ZzuUN0-9]|\(\?(?!:|P<|i:)|\{,|\.[*+]|[*+?}][+]")
+_REPEAT = re.compile(r"\{(\d*),?(\d*)\}")
+# Text characters RE2 and ``re`` see alike: printable ASCII, tab, carriage return and form feed (not a newline,
+# which ``$`` treats apart, nor \v or \x1c-\x1f, which only ``re``'s \s matches); beyond ASCII, punctuation and
+# symbols that are neither word characters nor spaces and have no other case (typographic quotes, dashes).
+_ASCII_UNSAFE = frozenset("\n\x0b\x1c\x1d\x1e\x1f")
+
+
+@lru_cache(maxsize=4096)
+def _safe_char(char: str) -> bool:
+    if char.isascii():
+        return char not in _ASCII_UNSAFE
+    return (unicodedata.category(char)[0] in "PS" and not char.isalnum() and not char.isspace()
+            and char.lower() == char == char.upper() and char.casefold() == char)
+
+
+def settable(text: str) -> bool:
+    """Whether RE2 answers for ``text`` exactly as ``re`` does (for the patterns :func:`re2_source` accepts)."""
+    if text.isascii():
+        return _ASCII_UNSAFE.isdisjoint(text)
+    return all([_safe_char(char) for char in set(text)])
+
+
+def re2_source(pattern: re.Pattern[str]) -> str | None:
+    """The pattern as RE2 reads it to the same answer on a :func:`settable` text, or None if it may not."""
+    source = pattern.pattern
+    if not isinstance(source, str) or pattern.flags & ~(re.IGNORECASE | re.UNICODE) or not source.isascii():
+        return None
+    if _RE2_UNSAFE.search(source):
+        return None
+    for low, high in _REPEAT.findall(source):
+        if max(int(low or 0), int(high or 0)) > SIMPLE_REPEAT:
+            return None
+    return "(?i)" + source if pattern.flags & re.IGNORECASE else source
+
+
+@dataclass(frozen=True)
+class SetSnapshot:
+    """An RE2 set of the exact patterns among the first ``known`` registered: pattern i of the set has bit bits[i]."""
+
+    set: re2.Set
+    bits: list[int]
+    exact: int  # the bits of all its patterns
+    known: int
+
+
 class _Registry:
     """The patterns searched through :func:`search`, each a bit; which bits each word or string of letters allows.
     Keyed by id(pattern): a compiled pattern hashes its whole program on every lookup (the patterns are kept)."""
@@ -240,6 +303,32 @@ class _Registry:
         self.by_letters: list[tuple[str, int]] = []
         self.always = 0  # patterns that need nothing
         self.lock = threading.Lock()
+        # The patterns RE2 reads as re does, as one RE2 set (built again when one is added): on a settable text,
+        # one scan says exactly which of them match.
+        self.sources: list[tuple[int, str]] = []  # (bit, RE2 source)
+        self.exact = 0
+        self.set: SetSnapshot | None = None
+
+    def re2_set(self) -> SetSnapshot | None:
+        """The RE2 set of the exact patterns registered so far (None if there are none)."""
+        current = self.set
+        if current is None or current.known != len(self.patterns):
+            with self.lock:
+                known, sources = len(self.patterns), list(self.sources)
+                if not sources:
+                    return None
+                options = re2.Options()
+                options.max_mem = RE2_MEMORY
+                options.log_errors = False
+                built = re2.Set.SearchSet(options)
+                for _, source in sources:
+                    built.Add(source)
+                built.Compile()
+                mask = 0
+                for bit, _ in sources:
+                    mask |= bit
+                current = self.set = SetSnapshot(built, [bit for bit, _ in sources], mask, known)
+        return current
 
     def add(self, pattern: re.Pattern[str]) -> None:
         """Index the pattern's needs first, then publish it: a sentence scanned meanwhile, which saw fewer patterns
@@ -259,11 +348,21 @@ class _Registry:
                 for string in wanted.letters:
                     letters[string] = letters.get(string, 0) | bit
                 self.by_letters = list(letters.items())
+            source = re2_source(pattern)
+            if source is not None:
+                try:  # RE2 parses it as re does (or refuses it: then re alone searches it, as before)
+                    re2.compile(source)
+                except re2.error:
+                    source = None
+            if source is not None:
+                self.sources.append((bit, source))
+                self.exact |= bit
             self.patterns.append(pattern)
             self.bits[id(pattern)] = bit
         scan.cache_clear()
 
 
+RE2_MEMORY = 64 << 20  # RE2's budget for the set's automaton (a set never gives up for want of it: it starts over)
 REGISTRY = _Registry()
 _MISSING = object()
 
@@ -272,7 +371,7 @@ class Scan:
     """One sentence, folded and split into words once; which registered patterns can match it; its searches,
     remembered."""
 
-    __slots__ = ("_reversed", "folded", "found", "keys", "known", "possible", "text")
+    __slots__ = ("_reversed", "exact", "folded", "found", "keys", "known", "possible", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -292,6 +391,16 @@ class Scan:
         for letters, bits in REGISTRY.by_letters:
             if letters in folded:
                 possible |= bits
+        self.exact = 0  # the patterns whose bit in ``possible`` says exactly whether they match
+        if FAST_SET and REGISTRY.exact:
+            snapshot = REGISTRY.re2_set()
+            if snapshot is not None and snapshot.known == self.known and settable(text):
+                set_bits = snapshot.bits
+                matched = 0
+                for index in snapshot.set.Match(text) or ():
+                    matched |= set_bits[index]
+                self.exact = snapshot.exact
+                possible = (possible & ~snapshot.exact) | matched
         self.possible = possible
         self.found: dict[object, re.Match[str] | None] = {}
         self._reversed = ""
@@ -373,6 +482,13 @@ class Scan:
             return pattern.search(self.text, max(bound, 1))
         return None if bound is None else pattern.search(self.text, max(bound, pos))
 
+
+    def test(self, pattern: re.Pattern[str]) -> bool:
+        """``bool(self.search(pattern))``, from the RE2 set's answer when it has one."""
+        bit = REGISTRY.bits.get(id(pattern), 0)
+        if bit & self.exact:
+            return bool(self.possible & bit)
+        return self.search(pattern) is not None
 
     def call(self, function: Callable[[str], re.Match[str] | None]) -> re.Match[str] | None:
         key = id(function)

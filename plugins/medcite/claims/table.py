@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
 
+from . import prefilter
 from .prefilter import call, search
 
 # The claim labels (one definition for the table, the learnt model, the classifier and the evaluation).
@@ -460,6 +461,17 @@ def _imperative(sentence: str) -> re.Match[str] | None:
 
 
 def _first(rules: tuple[Rule, ...], text: str) -> Verdict | None:
+    if prefilter.FAST:
+        sentence = prefilter.scan(text)
+        skip = sentence.exact & ~sentence.possible  # the RE2 set says these patterns do not match
+        bits = prefilter.REGISTRY.bits
+        for rule in rules:
+            if skip and bits.get(id(rule.pattern), 0) & skip:
+                continue
+            found = rule.match(text)
+            if found:
+                return Verdict(rule.label, rule.kind, rule.name, found.group(0).strip())
+        return None
     for rule in rules:
         found = rule.match(text)
         if found:
@@ -495,7 +507,7 @@ def rule_verdict(sentence: str) -> Verdict:
     verdict = _first(STRUCTURE_RULES, text)
     if verdict:
         return verdict
-    imperative = _imperative(text)
+    imperative = call(_imperative, text)  # remembered for the sentence: the model's features ask too
     if imperative:
         reason = search(REASON_RE, text)
         if reason:
