@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
+import multiprocessing.process
 import re
 import sys
 import unicodedata
@@ -16,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pybtex.bibtex.utils import split_name_list
@@ -94,6 +97,80 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     Parsed results are kept in memory (``mkdocs serve`` rebuilds) and on disk (later runs),
     both keyed by the file's content hash, so an edit always invalidates them.
     """
+    return start_bibliography(path, display_path, use_disk_cache, background=False).result()
+
+
+class PendingBibliography:
+    """A bibliography being loaded: already in hand (a cache hit, or parsed here), or being parsed in a forked
+    child process, so the caller can do other work on the second core meanwhile (``citation-lint`` splits
+    pages while a cold bibliography is parsed). :meth:`result` is what :func:`load_bibliography` returns."""
+
+    def __init__(self, loaded: tuple[Bibliography, list[Finding]] | None, text: str = "", shown: str = "",
+                 digest: str = "", stored: Path | None = None) -> None:
+        self._loaded = loaded
+        self._text, self._shown, self._digest, self._stored = text, shown, digest, stored
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def _fork(self) -> None:
+        """Parse in a forked child, which sends the result back and then writes the disk cache itself."""
+        receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+        child = multiprocessing.get_context("fork").Process(
+            target=_parse_in_child, args=(sender, self._text, self._shown, self._digest, self._stored),
+            name="medcite-bibliography", daemon=False)
+        child.start()
+        sender.close()
+        self._child, self._conn = child, receiver
+
+    def done(self) -> bool:
+        """Is the result ready (never waits)?"""
+        return self._loaded is not None or self._conn is None or self._conn.poll()
+
+    def result(self) -> tuple[Bibliography, list[Finding]]:
+        """The bibliography and its problems (waits for the child; parses here if the child failed)."""
+        if self._loaded is None:
+            parsed: tuple[Bibliography, list[Finding]] | None = None
+            if self._conn is not None:
+                try:
+                    parsed = self._conn.recv()
+                except (EOFError, OSError):
+                    parsed = None  # the child died: parse here instead
+                finally:
+                    self._conn.close()
+                    self._conn = None
+            if parsed is None:
+                parsed = _parse(self._text, self._shown, self._digest)
+                if self._stored:
+                    _write_disk_cache(self._stored, *parsed)
+            _cache.put((self._shown, self._digest), (parsed[0], tuple(parsed[1])))
+            self._loaded = parsed[0], list(parsed[1])
+            self._text = ""
+        return self._loaded[0], list(self._loaded[1])
+
+
+def _parse(text: str, shown: str, digest: str) -> tuple[Bibliography, list[Finding]]:
+    bib, findings = parse_bibliography(text, shown)
+    bib.digest = digest
+    return bib, findings
+
+
+def _parse_in_child(conn: Connection, text: str, shown: str, digest: str, stored: Path | None) -> None:
+    parsed = _parse(text, shown, digest)
+    conn.send(parsed)
+    conn.close()
+    if stored:
+        _write_disk_cache(stored, *parsed)
+
+
+# Below this size a bibliography parses in well under the cost of forking a child for it.
+MIN_BYTES_FOR_CHILD = 64 * 1024
+
+
+def start_bibliography(path: str | Path, display_path: str | None = None, use_disk_cache: bool = True,
+                       background: bool = True) -> PendingBibliography:
+    """Start loading ``path`` as :func:`load_bibliography` does: read, look up in the caches (raising
+    :class:`BibliographyError` now if the file is unusable); a miss on a large file is parsed in a forked child
+    when ``background`` (and the platform can fork), else here."""
     shown = display_path or str(path)
     try:
         data = read_regular_file(path)
@@ -104,19 +181,16 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     digest = hashlib.sha256(data).hexdigest()
     cached = _cache.peek((shown, digest))
     if cached is not None:
-        return cached[0], list(cached[1])
+        return PendingBibliography((cached[0], list(cached[1])))
     stored = _disk_cache_path(shown, digest) if use_disk_cache else None
     loaded = _read_disk_cache(stored, shown, digest, len(data)) if stored else None
     if loaded is not None:
-        bib, findings = loaded
-    else:
-        text = decode_bibtex(data, shown)
-        bib, findings = parse_bibliography(text, shown)
-        bib.digest = digest
-        if stored:
-            _write_disk_cache(stored, bib, findings)
-    _cache.put((shown, digest), (bib, tuple(findings)))
-    return bib, findings
+        _cache.put((shown, digest), (loaded[0], tuple(loaded[1])))
+        return PendingBibliography(loaded)
+    pending = PendingBibliography(None, decode_bibtex(data, shown), shown, digest, stored)
+    if background and len(data) >= MIN_BYTES_FOR_CHILD and "fork" in multiprocessing.get_all_start_methods():
+        pending._fork()
+    return pending
 
 
 _CACHE_KIND = "bibliography"

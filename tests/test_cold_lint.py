@@ -1,0 +1,158 @@
+"""A cold ``citation-lint``: the bibliography parsed in a child process while pages are split, and the JSON
+report written without the standard library's pure-Python indenting encoder. Same results as before, to the byte."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import medcite.bib.bibliography as bibliography
+from medcite.adapters.cli.main import main
+from medcite.app.formats import dumps_indented
+from medcite.app.service import prepare
+from medcite.bib.bibliography import load_bibliography, parse_bibliography, start_bibliography
+from medcite.core.model import Reference
+from medcite.lint.checks import LintOptions
+from medcite.source.document import read_document
+
+from .conftest import FRONT, SMALL_BIB
+
+# A bibliography big enough to be parsed in a child, with a syntax error and a duplicate key among its entries.
+BIG_BIB = SMALL_BIB + "".join(
+    f"@article{{big{n:04d},\n  author = {{Smith, Jane and Jones, Bob}},\n  title = {{Entry {n} on back pain}},\n"
+    f"  journal = {{BMJ}}, year = {{2020}}, doi = {{10.1/{n}}}\n}}\n\n" for n in range(500)
+) + "@misc{big0001, title={Again}, year={2021}}\n\n@article{broken,\n  title = {No end\n"
+
+
+class Level(IntEnum):
+    HIGH = 3
+
+
+@pytest.mark.parametrize("value", [
+    1, -0, "x", None, True, [], {}, [[]], {"a": {}}, (1, 2), [math.nan, math.inf, -math.inf, 1e300, -0.0, 10**30],
+    {"a": [1, 2.5, None, True, False, 'é\n"', {"b": (1, 2)}], 7: 2, 2.5: 3, None: 1, True: 0, False: 1},
+    Level.HIGH, {"k": [Level.HIGH]}, "a\u2028b\x00\u00e9", {"x": {1, 2}}, {(1, 2): 3},
+    {"path": "docs/a.md", "findings": [{"line": 1, "message": "…"}], "readability": {"words": 3}},
+], ids=repr)
+def test_dumps_indented_writes_what_json_dumps_writes(value: Any) -> None:
+    try:
+        expected = json.dumps(value, indent=2, ensure_ascii=False)
+    except TypeError as exc:
+        with pytest.raises(TypeError, match=str(exc)):
+            dumps_indented(value)
+    else:
+        assert dumps_indented(value) == expected
+
+
+def test_dumps_indented_refuses_a_value_that_holds_itself_as_json_does() -> None:
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        dumps_indented(loop)
+
+
+def _data(ref: Reference) -> tuple[object, ...]:
+    return tuple(getattr(ref, f.name) for f in dataclasses.fields(ref))  # References compare by identity
+
+
+def _same(a: tuple[bibliography.Bibliography, list], b: tuple[bibliography.Bibliography, list]) -> None:
+    assert [(key, _data(ref)) for key, ref in a[0].references.items()] == [
+        (key, _data(ref)) for key, ref in b[0].references.items()]
+    assert a[0].digest == b[0].digest and a[0].path == b[0].path
+    assert a[1] == b[1]
+
+
+@pytest.mark.parametrize("child", [True, False])
+def test_a_bibliography_parsed_in_a_child_is_the_one_parsed_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   child: bool) -> None:
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(BIG_BIB, encoding="utf-8")
+    assert path.stat().st_size >= bibliography.MIN_BYTES_FOR_CHILD
+    here = parse_bibliography(BIG_BIB, "refs.bib")
+    assert {f.rule for f in here[1]} >= {"bibtex-syntax", "duplicate-key"}
+    bibliography._cache.clear()
+    pending = start_bibliography(path, "refs.bib", background=child)
+    assert (pending._child is not None) is child
+    loaded = pending.result()
+    here[0].digest = loaded[0].digest
+    _same(loaded, here)
+    assert loaded[0].resolve("doi:10.1/7") is loaded[0].references["big0007"]
+    if pending._child is not None:
+        pending._child.join()  # the child writes the disk cache after sending the result
+    bibliography._cache.clear()  # a new process: the disk cache written (by the child) is read, no parse
+    again = start_bibliography(path, "refs.bib")
+    assert again.done() and again._child is None
+    _same(again.result(), loaded)
+
+
+def test_a_small_bibliography_is_parsed_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(SMALL_BIB, encoding="utf-8")
+    pending = start_bibliography(path, "refs.bib")
+    assert pending._child is None
+    assert pending.result()[0].resolve("genevay2020") is not None
+
+
+def _dies(*_args: object) -> None:
+    os._exit(3)
+
+
+def test_a_child_that_dies_leaves_the_parse_to_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(bibliography, "_parse_in_child", _dies)
+    bibliography._cache.clear()
+    path = tmp_path / "refs.bib"
+    path.write_text(BIG_BIB, encoding="utf-8")
+    pending = start_bibliography(path, "refs.bib")
+    assert pending._child is not None
+    loaded = pending.result()
+    assert "big0499" in loaded[0].references and any(f.rule == "duplicate-key" for f in loaded[1])
+    assert list((tmp_path / "cache").glob("bibliography-*.json"))  # written here instead
+    bibliography._cache.clear()
+    _same(load_bibliography(path, "refs.bib"), loaded)
+
+
+def test_prepare_splits_pages_until_told_to_stop() -> None:
+    pages = [(f"docs/p{n}.md", FRONT + f"\n# Page {n}\n\nFirst sentence {n} here. Second one follows it.\n")
+             for n in range(5)]
+    calls = iter([False, False, True])
+    assert prepare(pages, LintOptions(), stop=lambda: next(calls)) == 2
+    split = ["prose" in read_document(text).__dict__ for _, text in pages]
+    assert split == [True, True, False, False, False]
+    assert [s.text for _, s in read_document(pages[0][1]).prose.sentences()] == ["First sentence 0 here.",
+                                                                                "Second one follows it."]
+
+
+def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "docs").mkdir()
+    for n in range(45):  # enough pages for the workers
+        (tmp_path / "docs" / f"p{n:02d}.md").write_text(
+            FRONT + f"\n# Page {n}\n\nAbout {n}% of adults have back pain [@big{n:04d}]. Exercise helps most people."
+            f" Paracetamol is no better than placebo [@nosuch{n}].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(BIG_BIB, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: docs\nplugins:\n  - citations:\n"
+                                         "      bibliography: refs.bib\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    reports = []
+    for minimum in (10**9, 0):  # parsed here, then in a child
+        monkeypatch.setattr(bibliography, "MIN_BYTES_FOR_CHILD", minimum)
+        monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / f"cache{minimum}"))
+        bibliography._cache.clear()
+        read_document.__globals__["_documents"].clear()
+        code = main(["--format", "json", "--claims", "rules", "--jobs", "2"])
+        reports.append((code, capsys.readouterr().out))
+    assert reports[0] == reports[1]
+    assert reports[0][0] == 2  # the bibliography's syntax error
+    found = json.loads(reports[0][1])
+    assert any(f["rule"] == "duplicate-key" for f in found["findings"])
+    assert any(f["rule"] == "unknown-key" for f in found["findings"])
