@@ -156,3 +156,40 @@ def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
     found = json.loads(reports[0][1])
     assert any(f["rule"] == "duplicate-key" for f in found["findings"])
     assert any(f["rule"] == "unknown-key" for f in found["findings"])
+
+
+SHARED_NAMES_BIB = r"""
+@article{a1, author = {Smith, Jane and van der Berg, Jan and others}, title = {One}, journal = {BMJ}, year = {2020}}
+@article{a2, author = {Smith, Jane and M{\"u}ller, Hans}, editor = {Smith, Jane}, title = {Two}, year = {2021},
+  journal = {BMJ}}
+@book{b1, author = {One, Two, Three, Four}, title = {Bad name}, year = {2019}, publisher = {P}}
+@book{b2, author = {One, Two, Three, Four and Smith, Jane}, title = {Bad name again}, year = {2019}, publisher = {P}}
+@incollection{c1, crossref = {b3}, author = {M{\"u}ller, Hans}, title = {Chapter}}
+@book{b3, editor = {Smith, Jane and others}, title = {Parent}, year = {2018}, publisher = {P}, booktitle = {Parent}}
+"""
+
+
+def test_a_name_read_once_for_many_entries_gives_what_reading_it_each_time_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = parse_bibliography(SHARED_NAMES_BIB, "refs.bib")
+    bibliography.latex_plain.cache_clear()
+    monkeypatch.setattr(bibliography._LocatingParser, "_person", lambda self, name: bibliography.Person(name))
+    monkeypatch.setattr(bibliography, "_Names", _FreshNames)
+    each = parse_bibliography(SHARED_NAMES_BIB, "refs.bib")
+    _same(shared, each)
+    assert [f.rule for f in shared[1]].count("bibtex-syntax") == 2  # the bad name, on each entry naming it
+    assert shared[0].references["a1"].authors == ("Smith J", "van der Berg J")
+    assert shared[0].references["c1"].people == (("editor", ("Smith, Jane", "others")), ("author", ('M{\\"u}ller, Hans',)))
+
+
+class _FreshNames:
+    """Every person worked out again, as before names were shared."""
+
+    def text(self, person: object) -> str:
+        return str(person)
+
+    def vancouver(self, person: object) -> str:
+        return bibliography.vancouver_name(person)  # type: ignore[arg-type]
+
+    def is_others(self, person: object) -> bool:
+        return bibliography.is_others(person)  # type: ignore[arg-type]

@@ -15,11 +15,12 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar, cast
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
@@ -39,6 +40,7 @@ from .names import is_others, latex_plain, vancouver_name
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
 _CACHE_SIZE = 8
+T = TypeVar("T")
 HOWPUBLISHED_URL_RE = re.compile(r"\\url\s*+\{(?P<url>[^{}\s]++)\}")
 URL_LEAD_IN_RE = re.compile(r"(?:available|accessible|retrieved|published|online|on ?line|on the (?:web|internet)"
                             r"|internet|web(?: ?site| ?page)?|url|at|from|via|in|[\s.:,;\[\]])++", re.IGNORECASE)
@@ -287,8 +289,9 @@ def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding
     parser = _LocatingParser(path)
     parser.run(text)
     references: dict[str, Reference] = {}
+    names = _Names()
     for key, (entry, line) in parser.entries.items():
-        references[key] = _to_reference(key, entry, line, parser.data)
+        references[key] = _to_reference(key, entry, line, parser.data, names)
         crossref = entry.fields.get("crossref", "").strip()
         if crossref and crossref not in parser.data.entries:
             parser.findings.append(_finding(path, line, "unknown-crossref",
@@ -376,6 +379,8 @@ class _LocatingParser(Parser):
         self.findings: list[Finding] = []
         self._folded_keys: dict[str, int] = {}
         self._line = 1
+        # Each distinct name is read once: the same author on many entries is one Person (never changed after).
+        self._people: dict[str, Person] = {}
 
     def run(self, text: str) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
@@ -416,7 +421,7 @@ class _LocatingParser(Parser):
             if lower in self.person_fields:
                 try:
                     for person in _split_names(value):
-                        entry.add_person(Person(person), lower)
+                        entry.add_person(self._person(person), lower)
                 except PybtexError as exc:
                     self.findings.append(_finding(self.path, self._line, "bibtex-syntax",
                                                   f"entry '{key}': cannot read {lower}: {exc}"))
@@ -425,6 +430,12 @@ class _LocatingParser(Parser):
         self._folded_keys[key.casefold()] = self._line
         self.data.add_entry(key, entry)
         self.entries[key] = (entry, self._line)
+
+    def _person(self, name: str) -> Person:
+        known = self._people.get(name)
+        if known is None:
+            known = self._people[name] = Person(name)  # a PybtexError is raised again for every use of the name
+        return known
 
     def handle_error(self, error: Exception) -> None:
         if isinstance(error, PybtexSyntaxError):
@@ -447,7 +458,32 @@ def _split_names(value: str) -> list[str]:
     return [name for name in split_name_list(value) if name.strip()]
 
 
-def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> Reference:
+class _Names:
+    """A parse's people as text, as Vancouver names and as "and others", each Person worked out once (the parser
+    shares one Person among the entries naming it)."""
+
+    def __init__(self) -> None:
+        # by (what, id); the Person is kept with its answer, so its id is never reused meanwhile
+        self._known: dict[tuple[Callable[[Person], object], int], tuple[Person, object]] = {}
+
+    def _once(self, work: Callable[[Person], T], person: Person) -> T:
+        known = self._known.get((work, id(person)))
+        if known is None:
+            known = self._known[(work, id(person))] = (person, work(person))
+        return cast(T, known[1])
+
+    def text(self, person: Person) -> str:
+        return self._once(str, person)
+
+    def vancouver(self, person: Person) -> str:
+        return self._once(vancouver_name, person)
+
+    def is_others(self, person: Person) -> bool:
+        return self._once(is_others, person)
+
+
+def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData, names: _Names | None = None) -> Reference:
+    names = names or _Names()
     fields: dict[str, str] = {}
     parent = None
     crossref = entry.fields.get("crossref", "").strip()
@@ -460,9 +496,9 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
         fields[name.lower()] = value.strip() if name.lower() in RAW_FIELDS else latex_to_text(value)
     roles = dict(parent.persons) if parent is not None else {}
     roles.update(entry.persons)
-    people = tuple((role.lower(), tuple(str(person) for person in persons))
+    people = tuple((role.lower(), tuple(names.text(person) for person in persons))
                    for role, persons in roles.items() if persons)
-    authors = tuple(vancouver_name(person) for person in roles.get("author", []) if not is_others(person))
+    authors = tuple(names.vancouver(person) for person in roles.get("author", []) if not names.is_others(person))
     return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors,
                      source=tuple(merged.items()), people=people)
 

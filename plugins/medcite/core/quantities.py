@@ -76,6 +76,7 @@ DIMENSIONS = ("proportion", "times", "duration", "dose", "volume", "frequency", 
 # Digit groups are parted by commas or, SI style, by a no-break, thin or narrow no-break space ("1&nbsp;000"):
 # never by a plain space, which parts two numbers ("at ages 5 100 ...").
 GROUP_SPACES = "\u00a0\u2009\u202f"
+GROUPING_RE = re.compile(f"[,{GROUP_SPACES}]")  # what parts a number's digit groups: "1,000", "1\u00a0000"
 TOKEN_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d{1,3}(?:[" + GROUP_SPACES + r"]\d{3})++(?!\d)(?:\.\d++)?+"
     r"|\d++(?:\.\d++)?+)"
@@ -166,7 +167,7 @@ def _digits(tok: _Tok) -> tuple[float, float] | None:
     """Value of a digit token and its rounding half-width ("58" -> 0.5, "1.5" -> 0.05)."""
     if tok.kind != "num":
         return None
-    text = re.sub(f"[,{GROUP_SPACES}]", "", tok.text)
+    text = GROUPING_RE.sub("", tok.text)
     decimals = len(text.split(".")[1]) if "." in text else 0
     return float(text), 0.5 * 10.0**-decimals
 
