@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import os
+import random
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,12 @@ from medcite.adapters.cli.main import main
 from medcite.app.formats import dumps_indented
 from medcite.app.service import prepare
 from medcite.bib.bibliography import load_bibliography, parse_bibliography, start_bibliography
+from medcite.core import quantities
 from medcite.core.model import Reference
 from medcite.lint.checks import LintOptions
 from medcite.source.document import read_document
 
-from .conftest import FRONT, SMALL_BIB
+from .conftest import FRONT, ROOT, SMALL_BIB
 
 # A bibliography big enough to be parsed in a child, with a syntax error and a duplicate key among its entries.
 BIG_BIB = SMALL_BIB + "".join(
@@ -193,3 +195,34 @@ class _FreshNames:
 
     def is_others(self, person: object) -> bool:
         return bibliography.is_others(person)  # type: ignore[arg-type]
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _sentences() -> list[str]:
+    """Every sentence of this site's pages and of 20 bench prose pages, and the quantity tests' phrases."""
+    from bench import prose as bench_prose
+
+    from . import test_quantities
+
+    texts = [page.read_text(encoding="utf-8") for page in sorted((ROOT / "content").rglob("*.md"))]
+    texts += [bench_prose.page(n, 2000, random.Random(n)) for n in range(20)]
+    sentences = [s.text for text in texts for _, s in read_document(text).prose.sentences()]
+    for mark in test_quantities.test_reads_each_form.pytestmark + test_quantities.test_not_quantities.pytestmark:
+        sentences += [case[0] if isinstance(case, tuple) else case for case in mark.args[1]]
+    return sentences
+
+
+def test_quantities_read_with_the_start_words_shortcut_are_those_read_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = _sentences()
+    assert len(sentences) > 2000
+    fast = [quantities.read_quantities(s) for s in sentences]
+    found = [quantities.has_quantity(s) for s in sentences]
+    monkeypatch.setattr(quantities, "MAY_START", _Everything())  # every token tried in full, as before
+    slow = [quantities.read_quantities(s) for s in sentences]
+    assert fast == slow
+    assert found == [bool(q) for q in slow]
+    assert 0 < sum(found) < len(found)
