@@ -134,8 +134,7 @@ def test_prepare_splits_pages_until_told_to_stop() -> None:
                                                                                 "Second one follows it."]
 
 
-def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def _big_project(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     for n in range(45):  # enough pages for the workers
         (tmp_path / "docs" / f"p{n:02d}.md").write_text(
@@ -144,6 +143,11 @@ def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
     (tmp_path / "refs.bib").write_text(BIG_BIB, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: docs\nplugins:\n  - citations:\n"
                                          "      bibliography: refs.bib\n", encoding="utf-8")
+
+
+def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _big_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     reports = []
     for minimum in (10**9, 0):  # parsed here, then in a child
@@ -158,6 +162,23 @@ def test_cold_json_report_is_the_same_with_the_bibliography_parsed_in_a_child(
     found = json.loads(reports[0][1])
     assert any(f["rule"] == "duplicate-key" for f in found["findings"])
     assert any(f["rule"] == "unknown-key" for f in found["findings"])
+
+
+
+@pytest.mark.parametrize(("jobs", "children"), [("1", 0), ("2", 1)])
+def test_one_job_keeps_the_bibliography_in_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str], jobs: str,
+                                                       children: int) -> None:
+    _big_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEDCITE_CACHE_DIR", str(tmp_path / "cache"))
+    bibliography._cache.clear()
+    forked: list[object] = []
+    fork = bibliography.PendingBibliography._fork
+    monkeypatch.setattr(bibliography.PendingBibliography, "_fork", lambda self: (forked.append(self), fork(self)))
+    assert main(["--format", "json", "--claims", "rules", "--jobs", jobs]) == 2
+    assert len(forked) == children
+    assert '"duplicate-key"' in capsys.readouterr().out
 
 
 SHARED_NAMES_BIB = r"""

@@ -172,7 +172,9 @@ def _start(args: argparse.Namespace) -> tuple[Project, LintOptions, PendingBibli
         severity=_severities(args.severity),
         claims=getattr(args, "claims", None),
     )
-    pending = start_bibliography(bib_path, shown(bib_path))
+    # With workers (--jobs 2 or more, the default on a multi-core machine) a cold bibliography is parsed in a
+    # child process of its own; --jobs 1 keeps the run in one process.
+    pending = start_bibliography(bib_path, shown(bib_path), background=getattr(args, "jobs", 1) > 1)
     problems: list[Finding] = []
     red_flags_path = args.red_flags or project.red_flags
     if red_flags_path is not None:
