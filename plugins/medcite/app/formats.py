@@ -201,10 +201,13 @@ def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
             out.append("[]")
             return
         inner = newline + step
+        between = "," + inner
         out.append("[" + inner)
-        for number, item in enumerate(value):
-            if number:
-                out.append("," + inner)
+        first = True
+        for item in value:  # no enumerate() or items(): no tuple per item for the garbage collector to count
+            if not first:
+                out.append(between)
+            first = False
             _encode(item, out, inner, step)
         out.append(newline + "]")
     elif isinstance(value, dict):
@@ -212,12 +215,15 @@ def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
             out.append("{}")
             return
         inner = newline + step
+        between = "," + inner
         out.append("{" + inner)
-        for number, (key, item) in enumerate(value.items()):
-            if number:
-                out.append("," + inner)
+        first = True
+        for key in value:
+            if not first:
+                out.append(between)
+            first = False
             out.append(encode_basestring(_key(key)) + ": ")
-            _encode(item, out, inner, step)
+            _encode(value[key], out, inner, step)
         out.append(newline + "}")
     else:
         raise _NotPlainError
