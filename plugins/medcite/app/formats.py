@@ -182,6 +182,9 @@ def _key(key: object) -> str:
     raise _NotPlainError
 
 
+_SEQUENCES = (list, tuple)  # made once: ``list | tuple`` would build a new object at every value
+
+
 def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
     # The order of the checks is json.encoder's, so subclasses (an IntEnum, a str subclass) come out the same.
     if isinstance(value, str):
@@ -196,7 +199,7 @@ def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
         out.append(int.__repr__(value))
     elif isinstance(value, float):
         out.append(_float(value))
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, _SEQUENCES):
         if not value:
             out.append("[]")
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import sys
 from pathlib import Path
@@ -235,6 +236,10 @@ def _run(args: argparse.Namespace) -> int:
         ready(options.claims)
         prepare(documents, options, stop=pending.done)
     options, bib, load_findings, recorded = _loaded(args, project, options, pending, red_flag_problems)
+    # What is loaded now (modules, the bibliography, the claim model, the pages) lives until the process ends: out
+    # of the garbage collector's sight, its full collections no longer walk it (0.2-0.4 s of a cold 300-page run).
+    ready(options.claims)  # (LintRun would load it first thing)
+    gc.freeze()
     reports = LintRun(documents, bib, options, args.jobs).reports()
     found = load_findings + filter_findings(project.appended + include_findings, options)
     outcome = _outcome(reports, bib, options, found, whole_site, args.baseline, recorded)
