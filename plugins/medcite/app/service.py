@@ -11,6 +11,7 @@ The front ends only gather pages their own way and present the :class:`~medcite.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..lint.baseline import apply_baseline, read_baseline
 from ..lint.checks import DocumentReport, LintOptions, check_bibliography, filter_findings
 from ..lint.numbers import check_numbers
 from ..lint.sources import check_sources
-from ..source.document import includes_of
+from ..source.document import includes_of, read_document
 from ..source.snippets import scan_includes
 from .formats import Outcome
 
@@ -47,6 +48,20 @@ def with_fragments(documents: Sequence[Document], snippet_bases: Sequence[Path],
     fragments = [*included.fragments, *(doc for doc in generated if doc[0] not in pages)]
     options = dataclasses.replace(options, fragments=frozenset(path for path, _ in fragments))
     return [*documents, *fragments], options, included.findings
+
+
+def prepare(documents: Sequence[Document], options: LintOptions, stop: Callable[[], bool]) -> int:
+    """Read and split pages (front matter, citations, blocks and sentences: what needs no bibliography) in this
+    process, in order, until ``stop()``: the linter then finds them done (:func:`medcite.source.document.
+    read_document`), here or in the workers it forks. For the time another process takes to load the
+    bibliography. Returns how many pages were split."""
+    done = 0
+    for _, text in documents:
+        if stop():
+            break
+        read_document(text).prose_until(time.monotonic() + options.page_time_limit)
+        done += 1
+    return done
 
 
 def site_outcome(reports: list[DocumentReport], bib: Bibliography, options: LintOptions,

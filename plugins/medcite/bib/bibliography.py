@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
+import multiprocessing.process
 import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar, cast
 
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
@@ -36,6 +40,7 @@ from .names import is_others, latex_plain, vancouver_name
 # Fields holding identifiers or codes: kept verbatim, never LaTeX-decoded.
 RAW_FIELDS = frozenset({"doi", "pmid", "pmcid", "url", "urldate", "year", "evidence", "isbn", "issn"})
 _CACHE_SIZE = 8
+T = TypeVar("T")
 HOWPUBLISHED_URL_RE = re.compile(r"\\url\s*+\{(?P<url>[^{}\s]++)\}")
 URL_LEAD_IN_RE = re.compile(r"(?:available|accessible|retrieved|published|online|on ?line|on the (?:web|internet)"
                             r"|internet|web(?: ?site| ?page)?|url|at|from|via|in|[\s.:,;\[\]])++", re.IGNORECASE)
@@ -94,6 +99,80 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     Parsed results are kept in memory (``mkdocs serve`` rebuilds) and on disk (later runs),
     both keyed by the file's content hash, so an edit always invalidates them.
     """
+    return start_bibliography(path, display_path, use_disk_cache, background=False).result()
+
+
+class PendingBibliography:
+    """A bibliography being loaded: already in hand (a cache hit, or parsed here), or being parsed in a forked
+    child process, so the caller can do other work on the second core meanwhile (``citation-lint`` splits
+    pages while a cold bibliography is parsed). :meth:`result` is what :func:`load_bibliography` returns."""
+
+    def __init__(self, loaded: tuple[Bibliography, list[Finding]] | None, text: str = "", shown: str = "",
+                 digest: str = "", stored: Path | None = None) -> None:
+        self._loaded = loaded
+        self._text, self._shown, self._digest, self._stored = text, shown, digest, stored
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def _fork(self) -> None:
+        """Parse in a forked child, which sends the result back and then writes the disk cache itself."""
+        receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+        child = multiprocessing.get_context("fork").Process(
+            target=_parse_in_child, args=(sender, self._text, self._shown, self._digest, self._stored),
+            name="medcite-bibliography", daemon=False)
+        child.start()
+        sender.close()
+        self._child, self._conn = child, receiver
+
+    def done(self) -> bool:
+        """Is the result ready (never waits)?"""
+        return self._loaded is not None or self._conn is None or self._conn.poll()
+
+    def result(self) -> tuple[Bibliography, list[Finding]]:
+        """The bibliography and its problems (waits for the child; parses here if the child failed)."""
+        if self._loaded is None:
+            parsed: tuple[Bibliography, list[Finding]] | None = None
+            if self._conn is not None:
+                try:
+                    parsed = self._conn.recv()
+                except (EOFError, OSError):
+                    parsed = None  # the child died: parse here instead
+                finally:
+                    self._conn.close()
+                    self._conn = None
+            if parsed is None:
+                parsed = _parse(self._text, self._shown, self._digest)
+                if self._stored:
+                    _write_disk_cache(self._stored, *parsed)
+            _cache.put((self._shown, self._digest), (parsed[0], tuple(parsed[1])))
+            self._loaded = parsed[0], list(parsed[1])
+            self._text = ""
+        return self._loaded[0], list(self._loaded[1])
+
+
+def _parse(text: str, shown: str, digest: str) -> tuple[Bibliography, list[Finding]]:
+    bib, findings = parse_bibliography(text, shown)
+    bib.digest = digest
+    return bib, findings
+
+
+def _parse_in_child(conn: Connection, text: str, shown: str, digest: str, stored: Path | None) -> None:
+    parsed = _parse(text, shown, digest)
+    conn.send(parsed)
+    conn.close()
+    if stored:
+        _write_disk_cache(stored, *parsed)
+
+
+# Below this size a bibliography parses in well under the cost of forking a child for it.
+MIN_BYTES_FOR_CHILD = 64 * 1024
+
+
+def start_bibliography(path: str | Path, display_path: str | None = None, use_disk_cache: bool = True,
+                       background: bool = True) -> PendingBibliography:
+    """Start loading ``path`` as :func:`load_bibliography` does: read, look up in the caches (raising
+    :class:`BibliographyError` now if the file is unusable); a miss on a large file is parsed in a forked child
+    when ``background`` (and the platform can fork), else here."""
     shown = display_path or str(path)
     try:
         data = read_regular_file(path)
@@ -104,19 +183,16 @@ def load_bibliography(path: str | Path, display_path: str | None = None,
     digest = hashlib.sha256(data).hexdigest()
     cached = _cache.peek((shown, digest))
     if cached is not None:
-        return cached[0], list(cached[1])
+        return PendingBibliography((cached[0], list(cached[1])))
     stored = _disk_cache_path(shown, digest) if use_disk_cache else None
     loaded = _read_disk_cache(stored, shown, digest, len(data)) if stored else None
     if loaded is not None:
-        bib, findings = loaded
-    else:
-        text = decode_bibtex(data, shown)
-        bib, findings = parse_bibliography(text, shown)
-        bib.digest = digest
-        if stored:
-            _write_disk_cache(stored, bib, findings)
-    _cache.put((shown, digest), (bib, tuple(findings)))
-    return bib, findings
+        _cache.put((shown, digest), (loaded[0], tuple(loaded[1])))
+        return PendingBibliography(loaded)
+    pending = PendingBibliography(None, decode_bibtex(data, shown), shown, digest, stored)
+    if background and len(data) >= MIN_BYTES_FOR_CHILD and "fork" in multiprocessing.get_all_start_methods():
+        pending._fork()
+    return pending
 
 
 _CACHE_KIND = "bibliography"
@@ -213,8 +289,9 @@ def parse_bibliography(text: str, path: str) -> tuple[Bibliography, list[Finding
     parser = _LocatingParser(path)
     parser.run(text)
     references: dict[str, Reference] = {}
+    names = _Names()
     for key, (entry, line) in parser.entries.items():
-        references[key] = _to_reference(key, entry, line, parser.data)
+        references[key] = _to_reference(key, entry, line, parser.data, names)
         crossref = entry.fields.get("crossref", "").strip()
         if crossref and crossref not in parser.data.entries:
             parser.findings.append(_finding(path, line, "unknown-crossref",
@@ -302,6 +379,8 @@ class _LocatingParser(Parser):
         self.findings: list[Finding] = []
         self._folded_keys: dict[str, int] = {}
         self._line = 1
+        # Each distinct name is read once: the same author on many entries is one Person (never changed after).
+        self._people: dict[str, Person] = {}
 
     def run(self, text: str) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
@@ -342,7 +421,7 @@ class _LocatingParser(Parser):
             if lower in self.person_fields:
                 try:
                     for person in _split_names(value):
-                        entry.add_person(Person(person), lower)
+                        entry.add_person(self._person(person), lower)
                 except PybtexError as exc:
                     self.findings.append(_finding(self.path, self._line, "bibtex-syntax",
                                                   f"entry '{key}': cannot read {lower}: {exc}"))
@@ -351,6 +430,12 @@ class _LocatingParser(Parser):
         self._folded_keys[key.casefold()] = self._line
         self.data.add_entry(key, entry)
         self.entries[key] = (entry, self._line)
+
+    def _person(self, name: str) -> Person:
+        known = self._people.get(name)
+        if known is None:
+            known = self._people[name] = Person(name)  # a PybtexError is raised again for every use of the name
+        return known
 
     def handle_error(self, error: Exception) -> None:
         if isinstance(error, PybtexSyntaxError):
@@ -373,7 +458,32 @@ def _split_names(value: str) -> list[str]:
     return [name for name in split_name_list(value) if name.strip()]
 
 
-def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> Reference:
+class _Names:
+    """A parse's people as text, as Vancouver names and as "and others", each Person worked out once (the parser
+    shares one Person among the entries naming it)."""
+
+    def __init__(self) -> None:
+        # by (what, id); the Person is kept with its answer, so its id is never reused meanwhile
+        self._known: dict[tuple[Callable[[Person], object], int], tuple[Person, object]] = {}
+
+    def _once(self, work: Callable[[Person], T], person: Person) -> T:
+        known = self._known.get((work, id(person)))
+        if known is None:
+            known = self._known[(work, id(person))] = (person, work(person))
+        return cast(T, known[1])
+
+    def text(self, person: Person) -> str:
+        return self._once(str, person)
+
+    def vancouver(self, person: Person) -> str:
+        return self._once(vancouver_name, person)
+
+    def is_others(self, person: Person) -> bool:
+        return self._once(is_others, person)
+
+
+def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData, names: _Names | None = None) -> Reference:
+    names = names or _Names()
     fields: dict[str, str] = {}
     parent = None
     crossref = entry.fields.get("crossref", "").strip()
@@ -386,9 +496,9 @@ def _to_reference(key: str, entry: Entry, line: int, data: BibliographyData) -> 
         fields[name.lower()] = value.strip() if name.lower() in RAW_FIELDS else latex_to_text(value)
     roles = dict(parent.persons) if parent is not None else {}
     roles.update(entry.persons)
-    people = tuple((role.lower(), tuple(str(person) for person in persons))
+    people = tuple((role.lower(), tuple(names.text(person) for person in persons))
                    for role, persons in roles.items() if persons)
-    authors = tuple(vancouver_name(person) for person in roles.get("author", []) if not is_others(person))
+    authors = tuple(names.vancouver(person) for person in roles.get("author", []) if not names.is_others(person))
     return Reference(key=key, entry_type=entry.type.lower(), line=line, fields=fields, authors=authors,
                      source=tuple(merged.items()), people=people)
 

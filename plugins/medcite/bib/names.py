@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Person
@@ -24,6 +25,7 @@ def expand_links(value: str) -> str:
     return URL_COMMAND_RE.sub(r"\1", HREF_COMMAND_RE.sub(r"\2", value))
 
 
+@lru_cache(maxsize=16384)  # a journal, a publisher or a name part recurs on many entries
 def latex_plain(part: str) -> str:
     if not any(ch in part for ch in "\\{}~$"):
         return part  # nothing for the LaTeX reader to do

@@ -76,6 +76,7 @@ DIMENSIONS = ("proportion", "times", "duration", "dose", "volume", "frequency", 
 # Digit groups are parted by commas or, SI style, by a no-break, thin or narrow no-break space ("1&nbsp;000"):
 # never by a plain space, which parts two numbers ("at ages 5 100 ...").
 GROUP_SPACES = "\u00a0\u2009\u202f"
+GROUPING_RE = re.compile(f"[,{GROUP_SPACES}]")  # what parts a number's digit groups: "1,000", "1\u00a0000"
 TOKEN_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d{1,3}(?:[" + GROUP_SPACES + r"]\d{3})++(?!\d)(?:\.\d++)?+"
     r"|\d++(?:\.\d++)?+)"
@@ -110,6 +111,9 @@ PER_DAY = {"day": 1.0, "daily": 1.0, "week": 1 / 7, "weekly": 1 / 7, "month": 1 
 MULTIPLE_WORDS = {"twofold": 2.0, "threefold": 3.0, "fourfold": 4.0, "fivefold": 5.0, "tenfold": 10.0,
                   "twice": 2.0, "double": 2.0, "doubles": 2.0, "doubled": 2.0, "triple": 3.0, "triples": 3.0,
                   "tripled": 3.0, "treble": 3.0, "once": 1.0, "thrice": 3.0}
+# The words a quantity can start at besides a number in digits (_read_at): a number word, a multiple, "a"/"an"/"one"
+# before a fraction or a unit ("a third", "a year"), "half".
+MAY_START = frozenset(UNITS) | frozenset(MULTIPLE_WORDS) | {"a", "an", "one", "half"}
 
 APPROX = {"about", "around", "roughly", "approximately", "approx", "nearly", "almost", "some", "circa", "~"}
 # (words before the figure) -> kind of hedge; longest first
@@ -145,7 +149,7 @@ class Quantity:
         return self.text
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     kind: str
     text: str
@@ -166,7 +170,7 @@ def _digits(tok: _Tok) -> tuple[float, float] | None:
     """Value of a digit token and its rounding half-width ("58" -> 0.5, "1.5" -> 0.05)."""
     if tok.kind != "num":
         return None
-    text = re.sub(f"[,{GROUP_SPACES}]", "", tok.text)
+    text = GROUPING_RE.sub("", tok.text)
     decimals = len(text.split(".")[1]) if "." in text else 0
     return float(text), 0.5 * 10.0**-decimals
 
@@ -249,8 +253,17 @@ def _span(text: str, toks: list[_Tok], first: int, last: int) -> tuple[str, int,
     return text[start:end], start, end
 
 
+def has_quantity(text: str) -> bool:
+    """``bool(read_quantities(text))``, stopping at the first quantity (read_quantities tries every token in turn
+    until one starts a quantity)."""
+    toks = tokens(text)
+    return any(_read_at(toks, i, text) is not None for i in range(len(toks)))
+
+
 def _read_at(toks: list[_Tok], i: int, text: str) -> tuple[Quantity, int] | None:
     tok = toks[i]
+    if tok.kind != "num" and tok.low not in MAY_START:
+        return None  # the common case: no branch below starts at a word that is no number, multiple or fraction
     hedge, first = _hedge_before(toks, i)
     between = first >= 1 and toks[first - 1].low == "between"  # "between 4 and 6 weeks", "between about 10 and 18"
     if between:

@@ -17,7 +17,7 @@ from ..bib.bibliography import Bibliography
 from ..claims.classify import CLASSIFIERS, IN_CONTEXT, Verdict
 from ..core import identifiers as ids
 from ..core.model import Citation, Finding, Reference, Severity
-from ..core.quantities import read_quantities
+from ..core.quantities import has_quantity
 from ..core.rules import RULES
 from ..core.vocab import EVIDENCE_LABELS, STRONG_EVIDENCE
 from ..source.barekeys import find_bare_keys
@@ -243,7 +243,7 @@ def check_document(path: str, text: str, bib: Bibliography, options: LintOptions
 def _record_numbers(report: DocumentReport, sentence: Sentence, bib: Bibliography) -> None:
     """A cited sentence that gives a number, for number-not-in-source (medcite.lint.numbers)."""
     refs = [ref for key in sentence.cite_keys if (ref := bib.resolve(key)) is not None]
-    if refs and read_quantities(sentence.text[:MAX_CLASSIFIED_CHARS]):
+    if refs and has_quantity(sentence.text[:MAX_CLASSIFIED_CHARS]):
         cites = tuple((offset, resolved) for offset, group in sentence.cites
                       if (resolved := tuple(dict.fromkeys(ref.key for key in group
                                                           if (ref := bib.resolve(key)) is not None))))

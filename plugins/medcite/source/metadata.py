@@ -138,8 +138,9 @@ def read_front_matter(source: str) -> FrontMatter:
     yaml_block = partial(FrontMatter, present=True, lines=_key_lines(body), style="yaml", body=body)
     not_mapping = partial(yaml_block, error="front matter must be a mapping of keys to values (MkDocs shows this "
                                             "block as text)")
+    events: list[yaml.Event] = []
     try:
-        root = _check_depth(body)
+        root = _check_depth(body, events)
     except yaml.YAMLError as exc:
         return yaml_block(error=f"front matter is not valid YAML: {_problem(exc)}", error_line=_mark_line(exc))
     except NestedTooDeepError as exc:
@@ -155,7 +156,7 @@ def read_front_matter(source: str) -> FrontMatter:
     try:
         # Aliases build shared objects, so a "billion laughs" block builds quickly: only walking it would not
         # end, and _check_size refuses it below once it is known that MkDocs would take it.
-        node = yaml.compose(body, Loader=yaml.SafeLoader)  # once: built here, and measured by _check_size
+        node = _Replay(events).get_single_node()  # once: built here (from the events parsed), measured by _check_size
         data = yaml.SafeLoader("").construct_document(node) if node is not None else None
         if LIBYAML_LOADER is not None and isinstance(data, dict):
             yaml.load(body, Loader=LIBYAML_LOADER)  # what MkDocs loads with: it refuses lone surrogates
@@ -237,13 +238,16 @@ def _mark_line(exc: yaml.YAMLError) -> int:
     return mark.line + 2 if mark is not None else 1
 
 
-def _check_depth(body: str) -> int:
+def _check_depth(body: str, events: list[yaml.Event] | None = None) -> int:
     """The line the block's root value starts on; NestedTooDeepError where the nesting passes MAX_DEPTH
     (``mapping``: whether the root is one), or PyYAML's error if the block does not parse. PyYAML's parser is
     a loop (its composer and constructor recurse), so this sees any depth in one pass; it stops at MAX_DEPTH,
-    as parsing deeper flow nesting takes time growing with the square of the depth."""
+    as parsing deeper flow nesting takes time growing with the square of the depth. The events parsed are added
+    to ``events``, for :class:`_Replay` to compose without parsing the block again."""
     depth, root = 0, None
     for event in yaml.parse(body, Loader=yaml.SafeLoader):
+        if events is not None:
+            events.append(event)
         if root is None and isinstance(event, yaml.NodeEvent):
             root = event
         if isinstance(event, yaml.CollectionStartEvent):
@@ -255,6 +259,30 @@ def _check_depth(body: str) -> int:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return _line(root) if root is not None else 2
+
+
+class _Replay(yaml.composer.Composer, yaml.resolver.Resolver):
+    """PyYAML's composer (and SafeLoader's resolver) fed the events :func:`_check_depth` parsed, in order:
+    ``yaml.compose(body, Loader=yaml.SafeLoader)``'s node without a second parse of the block."""
+
+    def __init__(self, events: list[yaml.Event]) -> None:
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._events = events
+        self._next = 0
+
+    def check_event(self, *choices: type) -> bool:
+        if self._next >= len(self._events):
+            return False
+        return not choices or isinstance(self._events[self._next], choices)
+
+    def peek_event(self) -> yaml.Event | None:
+        return self._events[self._next] if self._next < len(self._events) else None
+
+    def get_event(self) -> yaml.Event | None:
+        event = self.peek_event()
+        self._next += 1
+        return event
 
 
 def _line(event: yaml.Event) -> int:

@@ -212,7 +212,7 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
                       if m.end("body") > m.start("body") else "")[0]) for m in inside]
         keys = tuple(key for group in groups for key in group)
         plain = _plain(raw)
-        if not re.search(r"[A-Za-z]", plain):
+        if not LETTER_RE.search(plain):
             continue
         # Where each citation stood in the plain text: the length of the plain text before it.
         places = tuple((len(_plain(cleaned[start:m.start()])) if m.start() < end else len(plain), group)
@@ -234,13 +234,15 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
 
 # Runs of white space, but not a no-break, thin or narrow no-break space parting a number's digit groups
 # ("1\u00a0000"): the number rule reads that as one number (medcite.core.quantities.GROUP_SPACES).
+SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?])")
+LETTER_RE = re.compile(r"[A-Za-z]")
 SPACES_RE = re.compile(r"(?:(?!(?<=\d)[\u00a0\u2009\u202f]\d{3}(?!\d))\s)+")
 
 
 def _plain(raw: str) -> str:
     """A sentence's words as the checks read them: citations out, spaces folded, none before punctuation."""
     plain = SPACES_RE.sub(" ", CITATION_RE.sub(" ", raw)).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", plain)
+    return SPACE_BEFORE_PUNCTUATION_RE.sub(r"\1", plain)
 
 
 # Where a sentence could end: terminal punctuation, closing quotes/brackets, space, a capital.
