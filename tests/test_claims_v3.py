@@ -360,9 +360,12 @@ def test_the_meaning_models_cross_validated_figures_are_stored_with_it() -> None
     worse on the real text fails here; the per-kind-of-site figures travel with it."""
     meta = json.loads(meaning.META_PATH.read_text(encoding="utf-8"))
     cv = meta["cross_validated"]["real-dev"]
-    assert cv["n"] == 3128
+    real = ROOT / "tests/eval/real"
+    dev = [json.loads(line) for name in ("labelled.jsonl", "labelled-2.jsonl")
+           for line in (real / name).read_text(encoding="utf-8").splitlines()]
+    assert cv["n"] == sum(r["split"] == "dev" for r in dev) == 7309  # both batches' dev units
     assert cv["must_recall"] >= 0.51 and cv["must_precision"] >= 0.90
-    assert cv["must_flagged"] >= 0.74 and cv["should_flagged"] >= 0.78 and cv["none_flagged"] <= 0.08
+    assert cv["must_flagged"] >= 0.74 and cv["should_flagged"] >= 0.80 and cv["none_flagged"] <= 0.08
     assert {label for _, label in meta["kinds"]} == {"must", "should", "none"}
     kinds = meta["cross_validated"]["real-dev by site kind"]
     assert sum(cells["n"] for cells in kinds.values()) == cv["n"] and "leaflet" in kinds and "blog" in kinds
