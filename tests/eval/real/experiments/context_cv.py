@@ -225,9 +225,12 @@ def compare(args: argparse.Namespace) -> None:
     print(HEADER)
     for name, (dense, older_dense, symbolic, trainer) in variants.items():
         t = time.perf_counter()
-        results = [score(data, cross_validate(data, dense, older_dense, symbolic, trainer, salt))
-                   for salt in args.salts]
-        print(line(name, results) + f" <!-- {time.perf_counter() - t:.0f} s -->", flush=True)
+        results = []
+        for salt in args.salts:  # a line per fold assignment as it comes, then their mean
+            results.append(score(data, cross_validate(data, dense, older_dense, symbolic, trainer, salt)))
+            print(line(f"{name} [folds {salt or 'default'}]", results[-1:]), flush=True)
+        if len(results) > 1:
+            print(line(name, results) + f" <!-- {time.perf_counter() - t:.0f} s -->", flush=True)
 
 
 def curve(args: argparse.Namespace) -> None:
@@ -240,6 +243,7 @@ def curve(args: argparse.Namespace) -> None:
             for seed in range(args.seeds if keep < 1 else 1):
                 p = cross_validate(data, data.real.dense, data.older.dense, True, lr_heads, salt, keep, seed)
                 results.append(score(data, p))
+                print(line(f"{keep:.0%} [folds {salt or 'default'}, draw {seed}]", results[-1:]), flush=True)
         print(line(f"{keep:.0%}", results), flush=True)
 
 
