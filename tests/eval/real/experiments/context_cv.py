@@ -98,7 +98,7 @@ def mlp(dense: np.ndarray, sparse: tm.Sparse, y: np.ndarray, target: np.ndarray,
         unit_kinds: list[str], kinds: list[tuple[str, str]], hidden: int = 64, steps: int = 300,
         l2: float = 0.01, seed: int = 0) -> Model:
     """One hidden layer (ReLU) over the same columns, soft label targets, balanced, full-batch Adam; its
-    P(label) is averaged with the linear label + kind heads' (a network alone was tried too: see RESULTS.md)."""
+    P(label) is averaged with the linear label + kind heads'."""
     linear = lr_heads(dense, sparse, y, target, weight, unit_kinds, kinds)
     rng = np.random.default_rng(seed)
     balance = np.array([len(y) / (len(tm.LABELS) * max(1, int((y == k).sum()))) for k in range(len(tm.LABELS))])
