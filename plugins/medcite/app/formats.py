@@ -148,13 +148,9 @@ def dumps_indented(value: Any, indent: int = 2) -> str:
     out: list[str] = []
     try:
         _encode(value, out, "\n", " " * indent)
-    except (_NotPlainError, RecursionError):  # json.dumps says what it cannot write (or that the value holds itself)
+    except (TypeError, RecursionError):  # json.dumps says what it cannot write (or that the value holds itself)
         return json.dumps(value, indent=indent, ensure_ascii=False)
     return "".join(out)
-
-
-class _NotPlainError(Exception):
-    """A value :func:`dumps_indented` leaves to ``json.dumps`` (which knows how to refuse it)."""
 
 
 def _float(value: float) -> str:
@@ -179,7 +175,7 @@ def _key(key: object) -> str:
         return "null"
     if isinstance(key, int):
         return int.__repr__(key)
-    raise _NotPlainError
+    raise TypeError("left to json.dumps")  # a value json.dumps itself writes or refuses
 
 
 _SEQUENCES = (list, tuple)  # made once: ``list | tuple`` would build a new object at every value
@@ -229,7 +225,7 @@ def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
             _encode(value[key], out, inner, step)
         out.append(newline + "}")
     else:
-        raise _NotPlainError
+        raise TypeError("left to json.dumps")  # a value json.dumps itself writes or refuses
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
