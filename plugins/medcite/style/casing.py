@@ -80,8 +80,13 @@ def _words(latex: str) -> list[tuple[int, int, str, bool]]:
 
 def _starts_sentence(latex: str, offset: int) -> bool:
     """Whether the word at ``offset`` follows '.', '?' or '!' (a new sentence keeps its capital)."""
-    before = latex[:offset].rstrip(" \t\"'`(\u2018\u201c")
-    return not before or before[-1] in ".?!"
+    index = offset - 1
+    while index >= 0 and latex[index] in _BEFORE_A_SENTENCE:  # walked back, not sliced: no copy of the prefix per word
+        index -= 1
+    return index < 0 or latex[index] in ".?!"
+
+
+_BEFORE_A_SENTENCE = frozenset(" \t\"'`(\u2018\u201c")
 
 
 def _is_capitalised(word: str) -> bool:
