@@ -1,24 +1,20 @@
-"""A cold ``citation-lint``: the bibliography parsed in a child process while pages are split, and the JSON
-report written without the standard library's pure-Python indenting encoder. Same results as before, to the byte."""
+"""A cold ``citation-lint``: the bibliography parsed in a child process while pages are split. Same results as
+before, to the byte."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import random
 from collections.abc import Callable
-from enum import IntEnum
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import medcite.bib.bibliography as bibliography
 from medcite.adapters.cli.main import main
-from medcite.app.formats import dumps_indented
 from medcite.app.service import prepare
 from medcite.bib.bibliography import load_bibliography, parse_bibliography, start_bibliography
 from medcite.core import quantities
@@ -34,33 +30,6 @@ BIG_BIB = SMALL_BIB + "".join(
     f"@article{{big{n:04d},\n  author = {{Smith, Jane and Jones, Bob}},\n  title = {{Entry {n} on back pain}},\n"
     f"  journal = {{BMJ}}, year = {{2020}}, doi = {{10.1/{n}}}\n}}\n\n" for n in range(500)
 ) + "@misc{big0001, title={Again}, year={2021}}\n\n@article{broken,\n  title = {No end\n"
-
-
-class Level(IntEnum):
-    HIGH = 3
-
-
-@pytest.mark.parametrize("value", [
-    1, -0, "x", None, True, [], {}, [[]], {"a": {}}, (1, 2), [math.nan, math.inf, -math.inf, 1e300, -0.0, 10**30],
-    {"a": [1, 2.5, None, True, False, 'é\n"', {"b": (1, 2)}], 7: 2, 2.5: 3, None: 1, True: 0, False: 1},
-    Level.HIGH, {"k": [Level.HIGH]}, "a\u2028b\x00\u00e9", {"x": {1, 2}}, {(1, 2): 3},
-    {"path": "docs/a.md", "findings": [{"line": 1, "message": "…"}], "readability": {"words": 3}},
-], ids=repr)
-def test_dumps_indented_writes_what_json_dumps_writes(value: Any) -> None:
-    try:
-        expected = json.dumps(value, indent=2, ensure_ascii=False)
-    except TypeError as exc:
-        with pytest.raises(TypeError, match=str(exc)):
-            dumps_indented(value)
-    else:
-        assert dumps_indented(value) == expected
-
-
-def test_dumps_indented_refuses_a_value_that_holds_itself_as_json_does() -> None:
-    loop: list[object] = []
-    loop.append(loop)
-    with pytest.raises(ValueError, match="Circular reference"):
-        dumps_indented(loop)
 
 
 def _data(ref: Reference) -> tuple[object, ...]:

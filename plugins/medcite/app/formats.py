@@ -8,10 +8,8 @@ fixed. JSON keeps every page's full report as well, so sharded runs can be merge
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any, Literal
 
 from .. import __version__
@@ -138,94 +136,7 @@ def as_json(outcome: Outcome, show: Show = "all") -> str:
         "summary": summary(outcome),
         "reports": [report_to_dict(r) for r in outcome.reports],
     }
-    return dumps_indented(data)
-
-
-def dumps_indented(value: Any, indent: int = 2) -> str:
-    """``json.dumps(value, indent=indent, ensure_ascii=False)``, to the byte, without the standard library's
-    pure-Python indenting encoder (a generator per nested value: a tenth of a second on a 300-page report).
-    Values other than JSON's own types (and tuples) go to ``json.dumps`` itself."""
-    out: list[str] = []
-    try:
-        _encode(value, out, "\n", " " * indent)
-    except (TypeError, RecursionError):  # json.dumps says what it cannot write (or that the value holds itself)
-        return json.dumps(value, indent=indent, ensure_ascii=False)
-    return "".join(out)
-
-
-def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value in (math.inf, -math.inf):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _key(key: object) -> str:
-    """A dict key as ``json`` writes it (the same types, in the same order of checks)."""
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError("left to json.dumps")  # a value json.dumps itself writes or refuses
-
-
-_SEQUENCES = (list, tuple)  # made once: ``list | tuple`` would build a new object at every value
-
-
-def _encode(value: Any, out: list[str], newline: str, step: str) -> None:
-    # The order of the checks is json.encoder's, so subclasses (an IntEnum, a str subclass) come out the same.
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_float(value))
-    elif isinstance(value, _SEQUENCES):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + step
-        between = "," + inner
-        out.append("[" + inner)
-        first = True
-        for item in value:  # no enumerate() or items(): no tuple per item for the garbage collector to count
-            if not first:
-                out.append(between)
-            first = False
-            _encode(item, out, inner, step)
-        out.append(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + step
-        between = "," + inner
-        out.append("{" + inner)
-        first = True
-        for key in value:
-            if not first:
-                out.append(between)
-            first = False
-            out.append(encode_basestring(_key(key)) + ": ")
-            _encode(value[key], out, inner, step)
-        out.append(newline + "}")
-    else:
-        raise TypeError("left to json.dumps")  # a value json.dumps itself writes or refuses
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
@@ -292,7 +203,7 @@ def as_sarif(outcome: Outcome, show: Show = "all") -> str:
             "results": results,
         }],
     }
-    return dumps_indented(log)
+    return json.dumps(log, indent=2, ensure_ascii=False)
 
 
 FORMATTERS = {"text": as_text, "json": as_json, "github": as_github, "sarif": as_sarif}
