@@ -232,10 +232,10 @@ def _make_block(lines: list[tuple[int, int, str]], source: str, inline_markers: 
     return block
 
 
-# Runs of white space, but not a no-break, thin or narrow no-break space parting a number's digit groups
-# ("1\u00a0000"): the number rule reads that as one number (medcite.core.quantities.GROUP_SPACES).
 SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"\s+([.,;:!?])")
 LETTER_RE = re.compile(r"[A-Za-z]")
+# Runs of white space, but not a no-break, thin or narrow no-break space parting a number's digit groups
+# ("1\u00a0000"): the number rule reads that as one number (medcite.core.quantities.GROUP_SPACES).
 SPACES_RE = re.compile(r"(?:(?!(?<=\d)[\u00a0\u2009\u202f]\d{3}(?!\d))\s)+")
 
 

@@ -232,13 +232,12 @@ def _run(args: argparse.Namespace) -> int:
     documents, options, include_findings = with_fragments(
         documents, project.snippet_bases if project.snippets else [], shown, options, generated=generated,
         handled=red_flag_block_names(options.red_flags))
-    if not pending.done():  # the bibliography is being parsed on the other core: load the model, split pages
-        ready(options.claims)
+    ready(options.claims)  # the claim model (LintRun would load it first), while the bibliography may be parsing
+    if not pending.done():  # it is being parsed on the other core: split pages meanwhile
         prepare(documents, options, stop=pending.done)
     options, bib, load_findings, recorded = _loaded(args, project, options, pending, red_flag_problems)
     # What is loaded now (modules, the bibliography, the claim model, the pages) lives until the process ends: out
     # of the garbage collector's sight, its full collections no longer walk it (0.2-0.4 s of a cold 300-page run).
-    ready(options.claims)  # (LintRun would load it first thing)
     gc.freeze()
     reports = LintRun(documents, bib, options, args.jobs).reports()
     found = load_findings + filter_findings(project.appended + include_findings, options)
