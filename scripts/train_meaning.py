@@ -5,7 +5,7 @@
 
 Data: the dev split of the real published text (tests/eval/real/labelled.jsonl, ``split == "dev"``; the test
 split's rows are dropped as the file is read, so no label of theirs is ever held) and, once labelled, the second
-batch (labelled-2.jsonl, all dev; its new hosts grouped by near-copies as the frozen split's were), optionally
+batch (labelled-2.jsonl, all dev; each unit with the site group agree.py gave it), optionally
 with the older written-to-the-guide sets (tests/eval/claims-dev*.tsv, independent-dev.tsv) as extra training rows, never
 scored. Headings are left out (the linter never classifies a heading; in the figures a heading counts as not
 flagged).
@@ -39,13 +39,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
@@ -79,36 +77,13 @@ class Unit:
     kind: str = ""  # the kind of claim or non-claim (GUIDE.md: statistic, efficacy, instruction, admin, ...)
 
 
-def batch2_groups(records: list[dict[str, object]], frozen: dict[str, str]) -> dict[str, str]:
-    """Site groups of the second batch's hosts: a host of the frozen split keeps its group; a new host joins the
-    group of any host it shares a near-copy with (agree.py's rule), so a group never straddles two CV folds."""
-    first = [json.loads(line) for line in (REAL / "units.jsonl").read_text(encoding="utf-8").splitlines()]
-    linked = _agree().site_groups(first + records)
-    named: dict[str, str] = {}
-    for host, group in frozen.items():  # a linked set holding a frozen host is named by the frozen group
-        named.setdefault(linked.get(host, host), group)
-    out = {}
-    for record in records:
-        host = str(record["site"]).lower()
-        out[host] = frozen.get(host) or named.get(linked[host], linked[host])
-    return out
-
-
-def _agree() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("real_agree", REAL / "agree.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def real_dev() -> list[Unit]:
     groups = json.loads((REAL / "split.json").read_text(encoding="utf-8"))["groups"]
     records = [json.loads(line) for line in (REAL / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
     second = REAL / "labelled-2.jsonl"  # the second batch (all dev), when labelled
-    if second.exists():
+    if second.exists():  # each of its units carries its site group (agree.py final --batch 2)
         extra = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines()]
-        groups = {**batch2_groups(extra, groups), **groups}
+        groups = {**{r["site"]: r["group"] for r in extra}, **groups}
         records += extra
     units = []
     for record in records:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -271,10 +272,21 @@ def test_training_never_holds_a_test_split_label() -> None:
     assert not test_sites & {r["site"] for r in second}
     groups = json.loads((real / "split.json").read_text())["groups"]
     assert not {u.group for u in units} & {groups[site] for site in test_sites}
-    # a second-batch host sharing a near-copy with a first-batch dev host is in that host's CV group
-    by_site = {r["site"]: u.group for r, u in zip([r for r in records if r["split"] == "dev"] + second, units,
-                                                  strict=True)}
-    assert all(by_site[site] == group for site, group in groups.items() if site in by_site)
+    # no site group straddles two CV folds: units sharing a near-copy (their first eight words, as agree.py groups
+    # hosts) are in one group, whichever batch they come from, and a host keeps its frozen group
+    group_of = {id(r): u.group for r, u in zip([r for r in records if r["split"] == "dev"] + second, units,
+                                               strict=True)}
+    by_copy: dict[str, set[str]] = {}
+    for record in [r for r in records if r["split"] == "dev"] + second:
+        words = re.findall(r"[a-z0-9]+", record["text"].lower())
+        if len(words) >= 8:
+            by_copy.setdefault(" ".join(words[:8]), set()).add(group_of[id(record)])
+        assert record["site"] not in groups or group_of[id(record)] == groups[record["site"]]
+    # The one exception: amoxicilina.info (second batch) shares near-copies with two first-batch dev hosts whose
+    # frozen groups are fixed (drugs.com, dxline.info); it joins drugs.com's, so one sentence of it is in two folds.
+    assert {key: found for key, found in by_copy.items() if len(found) > 1} == {
+        "if you have ever had an allergic reaction": {"drugs.com", "dxline.info"}}
+    assert all(r["group"] == group_of[id(r)] for r in second)  # train_meaning reads agree.py's groups as written
 
 
 @pytest.mark.parametrize("text", ["- weakness in your leg [@genevay2020]\n", "Weak legs are common [@genevay2020]\n"])

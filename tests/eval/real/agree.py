@@ -35,10 +35,19 @@ LABELS = ("must", "should", "none")
 TEST_SHARE = 0.3  # about this share of hosts (and so of units) is the frozen test split
 
 
-BATCH = 2 if "--batch" in sys.argv and sys.argv[sys.argv.index("--batch") + 1 :][:1] == ["2"] else 1
-UNITS = HERE / ("units.jsonl" if BATCH == 1 else "units-2.jsonl")
-LABEL_DIR = HERE if BATCH == 1 else HERE / "batch2"
-LABELLED = HERE / ("labelled.jsonl" if BATCH == 1 else "labelled-2.jsonl")
+# The batch the commands work on; ``--batch 2`` on the command line switches to the second (use_batch).
+BATCH = 1
+UNITS = HERE / "units.jsonl"
+LABEL_DIR = HERE
+LABELLED = HERE / "labelled.jsonl"
+
+
+def use_batch(batch: int) -> None:
+    global BATCH, UNITS, LABEL_DIR, LABELLED
+    BATCH = batch
+    UNITS = HERE / ("units.jsonl" if batch == 1 else "units-2.jsonl")
+    LABEL_DIR = HERE if batch == 1 else HERE / "batch2"
+    LABELLED = HERE / ("labelled.jsonl" if batch == 1 else "labelled-2.jsonl")
 
 
 def read_units() -> list[dict[str, object]]:
@@ -126,6 +135,23 @@ def frozen_split() -> dict[str, str]:
     return dict(json.loads((HERE / "split.json").read_text(encoding="utf-8"))["split"])
 
 
+def second_batch_groups(units: list[dict[str, object]]) -> dict[str, str]:
+    """Host -> site group for the second batch's hosts, for cross-validation by group: a host of the frozen split
+    keeps its group; a new host joins the group of any host it shares a near-copy with, across both batches
+    (named by the frozen group where the linked set holds one), so no group straddles two folds. The frozen groups
+    themselves are never merged: a new host that shares near-copies with hosts of two frozen groups joins the first
+    (one case: amoxicilina.info, linked to drugs.com and dxline.info; one sentence in two folds)."""
+    frozen = dict(json.loads((HERE / "split.json").read_text(encoding="utf-8"))["groups"])
+    with (HERE / "units.jsonl").open(encoding="utf-8") as fh:
+        first = [json.loads(line) for line in fh if line.strip()]
+    linked = site_groups(first + units)
+    named: dict[str, str] = {}
+    for host, group in frozen.items():
+        named.setdefault(linked.get(host, host), group)
+    hosts = {str(u["site"]).lower() for u in units}
+    return {host: frozen.get(host) or named.get(linked[host], linked[host]) for host in sorted(hosts)}
+
+
 def report() -> None:
     units = read_units()
     a, b = read_labels("labels-a*.tsv"), read_labels("labels-b*.tsv")
@@ -157,6 +183,7 @@ def final() -> None:
     units = read_units()
     a, b, settled = read_labels("labels-a*.tsv"), read_labels("labels-b*.tsv"), read_labels("settled*.tsv")
     frozen = frozen_split()
+    groups = second_batch_groups(units) if BATCH == 2 else {}
     out, unresolved = [], []
     for u in units:
         uid = str(u["id"])
@@ -173,7 +200,10 @@ def final() -> None:
         split = frozen[str(u["site"]).lower()] if BATCH == 1 else frozen.get(str(u["site"]).lower(), "dev")
         if BATCH == 2 and split != "dev":
             raise SystemExit(f"units-2.jsonl: {uid} is from {u['site']}, a host on the frozen test side")
-        out.append({**u, "label": label, "kind": kind, "label_a": a[uid][0], "label_b": b[uid][0], "split": split})
+        row = {**u, "label": label, "kind": kind, "label_a": a[uid][0], "label_b": b[uid][0], "split": split}
+        if BATCH == 2:  # the first batch's groups are split.json's
+            row["group"] = groups[str(u["site"]).lower()]
+        out.append(row)
     if unresolved:
         raise SystemExit(f"{len(unresolved)} units have no final label (first: {unresolved[:5]})")
     with LABELLED.open("w", encoding="utf-8") as fh:
@@ -187,4 +217,8 @@ def final() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[2:] == ["--batch", "2"]:
+        use_batch(2)
+    elif sys.argv[2:]:
+        raise SystemExit(f"usage: agree.py report|final [--batch 2] (not {' '.join(sys.argv[2:])})")
     {"freeze": freeze, "report": report, "final": final}.get(sys.argv[1] if len(sys.argv) > 1 else "", lambda: print(__doc__))()
